@@ -1,0 +1,5 @@
+import sys
+
+from kglink.cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""The one mapping from ontology terms to Neo4j names.
+
+Every label, relationship type and property key used in the graph comes from here, and
+here they come from the ontology (``kglink.ttl``): ``labels.NaturalPerson``,
+``rels.REFERS_TO``, ``props.entity_id``. Asking for a name the ontology does not declare
+raises ``AttributeError``, so a typo fails at once instead of writing a stray label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ONTOLOGY_FILE = Path(__file__).with_name("kglink.ttl")
+KG = "https://w3id.org/kglink/ontology#"
+KGM = "https://w3id.org/kglink/mapping#"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One ontology term and the Neo4j name it maps to."""
+
+    iri: str
+    neo4j: str
+    kind: str  # "label" | "type" | "key"
+
+
+@cache
+def terms() -> dict[str, dict[str, Term]]:
+    """All mapped terms by kind, keyed by their Neo4j name."""
+    from rdflib import Graph, URIRef
+
+    g = Graph()
+    g.parse(ONTOLOGY_FILE, format="turtle")
+    out: dict[str, dict[str, Term]] = {"label": {}, "type": {}, "key": {}}
+    for kind, local in (("label", "neo4jLabel"), ("type", "neo4jType"), ("key", "neo4jKey")):
+        for subject, name in g.subject_objects(URIRef(KGM + local)):
+            out[kind][str(name)] = Term(iri=str(subject), neo4j=str(name), kind=kind)
+    return out
+
+
+class _Names:
+    """Attribute access to the declared Neo4j names of one kind."""
+
+    def __init__(self, kind: str) -> None:
+        self._kind = kind
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        declared = terms()[self._kind]
+        if name not in declared:
+            raise AttributeError(f"the ontology declares no {self._kind} {name!r}")
+        return name
+
+    def __iter__(self):
+        return iter(sorted(terms()[self._kind]))
+
+    def __contains__(self, name: object) -> bool:
+        return name in terms()[self._kind]
+
+    def term(self, name: str) -> Term:
+        """The ontology term behind a Neo4j name."""
+        getattr(self, name)
+        return terms()[self._kind][name]
+
+
+labels = _Names("label")
+rels = _Names("type")
+props = _Names("key")
+
+
+def schema_statements() -> list[str]:
+    """Idempotent Cypher DDL (constraints and indexes) generated from the ontology's hints.
+
+    Names in the statements come from the ontology; nothing here is typed by hand.
+    """
+    from rdflib import Graph, URIRef
+
+    g = Graph()
+    g.parse(ONTOLOGY_FILE, format="turtle")
+    label_of = {t.iri: name for name, t in terms()["label"].items()}
+    key_of = {t.iri: name for name, t in terms()["key"].items()}
+
+    def pairs(hint: str) -> list[tuple[str, str]]:
+        found = [(label_of[str(c)], key_of[str(k)])
+                 for c, k in g.subject_objects(URIRef(KGM + hint))
+                 if str(c) in label_of and str(k) in key_of]
+        return sorted(found)
+
+    statements = []
+    for label, key in pairs("uniqueOn"):
+        statements.append(f"CREATE CONSTRAINT {label.lower()}_{key}_unique IF NOT EXISTS "
+                          f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
+    for label, key in pairs("indexedOn"):
+        statements.append(f"CREATE INDEX {label.lower()}_{key} IF NOT EXISTS "
+                          f"FOR (n:{label}) ON (n.{key})")
+    fulltext: dict[str, list[str]] = {}
+    for label, key in pairs("fulltextOn"):
+        fulltext.setdefault(label, []).append(key)
+    if fulltext:
+        labels_ = sorted(fulltext)
+        keys = sorted({k for ks in fulltext.values() for k in ks})
+        statements.append("CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:"
+                          + "|".join(labels_) + ") ON EACH ["
+                          + ", ".join(f"n.{k}" for k in keys) + "]")
+    return statements
