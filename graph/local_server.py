@@ -187,7 +187,7 @@ class LocalNeo4j:
         """Start the server unless it runs; return once Bolt answers. Idempotent."""
         if self.pid() is not None and self._bolt_open():
             return f"Neo4j already running at {self.uri} (pid {self.pid()})"
-        if self.pid() is None and _port_in_use(self.bolt_port):
+        if self.pid() is None and not _wait_port_free(self.bolt_port, 15.0):
             raise Neo4jSetupError(
                 f"port {self.bolt_port} is taken by another process: set KGLINK_BOLT_PORT")
         self.install()
@@ -287,6 +287,7 @@ class LocalNeo4j:
         if self.pid() is not None:
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
+        _wait_port_free(self.bolt_port, 15.0)
         return f"Neo4j stopped (pid {pid})"
 
     def status(self) -> str:
@@ -301,6 +302,16 @@ def _port_in_use(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait_port_free(port: int, timeout: float) -> bool:
+    """True once nothing listens on ``port`` (a stopping server may hold it a moment)."""
+    deadline = time.monotonic() + timeout
+    while _port_in_use(port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.3)
+    return True
 
 
 def _last_line(path: Path) -> str:

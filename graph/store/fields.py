@@ -1,0 +1,63 @@
+"""Which properties the graph store writes on each kind of node, by entity kind.
+
+Every key here is checked against the ontology on first use (``props``), so a key the
+ontology does not declare fails loudly instead of writing a stray property.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from loaders.fields import (
+    ORGANIZATION_DERIVED,
+    ORGANIZATION_FIELDS,
+    PERSON_DERIVED,
+    PERSON_FIELDS,
+)
+from ontology.schema import labels, props
+
+ENTITY_URI_BASE = "https://w3id.org/kglink/id/entity/"
+
+KINDS = ("person", "organization")
+
+# Best-value properties on entity nodes (one value chosen per entity).
+BEST_FIELDS = {
+    "person": ("name", "id_number", "birth_date", "sex", "phone", "address", "region_code"),
+    "organization": ("name", "credit_code", "address", "phone", "industry", "reg_capital",
+                     "established_date", "status", "region_code"),
+}
+# All values seen, as list properties on entity nodes: source field -> list property.
+LIST_FIELDS = {
+    "person": {"name": "names", "phone": "phones", "address": "addresses",
+               "id_number": "id_numbers"},
+    "organization": {"name": "names", "phone": "phones", "address": "addresses",
+                     "credit_code": "credit_codes"},
+}
+# Fields whose value counts as valid only when this flag column is true.
+VALIDITY_FLAG = {"id_number": "id_valid", "credit_code": "credit_code_valid"}
+
+
+@cache
+def entity_label(kind: str) -> str:
+    """The Neo4j label for an entity kind (person|organization)."""
+    return {"person": labels.NaturalPerson, "organization": labels.LegalPerson}[kind]
+
+
+@cache
+def record_fields(kind: str) -> tuple[str, ...]:
+    """Standardised fields copied onto a SourceRecord of this kind (canonical + derived)."""
+    fields = {"person": PERSON_FIELDS + PERSON_DERIVED,
+              "organization": ORGANIZATION_FIELDS + ORGANIZATION_DERIVED}[kind]
+    return tuple(getattr(props, f) for f in fields)
+
+
+@cache
+def entity_fields(kind: str) -> tuple[str, ...]:
+    """Every property an entity node of this kind may carry besides entity_id and uri."""
+    keys = list(BEST_FIELDS[kind]) + list(LIST_FIELDS[kind].values())
+    return tuple(getattr(props, k) for k in keys)
+
+
+def entity_uri(entity_id: str) -> str:
+    """The stable URI of an entity (the ontology's id scheme)."""
+    return ENTITY_URI_BASE + entity_id

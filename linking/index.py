@@ -1,0 +1,130 @@
+"""Index (blocking): candidate record pairs from several passes, unioned.
+
+Each pass is either exact (records agreeing on all its keys) or a sorted neighbourhood
+(records within a window after sorting by a key). Pair generation is pure numpy: no Python
+loop over records or pairs. Oversized exact blocks are capped (their pairs dropped and
+counted) so one common key cannot blow up memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from linking.settings import BlockingPass
+
+_PREFIX = re.compile(r"^(?P<col>[A-Za-z_][A-Za-z0-9_]*)(\[:(?P<k>\d+)\])?$")
+
+
+@dataclass
+class PassStats:
+    """What one blocking pass produced."""
+
+    name: str
+    pairs: int
+    capped_blocks: int
+    capped_pairs: int
+
+
+def key_values(prepared: pd.DataFrame, key: str) -> pd.Series:
+    """The values of one key spec: a column, or ``column[:k]`` for its k-character prefix."""
+    match = _PREFIX.match(key)
+    if not match or match["col"] not in prepared.columns:
+        raise ValueError(f"blocking key {key!r}: no such column in the prepared frame; "
+                         f"available: {', '.join(prepared.columns)}")
+    values = prepared[match["col"]]
+    if match["k"]:
+        k = int(match["k"])
+        values = values.str[:k].where(values.str.len() >= min(k, 1), None)
+    return values
+
+
+def key_codes(prepared: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
+    """One int code per record for the combined keys; -1 where any key is missing."""
+    codes = []
+    for key in keys:
+        c, _ = pd.factorize(key_values(prepared, key), use_na_sentinel=True)
+        codes.append(c.astype(np.int64))
+    if len(codes) == 1:
+        return codes[0]
+    stacked = np.column_stack(codes)
+    missing = (stacked < 0).any(axis=1)
+    combined = pd.DataFrame(stacked).groupby(list(range(len(codes))), sort=False).ngroup()
+    out = combined.to_numpy().astype(np.int64)
+    out[missing] = -1
+    return out
+
+
+def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """All pairs inside equal-code blocks (i < j by row), skipping blocks above max_block."""
+    rows = np.flatnonzero(codes >= 0)
+    if rows.size < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64), 0, 0
+    order = rows[np.argsort(codes[rows], kind="stable")]
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    sizes = np.diff(np.r_[starts, sorted_codes.size])
+    big = sizes > max_block
+    capped_blocks = int(big.sum())
+    capped_pairs = int((sizes[big] * (sizes[big] - 1) // 2).sum())
+    keep_block = (sizes >= 2) & ~big
+    block_of = np.repeat(np.arange(sizes.size), sizes)
+    ends = (starts + sizes)[block_of]
+    pos = np.arange(sorted_codes.size)
+    partners = np.where(keep_block[block_of], ends - pos - 1, 0)
+    total = int(partners.sum())
+    if total == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64), capped_blocks, capped_pairs
+    left_pos = np.repeat(pos, partners)
+    first = np.repeat(np.cumsum(partners) - partners, partners)
+    right_pos = left_pos + 1 + (np.arange(total) - first)
+    return order[left_pos], order[right_pos], capped_blocks, capped_pairs
+
+
+def _sorted_pairs(prepared: pd.DataFrame, keys: tuple[str, ...], window: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted neighbourhood: each record with the next window-1 records in key order."""
+    values = key_values(prepared, keys[0]).fillna("")
+    for key in keys[1:]:
+        values = values + "\x1f" + key_values(prepared, key).fillna("")
+    present = np.flatnonzero(values.str.len().to_numpy() > len(keys) - 1)
+    order = present[np.argsort(values.to_numpy()[present], kind="stable")]
+    lefts, rights = [], []
+    for offset in range(1, max(window, 2)):
+        lefts.append(order[:-offset])
+        rights.append(order[offset:])
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
+def candidate_pairs(prepared: pd.DataFrame, passes: tuple[BlockingPass, ...],
+                    link_type: str = "dedupe_and_link", max_block_size: int = 1000,
+                    ) -> tuple[np.ndarray, np.ndarray, list[PassStats]]:
+    """Union of all passes as (left rows, right rows) with left < right, and per-pass stats."""
+    n = len(prepared)
+    dept = pd.factorize(prepared["department"])[0]
+    encoded: list[np.ndarray] = []
+    stats: list[PassStats] = []
+    for bp in passes:
+        capped_blocks = capped_pairs = 0
+        if bp.method == "sorted":
+            left, right = _sorted_pairs(prepared, bp.keys, bp.window)
+        else:
+            left, right, capped_blocks, capped_pairs = _block_pairs(
+                key_codes(prepared, bp.keys), max_block_size)
+        keep = left != right
+        if link_type == "link_only":
+            keep &= dept[left] != dept[right]
+        elif link_type == "dedupe_only":
+            keep &= dept[left] == dept[right]
+        left, right = left[keep], right[keep]
+        lo, hi = np.minimum(left, right), np.maximum(left, right)
+        codes = np.unique(lo.astype(np.int64) * n + hi)
+        encoded.append(codes)
+        stats.append(PassStats(bp.name, int(codes.size), capped_blocks, capped_pairs))
+    if not encoded:
+        return np.empty(0, np.int64), np.empty(0, np.int64), stats
+    union = np.unique(np.concatenate(encoded))
+    return union // n, union % n, stats

@@ -1,0 +1,90 @@
+"""The shapes every reader produces, and the conversion of typed cells to text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+TEXT = pd.StringDtype("pyarrow")
+RAW_LIMIT = 2000  # characters of a raw row kept in quarantine.csv
+
+
+@dataclass
+class BadRow:
+    """A row that could not be read: quarantined with `reason` and the raw text."""
+
+    line: int | None
+    reason: str
+    raw: str
+
+    def __post_init__(self) -> None:
+        if len(self.raw) > RAW_LIMIT:
+            self.raw = self.raw[:RAW_LIMIT] + f"...[{len(self.raw) - RAW_LIMIT} more characters]"
+
+
+@dataclass
+class Chunk:
+    """Readable rows (`frame`, text columns) with their line numbers, plus unreadable rows."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    bad: list[BadRow] = field(default_factory=list)
+
+
+def cell_text(value: object) -> str | None:
+    """One typed cell (from Excel, SQL or JSON) as text; None for empty.
+
+    Integral floats lose their `.0` (an ID number stored as a number), datetimes become ISO
+    dates (or date-times when they carry a time), nested JSON stays JSON.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def text_frame(records: dict[str, list[object]]) -> pd.DataFrame:
+    """A frame of text columns from lists of typed cells."""
+    return pd.DataFrame({name: pd.array([cell_text(v) for v in values], dtype=TEXT)
+                         for name, values in records.items()})
+
+
+def object_frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Convert each column of a typed frame (SQL, parquet fallback) to text, by unique values."""
+    out = {}
+    for name in frame.columns:
+        col = frame[name]
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        texts = np.array([cell_text(_py(v)) for v in uniques] + [None], dtype=object)
+        out[name] = pd.array(texts[codes], dtype=TEXT)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _py(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

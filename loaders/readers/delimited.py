@@ -1,0 +1,122 @@
+"""CSV and TSV via pyarrow's streaming reader: bounded memory, ragged rows quarantined.
+
+Rows whose number of fields differs from the header's are handed back as `BadRow`s
+(reason `ragged_row`) with their physical line; every other row is read as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from loaders.errors import SourceError
+from loaders.readers.base import TEXT, BadRow, Chunk
+from loaders.readers.encoding import resolve_encoding
+from loaders.spec import SourceSpec
+
+MAX_BLOCK = 64 << 20  # a single row may be up to 64 MB
+
+
+def _delimiter(source: SourceSpec) -> str:
+    return "\t" if source.format == "tsv" else ","
+
+
+def columns(source: SourceSpec) -> list[str]:
+    """The header row's column names."""
+    encoding = resolve_encoding(source.path, source.encoding)
+    try:
+        with open(source.path, encoding=encoding, newline="") as fh:
+            head = fh.read(1 << 20)
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{source.path}: cannot decode the header as {encoding}: {exc.reason} "
+                          "(set encoding: auto or the file's encoding)") from None
+    head = head.replace("\x00", "")
+    if not head.strip():
+        raise SourceError(f"{source.path}: the file is empty (no header row)")
+    first = next(csv.reader(io.StringIO(head), delimiter=_delimiter(source)))
+    names = [name.strip() for name in first]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SourceError(f"{source.path} line 1: duplicate column name {dupes[0]!r}")
+    return names
+
+
+def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[Chunk]:
+    """Stream the file in blocks; yield text frames with line numbers and the ragged rows."""
+    header = columns(source)
+    encoding = resolve_encoding(source.path, source.encoding)
+    bad: list[BadRow] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append(BadRow(row.number, "ragged_row",
+                          f"{row.actual_columns} fields, header has {row.expected_columns}: "
+                          f"{row.text}"))
+        return "skip"
+
+    size = source.path.stat().st_size
+    read = pacsv.ReadOptions(
+        use_threads=False, column_names=header, skip_rows=1,
+        block_size=int(min(max(size + 1, 1 << 20), MAX_BLOCK)),
+        encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding)
+    parse = pacsv.ParseOptions(delimiter=_delimiter(source), newlines_in_values=True,
+                               invalid_row_handler=on_invalid)
+    convert = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in wanted}, include_columns=wanted,
+        strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
+    lines = _LineAllocator(first=2)
+    try:
+        reader = pacsv.open_csv(source.path, read_options=read, parse_options=parse,
+                                convert_options=convert)
+        for batch in reader:
+            frame = batch.to_pandas(types_mapper={pa.string(): TEXT}.get)
+            for start in range(0, max(len(frame), 1), chunk_rows):
+                part = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
+                taken, bad[:] = list(bad), []
+                lines.skip(r.line for r in taken)
+                yield Chunk(part, lines.take(len(part)), taken)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise SourceError(_explain(source, encoding, exc)) from None
+    if bad:
+        yield Chunk(_empty(wanted), np.empty(0, dtype=np.int64), list(bad))
+
+
+def _empty(wanted: list[str]):
+    import pandas as pd
+
+    return pd.DataFrame({name: pd.array([], dtype=TEXT) for name in wanted})
+
+
+def _explain(source: SourceSpec, encoding: str, exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "utf8" in text.lower():
+        return (f"{source.path}: the file is not valid {encoding} ({text[:120]}); "
+                "set encoding: auto or the file's real encoding")
+    if "straddling" in text or "block" in text:
+        return f"{source.path}: a row is longer than {MAX_BLOCK >> 20} MB"
+    return f"{source.path}: cannot parse as {source.format}: {text[:200]}"
+
+
+class _LineAllocator:
+    """Line numbers for good rows: consecutive from the header on, skipping the bad rows'."""
+
+    def __init__(self, first: int) -> None:
+        self.next = first
+        self.pending: set[int] = set()
+
+    def skip(self, numbers) -> None:
+        self.pending.update(n for n in numbers if n is not None and n >= self.next)
+
+    def take(self, n: int) -> np.ndarray:
+        span = np.arange(self.next, self.next + n + len(self.pending), dtype=np.int64)
+        if self.pending:
+            span = span[~np.isin(span, np.fromiter(self.pending, dtype=np.int64))]
+        out = span[:n]
+        if n:
+            self.next = int(out[-1]) + 1
+            self.pending = {p for p in self.pending if p >= self.next}
+        return out

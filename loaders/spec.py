@@ -1,0 +1,151 @@
+"""SOURCES.yaml: which department files to load and how their columns map to canonical fields.
+
+`load_spec` validates everything it can before any data is read, so that a typo in a field
+name or a column that the file lacks fails at once with a message naming file and key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from loaders.errors import SpecError
+from loaders.fields import ENTITY_KINDS, FIELDS
+
+FORMATS = ("csv", "tsv", "xlsx", "jsonl", "parquet", "sql")
+ENCODINGS_AUTO = "auto"
+_SOURCE_KEYS = {"department", "entity", "format", "path", "url", "table", "query", "encoding",
+                "id_column", "columns", "sheet", "name"}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source: a file (or SQL table/query) of one department and one entity kind."""
+
+    department: str
+    entity: str
+    format: str
+    id_column: str
+    columns: dict[str, str]          # source column -> canonical field (insertion ordered)
+    path: Path | None = None          # file sources
+    url: str | None = None            # sql sources
+    table: str | None = None
+    query: str | None = None
+    encoding: str = ENCODINGS_AUTO
+    sheet: str | None = None          # xlsx: sheet name (default: the first)
+    index: int = 0                    # position in SOURCES.yaml
+    spec_file: Path = field(default_factory=Path)
+
+    @property
+    def label(self) -> str:
+        """A short name for messages and the report: the file name, table or query."""
+        if self.path is not None:
+            return self.path.name
+        return self.table or "query"
+
+    @property
+    def where(self) -> str:
+        """`SOURCES.yaml sources[i]` for error messages."""
+        return f"{self.spec_file} sources[{self.index}]"
+
+    def fields_to_columns(self) -> dict[str, list[str]]:
+        """canonical field -> source columns mapped to it, in column order."""
+        out: dict[str, list[str]] = {}
+        for column, name in self.columns.items():
+            out.setdefault(name, []).append(column)
+        return out
+
+
+@dataclass(frozen=True)
+class SourcesSpec:
+    """All sources of one SOURCES.yaml."""
+
+    path: Path
+    sources: tuple[SourceSpec, ...]
+
+
+def load_spec(path: str | Path) -> SourcesSpec:
+    """Read and validate SOURCES.yaml; raise SpecError naming the file and key on any fault."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"{path}: no such file")
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list) or not doc["sources"]:
+        raise SpecError(f"{path}: expected a top-level key 'sources' with a list of sources")
+    sources = tuple(_source(path, i, raw) for i, raw in enumerate(doc["sources"]))
+    return SourcesSpec(path=path, sources=sources)
+
+
+def _source(spec_file: Path, index: int, raw: object) -> SourceSpec:
+    where = f"{spec_file} sources[{index}]"
+    if not isinstance(raw, dict):
+        raise SpecError(f"{where}: expected a mapping of keys, got {type(raw).__name__}")
+    unknown = sorted(set(map(str, raw)) - _SOURCE_KEYS)
+    if unknown:
+        raise SpecError(f"{where}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_SOURCE_KEYS))}")
+    for key in ("department", "entity", "format", "id_column", "columns"):
+        if raw.get(key) in (None, ""):
+            raise SpecError(f"{where}: missing key '{key}'")
+    entity = str(raw["entity"])
+    if entity not in ENTITY_KINDS:
+        raise SpecError(f"{where}.entity: {entity!r} is not one of {', '.join(ENTITY_KINDS)}")
+    fmt = str(raw["format"]).lower()
+    if fmt not in FORMATS:
+        raise SpecError(f"{where}.format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    columns = raw["columns"]
+    if not isinstance(columns, dict) or not columns:
+        raise SpecError(f"{where}.columns: expected a mapping of source column -> field")
+    allowed = FIELDS[entity]
+    mapped: dict[str, str] = {}
+    for column, name in columns.items():
+        if str(name) not in allowed:
+            raise SpecError(f"{where}.columns.{column}: unknown {entity} field {name!r}; "
+                            f"allowed: {', '.join(allowed)}")
+        mapped[str(column)] = str(name)
+    id_column = str(raw["id_column"])
+    if id_column in mapped:
+        raise SpecError(f"{where}.id_column: {id_column!r} is the record key; do not also map it "
+                        "in columns")
+    path = url = table = query = None
+    if fmt == "sql":
+        url = raw.get("url")
+        table, query = raw.get("table"), raw.get("query")
+        if not url:
+            raise SpecError(f"{where}: missing key 'url' (a SQLAlchemy URL) for format sql")
+        if bool(table) == bool(query):
+            raise SpecError(f"{where}: format sql needs exactly one of 'table' or 'query'")
+        url = _resolve_sqlite_url(spec_file, str(url))
+    else:
+        if not raw.get("path"):
+            raise SpecError(f"{where}: missing key 'path'")
+        path = (spec_file.parent / str(raw["path"])).resolve()
+        if not path.is_file():
+            raise SpecError(f"{where}.path: file not found: {path}")
+    encoding = str(raw.get("encoding") or ENCODINGS_AUTO).lower()
+    if encoding != ENCODINGS_AUTO:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise SpecError(f"{where}.encoding: unknown encoding {encoding!r}") from None
+    return SourceSpec(
+        department=str(raw["department"]), entity=entity, format=fmt, id_column=id_column,
+        columns=mapped, path=path, url=url, table=str(table) if table else None,
+        query=str(query) if query else None, encoding=encoding,
+        sheet=str(raw["sheet"]) if raw.get("sheet") else None, index=index,
+        spec_file=spec_file)
+
+
+def _resolve_sqlite_url(spec_file: Path, url: str) -> str:
+    """A relative SQLite path in the URL is relative to SOURCES.yaml, like file paths."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        rel = url[len(prefix):]
+        return prefix + str((spec_file.parent / rel).resolve())
+    return url
