@@ -9,6 +9,8 @@ numpy. The engine calls the vectorised method directly on chunks of positional a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -20,14 +22,66 @@ from linking.settings import ComparisonSpec
 MISSING = -1
 
 
-def _strings(values) -> tuple[np.ndarray, np.ndarray]:
-    """(object array with '' for missing, missing mask)."""
-    arr = np.asarray(values, dtype=object)
-    missing = pd.isna(arr)
-    if missing.any():
-        arr = arr.copy()
-        arr[missing] = ""
-    return arr, missing
+@dataclass(frozen=True)
+class Coded:
+    """A column as integer codes (-1 missing) into a vocabulary of distinct values."""
+
+    codes: np.ndarray
+    vocab: np.ndarray
+
+    @classmethod
+    def of(cls, values) -> Coded:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        return cls(codes.astype(np.int64), np.asarray(uniques, dtype=object))
+
+    def take(self, rows: np.ndarray) -> Coded:
+        return Coded(self.codes[rows], self.vocab)
+
+
+def _shared(s_left, s_right) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of both sides over one shared vocabulary."""
+    if isinstance(s_left, Coded) and isinstance(s_right, Coded) and s_left.vocab is s_right.vocab:
+        return s_left.codes, s_right.codes, s_left.vocab
+    left = s_left.vocab[s_left.codes] if isinstance(s_left, Coded) else s_left
+    right = s_right.vocab[s_right.codes] if isinstance(s_right, Coded) else s_right
+    left, right = np.asarray(left, dtype=object), np.asarray(right, dtype=object)
+    both = Coded.of(np.concatenate([left, right]))
+    return both.codes[:left.size], both.codes[left.size:], both.vocab
+
+
+class _Distinct:
+    """The distinct (left value, right value) combinations of a batch of pairs.
+
+    Similarities are computed once per combination and spread back, so a name pair seen a
+    thousand times is compared once.
+    """
+
+    def __init__(self, s_left, s_right) -> None:
+        cl, cr, vocab = _shared(s_left, s_right)
+        self.size = cl.size
+        self.missing = (cl < 0) | (cr < 0)
+        v = max(vocab.size, 1)
+        key = np.where(self.missing, -1, cl * v + cr)
+        inverse, uniq = pd.factorize(key)
+        self.inverse = inverse
+        self._n = uniq.size
+        ok = uniq >= 0
+        self.left = np.full(uniq.size, "", dtype=object)
+        self.right = np.full(uniq.size, "", dtype=object)
+        self.left[ok] = vocab[uniq[ok] // v]
+        self.right[ok] = vocab[uniq[ok] % v]
+        self.same = np.zeros(uniq.size, dtype=bool)
+        self.same[ok] = (uniq[ok] // v) == (uniq[ok] % v)
+
+    @property
+    def first(self) -> np.ndarray:
+        """Index of the first pair showing each combination."""
+        return pd.Series(np.arange(self.size)).groupby(self.inverse).first().to_numpy()
+
+    def spread(self, level: np.ndarray) -> np.ndarray:
+        out = np.asarray(level, dtype=np.int8)[self.inverse]
+        out[self.missing] = MISSING
+        return out
 
 
 def _sim(scorer, left: np.ndarray, right: np.ndarray, **kw) -> np.ndarray:
@@ -37,7 +91,11 @@ def _sim(scorer, left: np.ndarray, right: np.ndarray, **kw) -> np.ndarray:
 
 
 class LevelFeature(BaseCompareFeature):
-    """Base of the multi-level features: labels name each level (index = level)."""
+    """Base of the multi-level features: labels name each level (index = level).
+
+    Subclasses implement ``_levels(d)`` over the distinct value combinations ``d`` (a
+    ``_Distinct``); ``_compute_vectorized`` accepts arrays/Series or ``Coded`` columns.
+    """
 
     level_labels: tuple[str, ...] = ("different", "exact")
 
@@ -50,19 +108,28 @@ class LevelFeature(BaseCompareFeature):
     def n_levels(self) -> int:
         return len(self.level_labels)
 
-    def _finish(self, level: np.ndarray, missing: np.ndarray) -> np.ndarray:
-        level = level.astype(np.int8)
-        level[missing] = MISSING
-        return level
+    def _compute_vectorized(self, *columns):
+        half = len(columns) // 2
+        d = _Distinct(columns[0], columns[half])
+        extra = [(self._values(columns[i])[d.first], self._values(columns[half + i])[d.first])
+                 for i in range(1, half)]
+        return d.spread(self._levels(d, *extra))
+
+    @staticmethod
+    def _values(column) -> np.ndarray:
+        if isinstance(column, Coded):
+            return column.vocab[column.codes]
+        return np.asarray(column, dtype=object)
+
+    def _levels(self, d: _Distinct, *extra) -> np.ndarray:
+        raise NotImplementedError
 
 
 class ExactFeature(LevelFeature):
     """Equal or not (sex, email, ethnicity...)."""
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        return self._finish(left == right, ml | mr)
+    def _levels(self, d, *extra):
+        return d.same.astype(np.int8)
 
 
 class NameFeature(LevelFeature):
@@ -79,23 +146,17 @@ class NameFeature(LevelFeature):
         hi, lo = self.thresholds
         return ("different", f"jw>={lo:.2f}", f"jw>={hi:.2f}", "same_pinyin", "exact")
 
-    def _compute_vectorized(self, *columns):
-        half = len(columns) // 2
-        name_l, ml = _strings(columns[0])
-        name_r, mr = _strings(columns[half])
-        if half == 2:
-            pin_l, pml = _strings(columns[1])
-            pin_r, pmr = _strings(columns[3])
-            pin_l = np.where(pml, name_l, pin_l)
-            pin_r = np.where(pmr, name_r, pin_r)
-        else:
-            pin_l, pin_r = name_l, name_r
+    def _levels(self, d, *extra):
+        pin_l, pin_r = d.left, d.right
+        if extra:
+            pl, pr = extra[0]
+            pin_l = np.where(pd.isna(pl), d.left, pl)
+            pin_r = np.where(pd.isna(pr), d.right, pr)
         hi, lo = self.thresholds
         jw = _sim(JaroWinkler.normalized_similarity, pin_l, pin_r)
         level = np.where(jw >= hi, 2, np.where(jw >= lo, 1, 0))
         level = np.where(pin_l == pin_r, 3, level)
-        level = np.where(name_l == name_r, 4, level)
-        return self._finish(level, ml | mr)
+        return np.where(d.same, 4, level)
 
 
 class IdentifierFeature(LevelFeature):
@@ -103,12 +164,9 @@ class IdentifierFeature(LevelFeature):
 
     level_labels = ("different", "2_edits", "1_edit", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        dist = _sim(OSA.distance, left, right, dtype=np.int32)
-        level = np.select([dist == 0, dist == 1, dist == 2], [3, 2, 1], 0)
-        return self._finish(level, ml | mr)
+    def _levels(self, d, *extra):
+        dist = _sim(OSA.distance, d.left, d.right, dtype=np.int32)
+        return np.select([d.same, dist == 1, dist == 2], [3, 2, 1], 0)
 
 
 class PostcodeFeature(LevelFeature):
@@ -116,11 +174,9 @@ class PostcodeFeature(LevelFeature):
 
     level_labels = ("different", "1_edit", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        dist = _sim(Levenshtein.distance, left, right, dtype=np.int32)
-        return self._finish(np.select([dist == 0, dist == 1], [2, 1], 0), ml | mr)
+    def _levels(self, d, *extra):
+        dist = _sim(Levenshtein.distance, d.left, d.right, dtype=np.int32)
+        return np.select([d.same, dist == 1], [2, 1], 0)
 
 
 class PhoneFeature(LevelFeature):
@@ -128,14 +184,11 @@ class PhoneFeature(LevelFeature):
 
     level_labels = ("different", "near", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        dist = _sim(Levenshtein.distance, left, right, dtype=np.int32)
-        tail_l = pd.Series(left).str[-7:].to_numpy()
-        tail_r = pd.Series(right).str[-7:].to_numpy()
-        level = np.select([dist == 0, (dist == 1) | (tail_l == tail_r)], [2, 1], 0)
-        return self._finish(level, ml | mr)
+    def _levels(self, d, *extra):
+        dist = _sim(Levenshtein.distance, d.left, d.right, dtype=np.int32)
+        tail_l = pd.Series(d.left, dtype=object).str[-7:].to_numpy()
+        tail_r = pd.Series(d.right, dtype=object).str[-7:].to_numpy()
+        return np.select([d.same, (dist == 1) | (tail_l == tail_r)], [2, 1], 0)
 
 
 class DateFeature(LevelFeature):
@@ -143,17 +196,14 @@ class DateFeature(LevelFeature):
 
     level_labels = ("different", "same_year", "typo_or_swap", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        lv = pd.to_numeric(pd.Series(left), errors="coerce").fillna(0).to_numpy(np.int64)
-        rv = pd.to_numeric(pd.Series(right), errors="coerce").fillna(0).to_numpy(np.int64)
+    def _levels(self, d, *extra):
+        lv = pd.to_numeric(pd.Series(d.left), errors="coerce").fillna(0).to_numpy(np.int64)
+        rv = pd.to_numeric(pd.Series(d.right), errors="coerce").fillna(0).to_numpy(np.int64)
         ly, lm, ld = lv // 10000, lv // 100 % 100, lv % 100
         ry, rm, rd = rv // 10000, rv // 100 % 100, rv % 100
         swap = (ly == ry) & (lm == rd) & (ld == rm)
-        dist = _sim(Levenshtein.distance, left, right, dtype=np.int32)
-        level = np.select([lv == rv, (dist == 1) | swap, ly == ry], [3, 2, 1], 0)
-        return self._finish(level, ml | mr)
+        dist = _sim(Levenshtein.distance, d.left, d.right, dtype=np.int32)
+        return np.select([d.same, (dist == 1) | swap, ly == ry], [3, 2, 1], 0)
 
 
 class TextFeature(LevelFeature):
@@ -166,13 +216,10 @@ class TextFeature(LevelFeature):
         hi, lo = self.thresholds
         return ("different", f"tsr>={lo:.2f}", f"tsr>={hi:.2f}", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
+    def _levels(self, d, *extra):
         hi, lo = self.thresholds
-        sim = _sim(fuzz.token_set_ratio, left, right) / 100.0
-        level = np.where(left == right, 3, np.where(sim >= hi, 2, np.where(sim >= lo, 1, 0)))
-        return self._finish(level, ml | mr)
+        sim = _sim(fuzz.token_set_ratio, d.left, d.right) / 100.0
+        return np.where(d.same, 3, np.where(sim >= hi, 2, np.where(sim >= lo, 1, 0)))
 
 
 class CategoryFeature(LevelFeature):
@@ -184,12 +231,9 @@ class CategoryFeature(LevelFeature):
     def level_labels(self):
         return ("different", f"jw>={self.thresholds[0]:.2f}", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        jw = _sim(JaroWinkler.normalized_similarity, left, right)
-        level = np.where(left == right, 2, np.where(jw >= self.thresholds[0], 1, 0))
-        return self._finish(level, ml | mr)
+    def _levels(self, d, *extra):
+        jw = _sim(JaroWinkler.normalized_similarity, d.left, d.right)
+        return np.where(d.same, 2, np.where(jw >= self.thresholds[0], 1, 0))
 
 
 class RegionFeature(LevelFeature):
@@ -197,13 +241,10 @@ class RegionFeature(LevelFeature):
 
     level_labels = ("different", "same_prefecture", "exact")
 
-    def _compute_vectorized(self, s_left, s_right):
-        left, ml = _strings(s_left)
-        right, mr = _strings(s_right)
-        pre_l = pd.Series(left).str[:4].to_numpy()
-        pre_r = pd.Series(right).str[:4].to_numpy()
-        level = np.where(left == right, 2, np.where(pre_l == pre_r, 1, 0))
-        return self._finish(level, ml | mr)
+    def _levels(self, d, *extra):
+        pre_l = pd.Series(d.left, dtype=object).str[:4].to_numpy()
+        pre_r = pd.Series(d.right, dtype=object).str[:4].to_numpy()
+        return np.where(d.same, 2, np.where(pre_l == pre_r, 1, 0))
 
 
 FEATURES: dict[str, type[LevelFeature]] = {
@@ -233,12 +274,18 @@ def feature_columns(feature: LevelFeature) -> tuple[str, ...]:
     return (cols,) if isinstance(cols, str) else tuple(cols)
 
 
-def compare_chunk(features: list[LevelFeature], arrays: dict[str, np.ndarray],
+def coded_columns(prepared: pd.DataFrame, features: list[LevelFeature]) -> dict[str, Coded]:
+    """Every column the features read, coded once for the whole run."""
+    columns = {c for f in features for c in feature_columns(f)}
+    return {c: Coded.of(prepared[c].to_numpy(dtype=object)) for c in columns}
+
+
+def compare_chunk(features: list[LevelFeature], columns: dict[str, Coded],
                   left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Levels (pairs x comparisons, int8) for one chunk of row-index pairs."""
     out = np.empty((left.size, len(features)), dtype=np.int8)
     for k, feature in enumerate(features):
         cols = feature_columns(feature)
-        args = [arrays[c][left] for c in cols] + [arrays[c][right] for c in cols]
+        args = [columns[c].take(left) for c in cols] + [columns[c].take(right) for c in cols]
         out[:, k] = feature._compute_vectorized(*args)
     return out

@@ -16,24 +16,28 @@ import pandas as pd
 
 _PERSON_TEXT = ("sex", "email", "address", "postcode", "city", "province", "region_code",
                 "birth_place", "occupation", "ethnicity", "nationality", "former_name")
-_ORG_TEXT = ("reg_number", "legal_rep_id", "address", "email", "industry", "region_code",
-             "legal_form", "status")
+_ORG_TEXT = ("reg_number", "address", "email", "industry", "region_code", "legal_form",
+             "status", "legal_rep_name")
+_HAN = r"[\u4e00-\u9fff]"
 
 
-def _null_blank(values: pd.Series) -> pd.Series:
-    """Strings stripped; empty / whitespace-only / NaN become None (object dtype)."""
-    s = values.astype("object").where(values.notna(), None)
-    s = s.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-    return s.where(s.astype(bool) & s.notna(), None).astype("object")
+def by_unique(values, fn) -> np.ndarray:
+    """Apply ``fn`` (Series of distinct values -> same-length values, None for blank) once
+    per distinct value and spread the result back to every row (missing stays None)."""
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    out = np.full(codes.size, None, dtype=object)
+    if uniq.size:
+        mapped = np.asarray(fn(pd.Series(np.asarray(uniq, dtype=object), dtype=object)),
+                            dtype=object)
+        seen = codes >= 0
+        out[seen] = mapped[codes[seen]]
+    return out
 
 
-def _norm_text(values: pd.Series) -> pd.Series:
-    """NFKC, lower-case, collapsed spaces; Han text loses spaces and punctuation."""
-    s = _null_blank(values)
-    uniq = pd.unique(s.dropna())
-    mapping = {u: _norm_one(u) for u in uniq}
-    out = s.map(mapping, na_action="ignore")
-    return out.where(out.astype(bool) & out.notna(), None).astype("object")
+def _clean(u: pd.Series) -> pd.Series:
+    """Strings stripped; blank becomes None."""
+    s = u.map(str).str.strip()
+    return s.where(s.str.len() > 0, None)
 
 
 def _norm_one(text: str) -> str:
@@ -43,108 +47,139 @@ def _norm_one(text: str) -> str:
     return " ".join(text.replace(".", " ").replace(",", " ").split())
 
 
-def _pinyin(values: pd.Series) -> pd.Series:
-    """Toneless pinyin for Han names (fallback when the loaders did not supply it)."""
-    uniq = pd.unique(values.dropna())
-    han = [u for u in uniq if any("\u4e00" <= ch <= "\u9fff" for ch in u)]
-    mapping = {u: u for u in uniq}
-    if han:
+def _norm_text(u: pd.Series) -> pd.Series:
+    """NFKC, lower-case, collapsed spaces; Han text loses spaces and punctuation."""
+    s = _clean(u).map(_norm_one, na_action="ignore")
+    return s.where(s.str.len() > 0, None)
+
+
+def _digits(u: pd.Series) -> pd.Series:
+    s = _clean(u).str.replace(r"\D", "", regex=True)
+    return s.where(s.str.len() > 0, None)
+
+
+def _date8(u: pd.Series) -> pd.Series:
+    s = _digits(u)
+    return s.where(s.str.len() == 8, None)
+
+
+def _identifier(u: pd.Series) -> pd.Series:
+    s = _clean(u).str.upper().str.replace(r"[\s-]", "", regex=True)
+    return s.where(s.str.len() > 0, None)
+
+
+def _pinyin(u: pd.Series) -> pd.Series:
+    """Toneless pinyin of Han names (fallback when the loaders did not supply it)."""
+    han = u.str.contains(_HAN, regex=True, na=False)
+    out = u.copy()
+    if han.any():
         from pypinyin import lazy_pinyin
 
-        mapping.update({u: " ".join(lazy_pinyin(u)) for u in han})
-    return values.map(mapping, na_action="ignore").astype("object")
+        out[han] = [" ".join(lazy_pinyin(v)) for v in u[han]]
+    return out
 
 
-def _digits(values: pd.Series) -> pd.Series:
-    s = _null_blank(values)
-    out = s.str.replace(r"\D", "", regex=True)
-    return out.where(out.str.len() > 0, None).astype("object")
+def _name_sorted(u: pd.Series) -> pd.Series:
+    """Name tokens sorted (swapped given/family names meet); Han names unchanged."""
+    return u.str.split().map(lambda parts: " ".join(sorted(parts)), na_action="ignore")
 
 
-def _bool(frame: pd.DataFrame, column: str, n: int) -> np.ndarray:
+def _id_keys(u: pd.Series) -> pd.DataFrame:
+    """Three blocking keys per identifier, each dropping one third of its characters.
+
+    A single typo falls in one third, so one of the three keys still agrees; each key keeps
+    two thirds of the identifier, so blocks stay small.
+    """
+    lengths = u.str.len()
+    a, b = lengths // 3, 2 * lengths // 3
+    out = pd.DataFrame({"k1": None, "k2": None, "k3": None}, index=u.index, dtype=object)
+    for length in pd.unique(lengths.dropna()):
+        rows = lengths == length
+        x, y = int(a[rows].iloc[0]), int(b[rows].iloc[0])
+        part = u[rows]
+        p1, p2, p3 = part.str[:x], part.str[x:y], part.str[y:]
+        out.loc[rows, "k1"] = p1 + p2 + "|"
+        out.loc[rows, "k2"] = "|" + p2 + p3
+        out.loc[rows, "k3"] = p1 + "|" + p3
+    return out
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame.columns:
+        return frame[name].to_numpy(dtype=object)
+    return np.full(len(frame), None, dtype=object)
+
+
+def _bool(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
-        return np.zeros(n, dtype=bool)
+        return np.zeros(len(frame), dtype=bool)
     return frame[column].fillna(False).astype(bool).to_numpy()
 
 
-def _halves(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """First and second half of each identifier: one typo leaves one half intact."""
-    head = pd.Series(None, index=ids.index, dtype="object")
-    tail = pd.Series(None, index=ids.index, dtype="object")
-    lengths = ids.str.len()
-    for length in pd.unique(lengths.dropna()):
-        rows = lengths == length
-        half = int(length) // 2
-        head[rows] = ids[rows].str[:half]
-        tail[rows] = ids[rows].str[half:]
-    return head, tail
+def _first_present(*arrays: np.ndarray) -> np.ndarray:
+    out = arrays[0].copy()
+    for other in arrays[1:]:
+        gaps = pd.isna(out)
+        out[gaps] = other[gaps]
+    return out
 
 
-def _name_sorted(name: pd.Series) -> pd.Series:
-    """Name tokens sorted (swapped given/family names meet); Han names unchanged."""
-    uniq = pd.unique(name.dropna())
-    mapping = {u: " ".join(sorted(u.split())) for u in uniq}
-    return name.map(mapping, na_action="ignore").astype("object")
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return frame[name].reset_index(drop=True)
-    return pd.Series([None] * len(frame), dtype="object")
+def _fill_gaps(values: np.ndarray, source: np.ndarray, fn) -> np.ndarray:
+    """Rows missing in ``values`` get ``fn`` of ``source`` (computed only for those rows)."""
+    gaps = pd.isna(values) & ~pd.isna(source)
+    if gaps.any():
+        values = values.copy()
+        values[gaps] = by_unique(source[gaps], fn)
+    return values
 
 
 def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
     """The positional (0..n-1) comparison frame for persons or organisations."""
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
-    out["department"] = _column(frame, "department").astype(str).to_numpy()
-    out["record_id"] = _column(frame, "record_id").astype(str).to_numpy()
+    out["department"] = pd.Series(_column(frame, "department")).astype(str).to_numpy()
+    out["record_id"] = pd.Series(_column(frame, "record_id")).astype(str).to_numpy()
 
-    name = _column(frame, "name_norm")
-    raw_name = _norm_text(_column(frame, "name"))
-    name = _null_blank(name).where(_null_blank(name).notna(), raw_name)
+    name = _fill_gaps(by_unique(_column(frame, "name_norm"), _clean), _column(frame, "name"),
+                      _norm_text)
     if entity_type == "person":
-        given = _norm_text(_column(frame, "given_name"))
-        family = _norm_text(_column(frame, "family_name"))
-        joined = (given.fillna("") + " " + family.fillna("")).str.strip()
-        name = name.where(name.notna(), joined.where(joined.str.len() > 0, None))
-        out["given_name"] = given.to_numpy()
-        out["family_name"] = family.to_numpy()
-    out["name"] = name.astype("object").to_numpy()
-    pinyin = _null_blank(_column(frame, "name_pinyin"))
+        given = by_unique(_column(frame, "given_name"), _norm_text)
+        family = by_unique(_column(frame, "family_name"), _norm_text)
+        gaps = pd.isna(name) & ~(pd.isna(given) & pd.isna(family))
+        if gaps.any():
+            joined = (pd.Series(given[gaps]).fillna("") + " "
+                      + pd.Series(family[gaps]).fillna("")).str.strip()
+            name[gaps] = joined.to_numpy(dtype=object)
+        out["given_name"], out["family_name"] = given, family
+    out["name"] = name
+    pinyin = by_unique(_column(frame, "name_pinyin"), _clean)
     if entity_type == "organization":
-        core = _null_blank(_column(frame, "name_core"))
-        out["name_core"] = core.where(core.notna(), name).to_numpy()
-        pinyin = pinyin.where(pinyin.notna(), _pinyin(out["name_core"]))
+        out["name_core"] = _first_present(by_unique(_column(frame, "name_core"), _clean), name)
+        pinyin = _fill_gaps(pinyin, out["name_core"].to_numpy(), _pinyin)
     else:
-        pinyin = pinyin.where(pinyin.notna(), _pinyin(out["name"]))
-        out["name_sorted"] = _name_sorted(pinyin.where(pinyin.notna(), out["name"])).to_numpy()
-    out["name_pinyin"] = pinyin.to_numpy()
+        pinyin = _fill_gaps(pinyin, name, _pinyin)
+        out["name_sorted"] = by_unique(pinyin, _name_sorted)
+    out["name_pinyin"] = pinyin
 
     id_field, valid_field = (("id_number", "id_valid") if entity_type == "person"
                              else ("credit_code", "credit_code_valid"))
-    ids = _null_blank(_column(frame, id_field)).str.upper().str.replace(r"[\s-]", "",
-                                                                          regex=True)
-    ids = ids.where(ids.str.len() > 0, None)
-    out[id_field] = ids.to_numpy()
-    out[valid_field] = _bool(frame, valid_field, n) & ids.notna().to_numpy()
-    head, tail = _halves(ids)
-    out["id_head"], out["id_tail"] = head.to_numpy(), tail.to_numpy()
+    ids = by_unique(_column(frame, id_field), _identifier)
+    out[id_field] = ids
+    out[valid_field] = _bool(frame, valid_field) & ~pd.isna(ids)
+    for k in (1, 2, 3):
+        out[f"id_key{k}"] = by_unique(ids, lambda u, k=k: _id_keys(u)[f"k{k}"])
 
-    out["phone"] = _digits(_column(frame, "phone")).to_numpy()
+    out["phone"] = by_unique(_column(frame, "phone"), _digits)
     if entity_type == "person":
-        birth = _digits(_column(frame, "birth_date"))
-        out["birth_date"] = birth.where(birth.str.len() == 8, None).to_numpy()
-        out["birth_year"] = out["birth_date"].str[:4]
+        out["birth_date"] = by_unique(_column(frame, "birth_date"), _date8)
+        out["birth_year"] = by_unique(out["birth_date"].to_numpy(), lambda u: u.str[:4])
         for col in _PERSON_TEXT:
-            out[col] = _norm_text(_column(frame, col)).to_numpy()
-        if out["region_code"].isna().all() and "id_region_code" in frame.columns:
-            out["region_code"] = _null_blank(_column(frame, "id_region_code")).to_numpy()
+            out[col] = by_unique(_column(frame, col), _norm_text)
+        if out["region_code"].isna().all():
+            out["region_code"] = by_unique(_column(frame, "id_region_code"), _clean)
     else:
-        est = _digits(_column(frame, "established_date"))
-        out["established_date"] = est.where(est.str.len() == 8, None).to_numpy()
-        out["legal_rep_name"] = _norm_text(_column(frame, "legal_rep_name")).to_numpy()
+        out["established_date"] = by_unique(_column(frame, "established_date"), _date8)
+        out["legal_rep_id"] = by_unique(_column(frame, "legal_rep_id"), _identifier)
         for col in _ORG_TEXT:
-            out[col] = _norm_text(_column(frame, col)).to_numpy()
-        out["legal_rep_id"] = out["legal_rep_id"].str.upper()
+            out[col] = by_unique(_column(frame, col), _norm_text)
     return out

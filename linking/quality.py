@@ -36,34 +36,33 @@ VALIDITY_RULES = {
 }
 
 
-def _filled(values: pd.Series) -> pd.Series:
-    """True where a value is present (not null, not blank text)."""
-    present = values.notna()
-    if values.dtype == object or pd.api.types.is_string_dtype(values):
-        text = values.astype("string").str.strip()
-        present &= text.ne("").fillna(False).astype(bool)
-    return present
+def _text(values: pd.Series) -> pd.Series:
+    """Values as stripped Arrow-backed strings, blank text as missing (vectorised in C++)."""
+    text = values.astype("string[pyarrow]").str.strip()
+    return text.mask(text.str.len() == 0)
 
 
-def _valid(field: str, values: pd.Series, frame: pd.DataFrame) -> pd.Series | None:
-    """Validity of present values of ``field`` (None when no rule applies to the field)."""
+def _valid(field: str, text: pd.Series, frame: pd.DataFrame) -> pd.Series | None:
+    """Validity of each value of ``field`` (None when no rule applies to the field)."""
     flag = _FLAG_COLUMNS.get(field)
     if flag is not None:
         if flag not in frame.columns:
             return None
         return frame[flag].astype("boolean").fillna(False).astype(bool)
-    text = values.astype("string").str.strip()
     if field in _DATE_FIELDS:
+        if pd.api.types.is_datetime64_any_dtype(frame[field]):
+            return frame[field].notna()
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        return pd.Series(parsed.notna().to_numpy(), index=values.index)
+        return pd.Series(parsed.notna().to_numpy(), index=text.index)
     if field == "phone":
         ok = text.str.fullmatch(_MOBILE) | text.str.fullmatch(_LANDLINE)
-        return ok.fillna(False).astype(bool)
-    if field == "email":
-        return text.str.fullmatch(_EMAIL).fillna(False).astype(bool)
-    if field == "sex":
-        return text.isin(["M", "F"]).fillna(False).astype(bool)
-    return None
+    elif field == "email":
+        ok = text.str.fullmatch(_EMAIL)
+    elif field == "sex":
+        ok = text.isin(["M", "F"])
+    else:
+        return None
+    return ok.fillna(False).astype(bool)
 
 
 def field_profile(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -73,20 +72,21 @@ def field_profile(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     field has no rule). Fields a department never fills are kept with filled = 0.
     """
     fields = [f for f in FIELDS[kind] if f in frame.columns]
-    department = frame["department"].astype(str)
+    codes, departments = pd.factorize(frame["department"].astype(str), sort=True)
+    n = len(departments)
+    records = np.bincount(codes, minlength=n)
     parts = []
     for field in fields:
-        filled = _filled(frame[field])
-        valid = _valid(field, frame[field], frame)
-        checked = filled if valid is not None else pd.Series(False, index=frame.index)
-        good = (checked & valid) if valid is not None else checked
-        part = pd.DataFrame({"department": department, "filled": filled.astype(np.int64),
-                             "checked": checked.astype(np.int64), "valid": good.astype(np.int64)})
-        sums = part.groupby("department", sort=True).agg(
-            records=("filled", "size"), filled=("filled", "sum"),
-            checked=("checked", "sum"), valid=("valid", "sum"))
-        sums["field"] = field
-        parts.append(sums.reset_index())
+        text = _text(frame[field])
+        filled = text.notna().to_numpy(dtype=bool)
+        valid = _valid(field, text, frame)
+        checked = filled if valid is not None else np.zeros(len(frame), dtype=bool)
+        good = checked & valid.to_numpy(dtype=bool) if valid is not None else checked
+        parts.append(pd.DataFrame({
+            "department": departments.astype(str), "field": field, "records": records,
+            "filled": np.bincount(codes, weights=filled, minlength=n).astype(np.int64),
+            "checked": np.bincount(codes, weights=checked, minlength=n).astype(np.int64),
+            "valid": np.bincount(codes, weights=good, minlength=n).astype(np.int64)}))
     if not parts:
         return pd.DataFrame(columns=["department", "field", "records", "filled", "checked",
                                      "valid"])

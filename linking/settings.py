@@ -117,7 +117,7 @@ def _keep(has: set[str], *passes: tuple[str, ...]) -> list[BlockingPass]:
 def _person_defaults(has: set[str]) -> EntitySettings:
     split_names = {"given_name", "family_name"} <= has
     blocking = _keep(
-        has, ("id_number",), ("id_head",), ("id_tail",), ("name",), ("name_pinyin",),
+        has, ("id_number",), ("id_key1",), ("id_key2",), ("id_key3",), ("name",), ("name_pinyin",),
         ("given_name", "family_name"), ("family_name", "birth_date"),
         ("given_name", "birth_date"), ("name_pinyin", "birth_year"),
         ("birth_date", "region_code"), ("birth_date", "postcode"), ("birth_date", "city"),
@@ -147,7 +147,7 @@ def _person_defaults(has: set[str]) -> EntitySettings:
 
 def _organization_defaults(has: set[str]) -> EntitySettings:
     blocking = _keep(
-        has, ("credit_code",), ("id_head",), ("id_tail",), ("reg_number",), ("name",),
+        has, ("credit_code",), ("id_key1",), ("id_key2",), ("id_key3",), ("reg_number",), ("name",),
         ("name_core",), ("name_pinyin",), ("legal_rep_id",), ("legal_rep_name", "region_code"),
         ("phone",), ("email",), ("address",), ("name_core[:2]", "established_date"),
     )

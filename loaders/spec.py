@@ -66,8 +66,12 @@ class SourcesSpec:
     sources: tuple[SourceSpec, ...]
 
 
-def load_spec(path: str | Path) -> SourcesSpec:
-    """Read and validate SOURCES.yaml; raise SpecError naming the file and key on any fault."""
+def load_spec(path: str | Path, check_columns: bool = True) -> SourcesSpec:
+    """Read and validate SOURCES.yaml; raise SpecError naming the file and key on any fault.
+
+    With `check_columns`, each source's header (or keys, or table columns) is read to check
+    that the id column and every mapped column exist.
+    """
     path = Path(path)
     if not path.is_file():
         raise SpecError(f"{path}: no such file")
@@ -78,7 +82,22 @@ def load_spec(path: str | Path) -> SourcesSpec:
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list) or not doc["sources"]:
         raise SpecError(f"{path}: expected a top-level key 'sources' with a list of sources")
     sources = tuple(_source(path, i, raw) for i, raw in enumerate(doc["sources"]))
+    if check_columns:
+        for source in sources:
+            check_source_columns(source)
     return SourcesSpec(path=path, sources=sources)
+
+
+def check_source_columns(source: SourceSpec) -> None:
+    """Raise SpecError when the id column or a mapped column is not in the source."""
+    from loaders.readers import source_columns
+
+    existing = source_columns(source)
+    for column, key in [(source.id_column, "id_column")] + [
+            (c, f"columns.{c}") for c in source.columns]:
+        if column not in existing:
+            raise SpecError(f"{source.where}.{key}: column {column!r} not in {source.label}; "
+                            f"its columns: {', '.join(existing)}")
 
 
 def _source(spec_file: Path, index: int, raw: object) -> SourceSpec:

@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 ONTOLOGY_FILE = Path(__file__).with_name("kglink.ttl")
 KG = "https://w3id.org/kglink/ontology#"
@@ -27,12 +31,21 @@ class Term:
 
 
 @cache
-def terms() -> dict[str, dict[str, Term]]:
-    """All mapped terms by kind, keyed by their Neo4j name."""
-    from rdflib import Graph, URIRef
+def ontology_graph() -> Graph:
+    """The parsed ontology (``kglink.ttl``), parsed once per process; do not modify it."""
+    from rdflib import Graph
 
     g = Graph()
     g.parse(ONTOLOGY_FILE, format="turtle")
+    return g
+
+
+@cache
+def terms() -> dict[str, dict[str, Term]]:
+    """All mapped terms by kind, keyed by their Neo4j name."""
+    from rdflib import URIRef
+
+    g = ontology_graph()
     out: dict[str, dict[str, Term]] = {"label": {}, "type": {}, "key": {}}
     for kind, local in (("label", "neo4jLabel"), ("type", "neo4jType"), ("key", "neo4jKey")):
         for subject, name in g.subject_objects(URIRef(KGM + local)):
@@ -76,10 +89,9 @@ def schema_statements() -> list[str]:
 
     Names in the statements come from the ontology; nothing here is typed by hand.
     """
-    from rdflib import Graph, URIRef
+    from rdflib import URIRef
 
-    g = Graph()
-    g.parse(ONTOLOGY_FILE, format="turtle")
+    g = ontology_graph()
     label_of = {t.iri: name for name, t in terms()["label"].items()}
     key_of = {t.iri: name for name, t in terms()["key"].items()}
 

@@ -6,7 +6,7 @@
 // param: max_depth: int = 10 [1..15] -- how many shareholding levels to follow
 // returns: entity_id, name, effective_ownership, paths, shortest_level
 // entities: entity_id
-CALL {
+CALL () {
   MATCH (e:{NaturalPerson} {{entity_id}: $entity_id}) RETURN e
   UNION
   MATCH (e:{LegalPerson} {{entity_id}: $entity_id}) RETURN e

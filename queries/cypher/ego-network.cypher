@@ -6,7 +6,7 @@
 // param: types: reltypes = party -- relationship types to follow (list or comma-separated)
 // returns: entity_id, labels, name, distance
 // entities: entity_id
-CALL {
+CALL () {
   MATCH (e:{NaturalPerson} {{entity_id}: $entity_id}) RETURN e
   UNION
   MATCH (e:{LegalPerson} {{entity_id}: $entity_id}) RETURN e

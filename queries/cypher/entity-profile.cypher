@@ -4,7 +4,7 @@
 // param: entity_id: string -- the entity id
 // returns: entity_id, labels, name, properties, departments, records
 // entities: entity_id
-CALL {
+CALL () {
   MATCH (e:{NaturalPerson} {{entity_id}: $entity_id}) RETURN e
   UNION
   MATCH (e:{LegalPerson} {{entity_id}: $entity_id}) RETURN e

@@ -6,18 +6,16 @@
 // param: direction: enum(up|down) = up -- up: its owners; down: what it owns
 // returns: entity_id, labels, name, level, effective_ownership, paths
 // entities: entity_id
-CALL {
+CALL () {
   MATCH (e:{NaturalPerson} {{entity_id}: $entity_id}) RETURN e
   UNION
   MATCH (e:{LegalPerson} {{entity_id}: $entity_id}) RETURN e
 }
-CALL {
-  WITH e
+CALL (e) {
   MATCH p = (e)<-[:{SHAREHOLDER_OF}*1..{@depth}]-(x)
   WHERE $direction = 'up'
   RETURN p, x
   UNION
-  WITH e
   MATCH p = (e)-[:{SHAREHOLDER_OF}*1..{@depth}]->(x)
   WHERE $direction = 'down'
   RETURN p, x

@@ -4,7 +4,7 @@
 // param: min_entities: int = 3 [2..1000000] -- the least group size
 // returns: kind, value, entities, entity_ids, names
 // entities: entity_ids
-CALL {
+CALL () {
   MATCH (e) WHERE e:{NaturalPerson} OR e:{LegalPerson}
   UNWIND coalesce(e.{phones}, []) + coalesce([e.{phone}], []) AS value
   WITH DISTINCT e, value WHERE value IS NOT NULL AND value <> ''

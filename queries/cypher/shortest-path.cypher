@@ -7,12 +7,12 @@
 // param: types: reltypes = party -- relationship types to follow (list or comma-separated)
 // returns: length, entity_ids, names, relationships
 // entities: entity_ids
-CALL {
+CALL () {
   MATCH (a:{NaturalPerson} {{entity_id}: $source_id}) RETURN a
   UNION
   MATCH (a:{LegalPerson} {{entity_id}: $source_id}) RETURN a
 }
-CALL {
+CALL () {
   MATCH (b:{NaturalPerson} {{entity_id}: $target_id}) RETURN b
   UNION
   MATCH (b:{LegalPerson} {{entity_id}: $target_id}) RETURN b

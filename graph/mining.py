@@ -1,0 +1,338 @@
+"""Cross-domain mining over the party graph (persons, companies and their relations).
+
+``communities`` (Louvain), ``centrality`` (degree, PageRank, betweenness), ``risk``
+(indicators an investigator wants: shared contacts, many roles, circular holdings) and
+``regions`` (the macro view by administrative division and industry). Each reads what it
+needs from Neo4j in read transactions, computes with pandas / networkx, writes its results
+back as properties in batched ``UNWIND`` write transactions and returns a ``MiningReport``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import pandas as pd
+
+from graph.nx_bridge import default_types
+from ontology.schema import labels as L
+from ontology.schema import props as P
+from ontology.schema import rels as R
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+BATCH = 10_000
+RISK_WEIGHTS = {"shared_contact": 1.0, "multi_role": 2.0, "circular_ownership": 3.0}
+LEVELS = ("province", "city", "county")
+
+
+@dataclass
+class MiningReport:
+    """What a mining run found: a headline summary and a table of the top rows."""
+
+    kind: str
+    summary: dict[str, Any]
+    columns: list[str]
+    rows: list[list[Any]]
+    written: int = 0  # nodes updated in Neo4j
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+def _read_df(driver: Driver, database: str, cypher: str, **params: Any) -> pd.DataFrame:
+    from neo4j import Result, RoutingControl
+
+    return driver.execute_query(cypher, params, database_=database,
+                                routing_=RoutingControl.READ, result_transformer_=Result.to_df)
+
+
+def party_nodes(driver: Driver, database: str) -> pd.DataFrame:
+    """Every person and company: ``entity_id``, ``label``, ``name``."""
+    frames = [_read_df(driver, database,
+                       f"MATCH (e:{label}) RETURN e.{P.entity_id} AS entity_id, "
+                       f"'{label}' AS label, e.{P.name} AS name")
+              for label in (L.NaturalPerson, L.LegalPerson)]
+    frame = pd.concat(frames, ignore_index=True)
+    if frame.empty:
+        return pd.DataFrame(columns=["entity_id", "label", "name"])
+    return frame.sort_values("entity_id", ignore_index=True)
+
+
+def party_edges(driver: Driver, database: str) -> pd.DataFrame:
+    """Every relationship between parties: ``source``, ``target``, ``type``, ``share_ratio``."""
+    frame = _read_df(driver, database,
+                     f"MATCH (a)-[r:{'|'.join(default_types())}]->(b) "
+                     f"RETURN a.{P.entity_id} AS source, b.{P.entity_id} AS target, "
+                     f"type(r) AS type, r.{P.share_ratio} AS share_ratio")
+    if frame.empty:
+        return pd.DataFrame(columns=["source", "target", "type", "share_ratio"])
+    return frame.dropna(subset=["source", "target"])
+
+
+def undirected(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.Graph:
+    """A simple undirected graph of the parties; ``weight`` counts the relationships."""
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes["entity_id"])
+    if not edges.empty:
+        pairs = edges[edges["source"] != edges["target"]]
+        counted = pairs.assign(u=pairs[["source", "target"]].min(axis=1),
+                               v=pairs[["source", "target"]].max(axis=1)
+                               ).groupby(["u", "v"]).size().reset_index(name="weight")
+        graph.add_weighted_edges_from(counted.itertuples(index=False, name=None))
+    return graph
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+def write_entity_properties(driver: Driver, database: str, frame: pd.DataFrame,
+                            columns: list[str]) -> int:
+    """Set ``columns`` (ontology property keys) on the entities of ``frame`` (with
+    ``entity_id`` and ``label``), in batched write transactions. Returns nodes updated."""
+    for column in columns:
+        getattr(P, column)  # undeclared keys fail here
+    sets = ", ".join(f"e.{c} = row.{c}" for c in columns)
+    written = 0
+    for label, part in frame.groupby("label"):
+        cypher = (f"UNWIND $rows AS row MATCH (e:{getattr(L, label)} "
+                  f"{{{P.entity_id}: row.entity_id}}) SET {sets} RETURN count(e) AS n")
+        records = part[["entity_id", *columns]].to_dict("records")
+        for start in range(0, len(records), BATCH):
+            rows = [{k: _native(v) for k, v in r.items()} for r in records[start:start + BATCH]]
+            result, _, _ = driver.execute_query(cypher, rows=rows, database_=database)
+            written += result[0]["n"]
+    return written
+
+
+def _native(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
+
+
+# ---- communities ---------------------------------------------------------------------------
+
+def communities(driver: Driver, database: str, write: bool = True, seed: int = 42,
+                top: int = 10) -> MiningReport:
+    """Louvain communities of the party graph; writes ``community_id`` (0 = largest) and
+    ``community_size`` on every person and company."""
+    nodes, edges = party_nodes(driver, database), party_edges(driver, database)
+    graph = undirected(nodes, edges)
+    found = nx.community.louvain_communities(graph, weight="weight", seed=seed) if len(graph) else []
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+    member = pd.DataFrame([(n, i, len(c)) for i, c in enumerate(ordered) for n in c],
+                          columns=["entity_id", "community_id", "community_size"])
+    frame = nodes.merge(member, on="entity_id", how="left")
+    written = write_entity_properties(driver, database, frame,
+                                      [P.community_id, P.community_size]) if write else 0
+    modularity = nx.community.modularity(graph, ordered) if graph.number_of_edges() else 0.0
+    rows = []
+    for i, members in enumerate(ordered[:top]):
+        part = frame[frame["community_id"] == i]
+        names = part.assign(d=part["entity_id"].map(dict(graph.degree())))\
+            .sort_values(["d", "entity_id"], ascending=[False, True])["name"].head(5)
+        rows.append([i, len(members), int((part["label"] == L.NaturalPerson).sum()),
+                     int((part["label"] == L.LegalPerson).sum()),
+                     ", ".join(str(n) for n in names)])
+    summary = {"entities": len(nodes), "relationships": len(edges),
+               "communities": len(ordered),
+               "communities_of_2_or_more": sum(1 for c in ordered if len(c) >= 2),
+               "modularity": round(modularity, 4)}
+    return MiningReport("communities", summary,
+                        ["community_id", "size", "persons", "companies", "central_members"],
+                        rows, written, {"members": frame})
+
+
+# ---- centrality ----------------------------------------------------------------------------
+
+def centrality(driver: Driver, database: str, write: bool = True, top: int = 10,
+               exact_limit: int = 5000, samples: int = 500, seed: int = 42) -> MiningReport:
+    """Degree (relationship count), PageRank and betweenness (exact up to ``exact_limit``
+    nodes, else estimated from ``samples`` sources); written on every person and company."""
+    nodes, edges = party_nodes(driver, database), party_edges(driver, database)
+    graph = undirected(nodes, edges)
+    degree = pd.concat([edges["source"], edges["target"]]).value_counts()
+    pagerank = nx.pagerank(graph, weight="weight") if len(graph) else {}
+    k = None if len(graph) <= exact_limit else min(samples, len(graph))
+    between = nx.betweenness_centrality(graph, k=k, seed=seed) if len(graph) else {}
+    frame = nodes.assign(
+        degree=nodes["entity_id"].map(degree).fillna(0).astype(int),
+        pagerank=nodes["entity_id"].map(pagerank).fillna(0.0).round(6),
+        betweenness=nodes["entity_id"].map(between).fillna(0.0).round(6))
+    written = write_entity_properties(driver, database, frame,
+                                      [P.degree, P.pagerank, P.betweenness]) if write else 0
+    best = frame.sort_values(["pagerank", "entity_id"], ascending=[False, True]).head(top)
+    rows = best[["entity_id", "label", "name", "degree", "pagerank", "betweenness"]]\
+        .values.tolist()
+    summary = {"entities": len(nodes), "relationships": len(edges),
+               "betweenness": "exact" if k is None else f"estimated from {k} samples"}
+    return MiningReport("centrality", summary,
+                        ["entity_id", "label", "name", "degree", "pagerank", "betweenness"],
+                        rows, written, {"scores": frame})
+
+
+# ---- risk ----------------------------------------------------------------------------------
+
+def shared_contact_groups(driver: Driver, database: str, edges: pd.DataFrame,
+                          min_entities: int = 3) -> pd.DataFrame:
+    """Groups of at least ``min_entities`` entities sharing a phone, an address or a legal
+    representative: ``kind``, ``value``, ``entity_id`` (one row per member)."""
+    frames = []
+    for kind, one, many in (("phone", P.phone, P.phones), ("address", P.address, P.addresses)):
+        values = _read_df(driver, database,
+                          f"MATCH (e) WHERE e:{L.NaturalPerson} OR e:{L.LegalPerson} "
+                          f"UNWIND coalesce(e.{many}, []) + coalesce([e.{one}], []) AS value "
+                          f"WITH DISTINCT e.{P.entity_id} AS entity_id, value "
+                          "WHERE value IS NOT NULL AND value <> '' "
+                          "RETURN entity_id, value")
+        if not values.empty:
+            frames.append(values.assign(kind=kind))
+    reps = edges[edges["type"] == R.LEGAL_REPRESENTATIVE_OF]
+    if not reps.empty:
+        frames.append(pd.DataFrame({"entity_id": reps["target"], "value": reps["source"],
+                                    "kind": "legal_representative"}))
+    if not frames:
+        return pd.DataFrame(columns=["kind", "value", "entity_id"])
+    members = pd.concat(frames, ignore_index=True).drop_duplicates()
+    size = members.groupby(["kind", "value"])["entity_id"].transform("nunique")
+    return members[size >= min_entities][["kind", "value", "entity_id"]]
+
+
+def risk(driver: Driver, database: str, write: bool = True, top: int = 20,
+         min_shared: int = 3, min_roles: int = 3) -> MiningReport:
+    """Risk indicators per entity, written as ``risk_flags`` (list) and ``risk_score``
+    (sum of ``RISK_WEIGHTS``): ``shared_contact`` (in a group of >= ``min_shared`` entities
+    sharing a phone, address or legal representative), ``multi_role`` (legal representative
+    or executive of >= ``min_roles`` companies), ``circular_ownership`` (on a shareholding
+    cycle of any length)."""
+    nodes, edges = party_nodes(driver, database), party_edges(driver, database)
+    groups = shared_contact_groups(driver, database, edges, min_shared)
+    flags: dict[str, set[str]] = {"shared_contact": set(groups["entity_id"])}
+    roles = edges[edges["type"].isin([R.LEGAL_REPRESENTATIVE_OF, R.EXECUTIVE_OF])]
+    counts = roles.groupby("source")["target"].nunique()
+    flags["multi_role"] = set(counts[counts >= min_roles].index)
+    holdings = nx.DiGraph()
+    shares = edges[edges["type"] == R.SHAREHOLDER_OF]
+    holdings.add_edges_from(shares[["source", "target"]].itertuples(index=False, name=None))
+    ring = {n for c in nx.strongly_connected_components(holdings) if len(c) > 1 for n in c}
+    ring |= {n for n in nx.nodes_with_selfloops(holdings)}
+    flags["circular_ownership"] = ring
+    ids = nodes["entity_id"]
+    flag_lists = [[f for f in RISK_WEIGHTS if i in flags[f]] for i in ids]
+    frame = nodes.assign(risk_flags=flag_lists,
+                         risk_score=[sum(RISK_WEIGHTS[f] for f in fl) for fl in flag_lists])
+    written = write_entity_properties(driver, database, frame,
+                                      [P.risk_flags, P.risk_score]) if write else 0
+    flagged = frame[frame["risk_score"] > 0].sort_values(
+        ["risk_score", "entity_id"], ascending=[False, True])
+    rows = [[r.entity_id, r.label, r.name, r.risk_score, ", ".join(r.risk_flags)]
+            for r in flagged.head(top).itertuples()]
+    summary = {"entities": len(nodes), "flagged": len(flagged),
+               **{f"{f}": len(flags[f]) for f in RISK_WEIGHTS},
+               "shared_contact_groups": int(groups[["kind", "value"]].drop_duplicates().shape[0])}
+    return MiningReport("risk", summary,
+                        ["entity_id", "label", "name", "risk_score", "risk_flags"], rows,
+                        written, {"scores": frame, "shared_groups": groups})
+
+
+# ---- regions -------------------------------------------------------------------------------
+
+def division_chains(divisions: pd.DataFrame) -> pd.DataFrame:
+    """For each division ``code``: its ancestor (or itself) at each level, as columns
+    ``province``, ``city``, ``county`` (None where it has none)."""
+    parent = dict(zip(divisions["code"], divisions["parent"], strict=True))
+    level = dict(zip(divisions["code"], divisions["level"], strict=True))
+    rows = []
+    for code in divisions["code"]:
+        chain, seen, current = {}, set(), code
+        while current is not None and current not in seen:
+            seen.add(current)
+            if level.get(current) in LEVELS:
+                chain.setdefault(level[current], current)
+            current = parent.get(current)
+        rows.append({"code": code, **{lv: chain.get(lv) for lv in LEVELS}})
+    return pd.DataFrame(rows, columns=["code", *LEVELS])
+
+
+def regions(driver: Driver, database: str, write: bool = True) -> MiningReport:
+    """By division (province -> city -> county) and industry: companies, registered capital,
+    persons, and the party relationships that cross the division's boundary. Writes
+    ``company_count``, ``person_count``, ``reg_capital_total``, ``cross_division_links`` on
+    every division."""
+    divisions = _read_df(driver, database,
+                         f"MATCH (d:{L.AdministrativeDivision}) "
+                         f"OPTIONAL MATCH (d)-[:{R.LOCATED_IN}]->(p:{L.AdministrativeDivision}) "
+                         f"RETURN d.{P.code} AS code, d.{P.name} AS name, d.{P.level} AS level, "
+                         f"p.{P.code} AS parent")
+    if divisions.empty:
+        return MiningReport("regions", {"divisions": 0}, [], [], 0)
+    divisions = divisions.drop_duplicates("code")
+    located = pd.concat([frame for frame in (_read_df(
+        driver, database,
+        f"MATCH (e:{label})-[:{R.LOCATED_IN}]->(d:{L.AdministrativeDivision}) "
+        f"RETURN e.{P.entity_id} AS entity_id, '{label}' AS label, d.{P.code} AS code, "
+        f"{'e.' + P.industry if label == L.LegalPerson else chr(39) * 2} AS industry, "
+        f"{'e.' + P.reg_capital if label == L.LegalPerson else '0.0'} AS reg_capital")
+        for label in (L.NaturalPerson, L.LegalPerson)) if not frame.empty]
+        or [pd.DataFrame(columns=["entity_id", "label", "code", "industry", "reg_capital"])],
+        ignore_index=True)
+    chains = division_chains(divisions)
+    placed = located.merge(chains, on="code", how="left")
+    placed["reg_capital"] = pd.to_numeric(placed["reg_capital"], errors="coerce")
+    # one row per (entity, enclosing division)
+    inside = pd.concat([placed.assign(division=placed[lv]) for lv in LEVELS],
+                       ignore_index=True).dropna(subset=["division"])
+    companies = inside[inside["label"] == L.LegalPerson]
+    stats = pd.DataFrame({"code": divisions["code"]}).set_index("code")
+    stats["company_count"] = companies.groupby("division")["entity_id"].nunique()
+    stats["person_count"] = inside[inside["label"] == L.NaturalPerson]\
+        .groupby("division")["entity_id"].nunique()
+    stats["reg_capital_total"] = companies.groupby("division")["reg_capital"].sum()
+    stats["cross_division_links"] = _cross_links(party_edges(driver, database), placed)
+    stats = stats.fillna(0)
+    stats[["company_count", "person_count", "cross_division_links"]] = stats[
+        ["company_count", "person_count", "cross_division_links"]].astype(int)
+    table = divisions.set_index("code").join(stats).reset_index().sort_values("code")
+    written = 0
+    if write:
+        rows = [{k: _native(v) for k, v in r.items()} for r in table[
+            ["code", "company_count", "person_count", "reg_capital_total",
+             "cross_division_links"]].to_dict("records")]
+        cypher = (f"UNWIND $rows AS row MATCH (d:{L.AdministrativeDivision} "
+                  f"{{{P.code}: row.code}}) SET d.{P.company_count} = row.company_count, "
+                  f"d.{P.person_count} = row.person_count, "
+                  f"d.{P.reg_capital_total} = row.reg_capital_total, "
+                  f"d.{P.cross_division_links} = row.cross_division_links RETURN count(d) AS n")
+        for start in range(0, len(rows), BATCH):
+            result, _, _ = driver.execute_query(cypher, rows=rows[start:start + BATCH],
+                                                database_=database)
+            written += result[0]["n"]
+    industry = companies.assign(industry=companies["industry"].fillna("(unknown)"))\
+        .groupby(["division", "industry"]).agg(companies=("entity_id", "nunique"),
+                                                reg_capital=("reg_capital", "sum"))\
+        .reset_index().rename(columns={"division": "code"})
+    columns = ["code", "name", "level", "company_count", "person_count", "reg_capital_total",
+               "cross_division_links"]
+    summary = {"divisions": len(divisions), "located_entities": len(located),
+               "companies_located": int(located["label"].eq(L.LegalPerson).sum())}
+    return MiningReport("regions", summary, columns, table[columns].values.tolist(), written,
+                        {"divisions": table, "industry": industry})
+
+
+def _cross_links(edges: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
+    """Per division: party relationships with one end inside it and the other in another
+    division of the same level (ends with no division at that level are not counted)."""
+    where = placed.drop_duplicates("entity_id").set_index("entity_id")
+    counts = []
+    for lv in LEVELS:
+        a = edges["source"].map(where[lv])
+        b = edges["target"].map(where[lv])
+        cross = a.notna() & b.notna() & (a != b)
+        counts.append(pd.concat([a[cross], b[cross]]).value_counts())
+    if not counts:
+        return pd.Series(dtype=int)
+    return pd.concat(counts).groupby(level=0).sum()

@@ -1,0 +1,164 @@
+"""The write statements of the graph store, built from ontology names only.
+
+Rows travel column-wise: each statement gets ``$c`` (a map of column -> list) and ``$n``
+(the row count) and walks ``range(0, $n - 1)``; a property whose column is absent reads as
+null, which removes it, so a re-run leaves exactly what the input says.
+"""
+
+from __future__ import annotations
+
+from graph.store.fields import entity_fields, entity_label, record_fields
+from ontology.schema import labels, props, rels
+
+RUNNING = "running"
+COMPLETE = "complete"
+
+
+def _set(var: str, keys: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(f"{var}.{k} = $c.{k}[i]" for k in keys)
+
+
+def departments() -> str:
+    return (f"UNWIND $c.name AS name MERGE (d:{labels.Department} {{{props.name}: name}})")
+
+
+def divisions() -> str:
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MERGE (a:{labels.AdministrativeDivision} {{{props.code}: $c.code[i]}}) "
+            f"SET a.{props.name} = $c.name[i], a.{props.level} = $c.level[i]")
+
+
+def division_parents() -> str:
+    div = labels.AdministrativeDivision
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MATCH (a:{div} {{{props.code}: $c.code[i]}}) "
+            f"MATCH (p:{div} {{{props.code}: $c.parent_code[i]}}) "
+            f"MERGE (a)-[:{rels.LOCATED_IN}]->(p)")
+
+
+def entities(kind: str) -> str:
+    """MERGE entity nodes, set every entity property, keep one LOCATED_IN (the current)."""
+    label, div = entity_label(kind), labels.AdministrativeDivision
+    located = rels.LOCATED_IN
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MERGE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
+            f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
+            f"WITH e, i, $c.division[i] AS code "
+            f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
+            f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} "
+            f"WITH e, code WHERE code IS NOT NULL "
+            f"MATCH (a:{div} {{{props.code}: code}}) MERGE (e)-[:{located}]->(a)")
+
+
+def records(kind: str) -> str:
+    """MERGE SourceRecords; batch/loaded_at change only when the content hash changes;
+    FROM_DEPARTMENT; exactly one REFERS_TO, to the record's current entity."""
+    label = entity_label(kind)
+    k = props
+    fields = tuple(f for f in record_fields(kind)
+                   if f not in (k.department, k.record_id))
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MERGE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
+            f"WITH r, i, coalesce(r.{k.content_hash} = $c.hash[i], false) AS same "
+            f"SET r.{k.department} = $c.department[i], r.{k.record_id} = $c.record_id[i], "
+            f"r.{k.source} = $c.source[i], r.{k.line} = $c.line[i], "
+            f"r.{k.entity_type} = $c.entity_type[i], {_set('r', fields)}, "
+            f"r.{k.batch} = CASE WHEN same THEN r.{k.batch} ELSE $batch END, "
+            f"r.{k.loaded_at} = CASE WHEN same THEN r.{k.loaded_at} ELSE $loaded_at END, "
+            f"r.{k.content_hash} = $c.hash[i] "
+            f"WITH r, i, same "
+            f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
+            f"MERGE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
+            f"WITH r, i, same "
+            f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
+            f"WHERE x.{k.entity_id} <> $c.entity_id[i] DELETE old }} "
+            f"WITH r, i, same "
+            f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
+            f"MERGE (r)-[t:{rels.REFERS_TO}]->(e) "
+            f"SET t.{k.score} = $c.score[i], t.{k.evidence} = $c.evidence[i] "
+            f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
+
+
+def relations(rel_type: str, from_kind: str, to_kind: str) -> str:
+    """MERGE one relationship per (from, type, to) with its properties."""
+    k = props
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MATCH (a:{entity_label(from_kind)} {{{k.entity_id}: $c.from_id[i]}}) "
+            f"MATCH (b:{entity_label(to_kind)} {{{k.entity_id}: $c.to_id[i]}}) "
+            f"MERGE (a)-[x:{getattr(rels, rel_type)}]->(b) "
+            f"SET x.{k.department} = $c.department[i], x.{k.share_ratio} = $c.share_ratio[i], "
+            f"x.{k.start_date} = $c.start_date[i], x.{k.end_date} = $c.end_date[i], "
+            f"x.{k.record_keys} = $c.record_keys[i]")
+
+
+def events(label_name: str) -> str:
+    """MERGE history events (ids derived from content); record merged_from on survivors."""
+    k = props
+    label = getattr(labels, label_name)
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MERGE (v:{label} {{{k.event_id}: $c.event_id[i]}}) "
+            f"ON CREATE SET v.{k.entity_id} = $c.entity_id[i], "
+            f"v.{k.entity_type} = $c.entity_type[i], v.{k.merged_from} = $c.merged_from[i], "
+            f"v.{k.split_into} = $c.split_into[i], v.{k.reason} = $c.reason[i], "
+            f"v.{k.batch} = $c.batch[i], v.{k.at} = $c.at[i]")
+
+
+def merged_from(kind: str) -> str:
+    """Add merged entity ids to a surviving entity's merged_from list (no duplicates)."""
+    k = props
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MERGE (e:{entity_label(kind)} {{{k.entity_id}: $c.entity_id[i]}}) "
+            f"SET e.{k.merged_from} = coalesce(e.{k.merged_from}, []) + "
+            f"[x IN $c.merged_from[i] WHERE NOT x IN coalesce(e.{k.merged_from}, [])]")
+
+
+def delete_orphans(kind: str) -> str:
+    """Remove up to $limit entities of this kind that no SourceRecord refers to."""
+    return (f"MATCH (e:{entity_label(kind)}) WHERE NOT (e)<-[:{rels.REFERS_TO}]-() "
+            f"WITH e LIMIT $limit DETACH DELETE e RETURN count(*) AS deleted")
+
+
+def stale_relations(rel_type: str) -> str:
+    """Relationships of a type with their endpoints and record keys (for stale checks)."""
+    k = props
+    return (f"MATCH (a)-[x:{getattr(rels, rel_type)}]->(b) WHERE x.{k.record_keys} IS NOT NULL "
+            f"RETURN elementId(x) AS id, a.{k.entity_id} AS from_id, b.{k.entity_id} AS to_id, "
+            f"x.{k.record_keys} AS record_keys")
+
+
+def delete_relationships_by_id() -> str:
+    return "UNWIND $c.id AS id MATCH ()-[x]->() WHERE elementId(x) = id DELETE x"
+
+
+# -- load manifest (one LoadBatch node per batch) ------------------------------------------
+def manifest_open() -> str:
+    k = props
+    return (f"MERGE (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
+            f"ON CREATE SET b.{k.status} = '{RUNNING}', b.{k.started_at} = $now, "
+            f"b.{k.steps_done} = [], b.{k.chunk_size} = $chunk_size "
+            f"RETURN b.{k.status} AS status, b.{k.started_at} AS started_at, "
+            f"b.{k.steps_done} AS steps_done, b.{k.step} AS step, "
+            f"b.{k.chunks_done} AS chunks_done, b.{k.chunk_size} AS chunk_size")
+
+
+def manifest_chunk() -> str:
+    k = props
+    return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
+            f"WHERE b.{k.status} = '{RUNNING}' "
+            f"SET b.{k.step} = $step, b.{k.chunks_done} = $chunks_done")
+
+
+def manifest_step_done() -> str:
+    k = props
+    return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
+            f"WHERE b.{k.status} = '{RUNNING}' "
+            f"SET b.{k.steps_done} = b.{k.steps_done} + $step, b.{k.step} = null, "
+            f"b.{k.chunks_done} = null")
+
+
+def manifest_complete() -> str:
+    k = props
+    return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
+            f"WHERE b.{k.status} = '{RUNNING}' "
+            f"SET b.{k.status} = '{COMPLETE}', b.{k.completed_at} = $now, "
+            f"b.{k.steps_done} = null")

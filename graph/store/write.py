@@ -1,0 +1,202 @@
+"""``write_graph``: one load of ingested + linked records into Neo4j, idempotent,
+incremental and resumable.
+
+Steps, in order (each checkpointed in the batch's LoadBatch node): departments, divisions
+and their hierarchy, merge/split history (computed against the graph's current assignment
+before anything changes), entities, source records with REFERS_TO / FROM_DEPARTMENT,
+relations, removal of relations no longer supported by their records, removal of entities
+no record refers to. Every write is an ``UNWIND ... MERGE`` in a managed transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from graph.store import cypher
+from graph.store.batches import BatchWriter
+from graph.store.history import history_events
+from graph.store.manifest import open_manifest
+from graph.store.plan import GraphPlan, plan_graph
+from graph.store.previous import read_previous_clusters
+from graph.store.relation_rows import relation_kinds
+from graph.store.sessions import quiet_session
+from ontology.schema import schema_statements
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+DEFAULT_CHUNK = 10_000
+
+
+@dataclass
+class WriteSummary:
+    """What one load planned and what it changed in the graph."""
+
+    batch: str
+    resumed: bool
+    records: dict[str, int] = field(default_factory=dict)        # per entity kind
+    entities: dict[str, int] = field(default_factory=dict)       # per entity kind
+    relationships: dict[str, int] = field(default_factory=dict)  # per relationship type
+    unresolved_relations: dict[str, int] = field(default_factory=dict)  # reason -> rows
+    merges: int = 0
+    splits: int = 0
+    records_changed: int = 0          # records whose content was new or different
+    nodes_created: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_deleted: int = 0
+    properties_set: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def lines(self) -> list[str]:
+        """A short human summary."""
+        unresolved = sum(self.unresolved_relations.values())
+        out = [f"batch {self.batch}{' (resumed)' if self.resumed else ''}: "
+               f"{sum(self.records.values())} records -> {sum(self.entities.values())} entities "
+               f"({', '.join(f'{k} {v}' for k, v in sorted(self.entities.items()))}), "
+               f"{sum(self.relationships.values())} relations, "
+               f"{self.merges} merges, {self.splits} splits, {self.seconds:.1f}s",
+               f"graph: +{self.nodes_created} / -{self.nodes_deleted} nodes, "
+               f"+{self.relationships_created} / -{self.relationships_deleted} relationships, "
+               f"{self.properties_set} properties set, {self.records_changed} records new or "
+               f"changed"]
+        if unresolved:
+            out.append(f"unresolved relation rows: {unresolved} ("
+                       + "; ".join(f"{r}: {n}" for r, n in
+                                   sorted(self.unresolved_relations.items())) + ")")
+        return out
+
+
+def ensure_schema(driver: Driver, database: str) -> None:
+    """Create the ontology's constraints and indexes (idempotent)."""
+    for statement in schema_statements():
+        driver.execute_query(statement, database_=database)
+
+
+def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str | None = None,
+                progress: bool = True, *, previous: pd.DataFrame | None = None,
+                department_priority: list[str] | None = None,
+                chunk_size: int = DEFAULT_CHUNK) -> WriteSummary:
+    """Write one load. ``batch_id`` defaults to a digest of the input, so re-running the same
+    input resumes (if it was cut short) or re-applies (a no-op) the same batch.
+    ``previous``: the graph's current assignment if the caller already read it."""
+    started = time.monotonic()
+    plan = plan_graph(ingested, linked, department_priority)
+    batch = batch_id or "B" + plan.digest()
+    ensure_schema(driver, database)
+    manifest = open_manifest(driver, database, batch, chunk_size)
+    summary = WriteSummary(batch=batch, resumed=manifest.resuming)
+    writer = BatchWriter(driver, database, manifest, chunk_size, progress)
+    if previous is None:
+        previous = read_previous_clusters(driver, database)
+
+    writer.write("departments", cypher.departments(), pd.DataFrame({"name": plan.departments}))
+    writer.write("divisions", cypher.divisions(), plan.divisions)
+    writer.write("division_parents", cypher.division_parents(),
+                 plan.divisions[plan.divisions["parent_code"].notna()])
+    _write_history(writer, plan, previous, linked, summary, manifest.started_at)
+    for kind, frame in plan.entities.items():
+        writer.write(f"entities:{kind}", cypher.entities(kind), frame)
+    for kind, frame in plan.records.items():
+        writer.write(f"records:{kind}", cypher.records(kind), frame,
+                     {"batch": batch, "loaded_at": manifest.started_at})
+    _write_relations(writer, plan)
+    if not previous.empty:
+        _remove_stale_relations(writer, plan)
+    _remove_orphans(writer)
+    manifest.complete(driver, database)
+
+    summary.records = {k: len(v) for k, v in plan.records.items()}
+    summary.entities = {k: len(v) for k, v in plan.entities.items()}
+    summary.relationships = (plan.relations.groupby("type").size().to_dict()
+                             if not plan.relations.empty else {})
+    summary.unresolved_relations = (plan.unresolved.groupby("reason").size().to_dict()
+                                    if not plan.unresolved.empty else {})
+    for name, value in writer.counts.items():
+        setattr(summary, name, value)
+    summary.records_changed = writer.changed_records
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame, linked,
+                   summary: WriteSummary, at: str) -> None:
+    if writer.manifest.skip_step("history"):
+        return
+    events = history_events(previous, plan.assignment(), getattr(linked, "links", None),
+                            writer.manifest.batch, at)
+    merges = events[events["label"] == "merge"].drop(columns="label")
+    splits = events[events["label"] == "split"].drop(columns="label")
+    summary.merges, summary.splits = len(merges), len(splits)
+    writer.write("history:merges", cypher.events("MergeEvent"), merges)
+    writer.write("history:splits", cypher.events("SplitEvent"), splits)
+    for kind in plan.entities:
+        survivors = merges[merges["entity_type"] == kind][["entity_id", "merged_from"]]
+        writer.write(f"history:merged_from:{kind}", cypher.merged_from(kind), survivors)
+    writer.manifest.mark_step_done(writer.driver, writer.database, "history")
+
+
+def _write_relations(writer: BatchWriter, plan: GraphPlan) -> None:
+    if plan.relations.empty:
+        return
+    groups = plan.relations.groupby(["type", "from_kind", "to_kind"], sort=True)
+    for (rel_type, from_kind, to_kind), frame in groups:
+        writer.write(f"relations:{rel_type}:{from_kind}:{to_kind}",
+                     cypher.relations(rel_type, from_kind, to_kind),
+                     frame.drop(columns=["type", "from_kind", "to_kind"]))
+
+
+def _remove_stale_relations(writer: BatchWriter, plan: GraphPlan) -> None:
+    """Delete relationships whose source records are in this load but no longer yield them."""
+    if writer.manifest.skip_step("stale_relations"):
+        return
+    seen = set(plan.unresolved["record_key"]) if not plan.unresolved.empty else set()
+    expected = set()
+    if not plan.relations.empty:
+        seen |= set(plan.relations["record_keys"].explode())
+        expected = set(zip(plan.relations["type"], plan.relations["from_id"],
+                           plan.relations["to_id"], strict=True))
+    for frame in plan.records.values():
+        if "legal_rep_id" in frame.columns or "legal_rep_name" in frame.columns:
+            seen |= set(frame["record_key"])
+    stale: list[str] = []
+    for rel_type in sorted({k.type for k in relation_kinds().values()}):
+        with quiet_session(writer.driver, writer.database) as session:
+            rows = session.execute_read(_values, cypher.stale_relations(rel_type))
+        for element_id, a, b, keys in rows:
+            if (rel_type, a, b) not in expected and seen.intersection(keys):
+                stale.append(element_id)
+    if stale:
+        writer.write("stale_relations:delete", cypher.delete_relationships_by_id(),
+                     pd.DataFrame({"id": stale}))
+    writer.manifest.mark_step_done(writer.driver, writer.database, "stale_relations")
+
+
+def _remove_orphans(writer: BatchWriter) -> None:
+    """Delete entities that no SourceRecord refers to any more (merged or split away)."""
+    for kind in ("person", "organization"):
+        while True:
+            with quiet_session(writer.driver, writer.database) as session:
+                deleted, counters = session.execute_write(_delete_some,
+                                                          cypher.delete_orphans(kind))
+            writer.counts["nodes_deleted"] += counters.nodes_deleted
+            writer.counts["relationships_deleted"] += counters.relationships_deleted
+            if deleted == 0:
+                break
+
+
+def _values(tx, statement: str) -> list[list]:
+    return tx.run(statement).values()
+
+
+def _delete_some(tx, statement: str):
+    result = tx.run(statement, limit=10_000)
+    deleted = result.single()["deleted"]
+    return deleted, result.consume().counters

@@ -1,0 +1,51 @@
+"""RDF of a subgraph held in memory, for subgraph exports (turtle, jsonld) and tests.
+
+``subgraph_to_rdf(G.nodes(data=True), G.edges(data=True))`` turns a networkx MultiDiGraph
+whose nodes carry ``labels`` (a list) and properties, and whose edges carry ``type`` and
+properties, into an rdflib Graph under the ontology's mapping (see ``ontology.rdf_mapping``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Graph
+
+from ontology.rdf_mapping import iter_subgraph_triples
+from ontology.rdf_writer import new_graph, normalise_format, serialize
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def subgraph_to_rdf(nodes: Iterable[tuple[Any, Mapping[str, Any]]],
+                    relationships: Iterable[tuple[Any, Any, Mapping[str, Any]]]) -> Graph:
+    """An rdflib Graph of the given nodes ``(id, attrs)`` and relationships ``(u, v, attrs)``.
+
+    Raises ``ontology.rdf_mapping.RdfMappingError`` for a node without its identifying key
+    (entity_id, record_key, ...) or an edge to a node not given.
+    """
+    g = new_graph()
+    for triple in iter_subgraph_triples(nodes, relationships):
+        g.add(triple)
+    return g
+
+
+def networkx_to_rdf(graph: nx.MultiDiGraph) -> Graph:
+    """``subgraph_to_rdf`` of a networkx graph built by the graph bridge."""
+    return subgraph_to_rdf(graph.nodes(data=True), _edges(graph))
+
+
+def _edges(graph: nx.MultiDiGraph) -> Iterable[tuple[Any, Any, Mapping[str, Any]]]:
+    if graph.is_multigraph():
+        return ((u, v, data) for u, v, _, data in graph.edges(keys=True, data=True))
+    return graph.edges(data=True)
+
+
+def write_rdf(g: Graph, path: str | Path, fmt: str | None = None) -> str:
+    """Write ``g`` to ``path`` as turtle | ntriples | jsonld (default: from the suffix)."""
+    name = normalise_format(fmt, str(path))
+    Path(path).write_text(serialize(g, name), encoding="utf-8")
+    return name

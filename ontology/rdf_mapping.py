@@ -1,0 +1,389 @@
+"""Neo4j nodes and relationships <-> RDF triples, by the ontology's mapping (no database here).
+
+The rules (documented in ``kglink.ttl`` too):
+
+- A node's IRI comes from ``kgm:iriTemplate`` of its class, e.g.
+  ``https://w3id.org/kglink/id/entity/{entity_id}``, with the value percent-encoded: entities
+  by entity id, source records by ``DEPT:RECORD_ID``, departments by name, divisions by code.
+- Each label is an ``rdf:type``; each property value one triple whose predicate is the
+  ontology property of that key (a list gives one triple per element; keys declared
+  ``kgm:multiValued`` come back as lists, sorted).
+- A relationship is the direct triple (start, property, end). When it has properties it is also
+  reified as an ``rdf:Statement`` with a stable IRI (a hash of start, type, end and properties)
+  that carries them, so ``score``, ``evidence``, ``share_ratio`` and dates survive a round trip.
+- Literals are typed by the Neo4j value: string (plain, or ``xsd:anyURI`` where the ontology
+  says so), integer, double, boolean, date, dateTime (with or without offset), time.
+- Names the ontology does not declare are written under ``UNDECLARED`` namespaces so nothing is
+  silently dropped; ``ontology.declared`` reports them and the importer refuses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from urllib.parse import quote, unquote
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ontology.schema import KGM, ontology_graph, terms
+
+ID_BASE = "https://w3id.org/kglink/id/"
+RELATIONSHIP_BASE = ID_BASE + "relationship/"
+# Where names the ontology does not declare go (never silently dropped).
+UNDECLARED = {
+    "label": "https://w3id.org/kglink/undeclared/label/",
+    "type": "https://w3id.org/kglink/undeclared/type/",
+    "key": "https://w3id.org/kglink/undeclared/key/",
+}
+
+Triple = tuple[Node, Node, Node]
+
+_STRING_TYPES = {None, XSD.string, XSD.anyURI, XSD.normalizedString, XSD.token}
+_INT_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
+              XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
+              XSD.unsignedInt, XSD.unsignedLong, XSD.unsignedShort, XSD.unsignedByte}
+_FLOAT_TYPES = {XSD.double, XSD.float, XSD.decimal}
+
+
+class RdfMappingError(ValueError):
+    """RDF that cannot become graph data under the ontology's mapping; the message says why."""
+
+
+@dataclass(frozen=True)
+class IriTemplate:
+    """``prefix`` + percent-encoded value of Neo4j property ``key``."""
+
+    prefix: str
+    key: str
+
+    def iri(self, value: Any) -> URIRef:
+        return URIRef(self.prefix + quote(str(value), safe=""))
+
+    def value(self, iri: str) -> str | None:
+        return unquote(iri[len(self.prefix):]) if iri.startswith(self.prefix) else None
+
+
+@dataclass(frozen=True)
+class RdfMapping:
+    """The ontology's mapping in both directions, for RDF conversion."""
+
+    class_iri: dict[str, URIRef]          # Neo4j label -> class
+    type_iri: dict[str, URIRef]           # relationship type -> object property
+    key_iri: dict[str, URIRef]            # property key -> datatype property
+    templates: dict[str, IriTemplate]     # label -> IRI template of its nodes
+    multi_valued: frozenset[str]
+    uri_valued: frozenset[str]            # keys whose range is xsd:anyURI
+    label_of: dict[URIRef, str] = field(default_factory=dict)
+    type_of: dict[URIRef, str] = field(default_factory=dict)
+    key_of: dict[URIRef, str] = field(default_factory=dict)
+
+    def primary_label(self, labels: Iterable[str]) -> str | None:
+        """The label whose template names the node (first in name order), or None."""
+        named = sorted(label for label in labels if label in self.templates)
+        return named[0] if named else None
+
+    def node_iri(self, labels: Iterable[str], props: Mapping[str, Any]) -> URIRef | None:
+        """The node's stable IRI, or None when it has no templated label or lacks the key."""
+        label = self.primary_label(labels)
+        if label is None:
+            return None
+        template = self.templates[label]
+        value = props.get(template.key)
+        if value is None or isinstance(value, list):
+            return None
+        return template.iri(value)
+
+    def label_iri(self, label: str) -> URIRef:
+        return self.class_iri.get(label) or URIRef(UNDECLARED["label"] + quote(label, safe=""))
+
+    def rel_iri(self, rel_type: str) -> URIRef:
+        return self.type_iri.get(rel_type) or URIRef(UNDECLARED["type"] + quote(rel_type, safe=""))
+
+    def prop_iri(self, key: str) -> URIRef:
+        return self.key_iri.get(key) or URIRef(UNDECLARED["key"] + quote(key, safe=""))
+
+
+@cache
+def rdf_mapping() -> RdfMapping:
+    """The mapping read from ``kglink.ttl`` (cached)."""
+    g = ontology_graph()
+    t = terms()
+    class_iri = {name: URIRef(term.iri) for name, term in t["label"].items()}
+    type_iri = {name: URIRef(term.iri) for name, term in t["type"].items()}
+    key_iri = {name: URIRef(term.iri) for name, term in t["key"].items()}
+    key_by_iri = {iri: name for name, iri in key_iri.items()}
+    templates = {}
+    for label, cls in class_iri.items():
+        for tpl in g.objects(cls, URIRef(KGM + "iriTemplate")):
+            match = re.fullmatch(r"(.+)\{(\w+)\}", str(tpl))
+            if not match:
+                raise RdfMappingError(f"kglink.ttl: bad kgm:iriTemplate {tpl!r} on {cls}")
+            templates[label] = IriTemplate(prefix=match.group(1), key=match.group(2))
+    multi = frozenset(key_by_iri[p] for p in g.subjects(URIRef(KGM + "multiValued"), None)
+                      if p in key_by_iri)
+    uri_valued = frozenset(key_by_iri[p] for p in g.subjects(URIRef(
+        "http://www.w3.org/2000/01/rdf-schema#range"), XSD.anyURI) if p in key_by_iri)
+    return RdfMapping(
+        class_iri=class_iri, type_iri=type_iri, key_iri=key_iri, templates=templates,
+        multi_valued=multi, uri_valued=uri_valued,
+        label_of={v: k for k, v in class_iri.items()},
+        type_of={v: k for k, v in type_iri.items()}, key_of=key_by_iri)
+
+
+# ---- values <-> literals ---------------------------------------------------------------
+
+def to_literal(key: str, value: Any) -> Literal:
+    """One Neo4j (or plain Python) scalar as a typed literal."""
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float):
+        return Literal(value, datatype=XSD.double)
+    if isinstance(value, str):
+        if key in rdf_mapping().uri_valued:
+            return Literal(value, datatype=XSD.anyURI)
+        return Literal(value)
+    native = value.to_native() if hasattr(value, "to_native") else value
+    if isinstance(native, dt.datetime):
+        return Literal(native.isoformat(), datatype=XSD.dateTime)
+    if isinstance(native, dt.date):
+        return Literal(native.isoformat(), datatype=XSD.date)
+    if isinstance(native, dt.time):
+        return Literal(native.isoformat(), datatype=XSD.time)
+    if isinstance(native, bytes | bytearray):
+        return Literal(bytes(native), datatype=XSD.base64Binary)
+    return Literal(str(native))
+
+
+def from_literal(lit: Literal) -> Any:
+    """A literal as the Python value the Neo4j driver stores (date -> Date, ...)."""
+    dtype = lit.datatype
+    if dtype in _STRING_TYPES or lit.language:
+        return str(lit)
+    if dtype == XSD.boolean:
+        return str(lit).strip().lower() in ("true", "1")
+    if dtype in _INT_TYPES:
+        return int(str(lit))
+    if dtype in _FLOAT_TYPES:
+        return float(str(lit))
+    if dtype in (XSD.date, XSD.dateTime, XSD.time, XSD.base64Binary):
+        value = lit.toPython()
+        if value is not lit:  # rdflib parsed it
+            return value
+        raise RdfMappingError(f"ill-formed {dtype.n3()} literal {str(lit)!r}")
+    return str(lit)
+
+
+def _literals(key: str, value: Any) -> list[Literal]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [to_literal(key, v) for v in value if v is not None]
+    return [to_literal(key, value)]
+
+
+# ---- graph data -> triples -------------------------------------------------------------
+
+def node_triples(iri: URIRef, labels: Iterable[str], props: Mapping[str, Any]) -> list[Triple]:
+    """The type and property triples of one node."""
+    m = rdf_mapping()
+    out: list[Triple] = [(iri, RDF.type, m.label_iri(label)) for label in sorted(labels)]
+    for key in sorted(props):
+        predicate = m.prop_iri(key)
+        out.extend((iri, predicate, lit) for lit in _literals(key, props[key]))
+    return out
+
+
+def relationship_triples(start: URIRef, rel_type: str, props: Mapping[str, Any],
+                         end: URIRef) -> list[Triple]:
+    """The direct triple, plus a reified ``rdf:Statement`` when the relationship has properties."""
+    m = rdf_mapping()
+    predicate = m.rel_iri(rel_type)
+    out: list[Triple] = [(start, predicate, end)]
+    values = {key: _literals(key, props[key]) for key in sorted(props)}
+    values = {key: lits for key, lits in values.items() if lits}
+    if not values:
+        return out
+    canonical = json.dumps([start, predicate, end,
+                            [[k, sorted(lit.n3() for lit in v)] for k, v in values.items()]],
+                           ensure_ascii=False, separators=(",", ":"))
+    statement = URIRef(RELATIONSHIP_BASE
+                       + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:24])
+    out += [(statement, RDF.type, RDF.Statement), (statement, RDF.subject, start),
+            (statement, RDF.predicate, predicate), (statement, RDF.object, end)]
+    for key, lits in values.items():
+        out.extend((statement, m.prop_iri(key), lit) for lit in lits)
+    return out
+
+
+# ---- triples -> graph data -------------------------------------------------------------
+
+@dataclass
+class NodeData:
+    """A node to write: its labels, properties and the identifying (label, key, value)."""
+
+    iri: str
+    labels: list[str]
+    props: dict[str, Any]
+    primary: str
+    key: str
+    key_value: Any
+
+
+@dataclass
+class RelationshipData:
+    """A relationship to write between two node IRIs."""
+
+    type: str
+    start: str
+    end: str
+    props: dict[str, Any]
+
+
+@dataclass
+class GraphData:
+    """What an RDF graph holds as Neo4j data, plus the triples that map to nothing."""
+
+    nodes: dict[str, NodeData]
+    relationships: list[RelationshipData]
+    ignored_triples: int
+
+
+def _name(kind: str, iri: URIRef, known: dict[URIRef, str]) -> str:
+    if iri in known:
+        return known[iri]
+    if str(iri).startswith(UNDECLARED[kind]):
+        raise RdfMappingError(
+            f"the ontology declares no {kind} {unquote(str(iri)[len(UNDECLARED[kind]):])!r}: "
+            "declare it in ontology/kglink.ttl before importing")
+    raise RdfMappingError(f"{iri} is not a {kind} of the kglink ontology")
+
+
+def _props(g: Graph, subject: Node, skip: set[Node]) -> tuple[dict[str, Any], int]:
+    m = rdf_mapping()
+    values: dict[str, list[Any]] = defaultdict(list)
+    ignored = 0
+    for predicate, obj in g.predicate_objects(subject):
+        if predicate in skip:
+            continue
+        if not isinstance(obj, Literal):
+            continue  # a relationship: read with the relationships
+        if predicate not in m.key_of and not str(predicate).startswith(UNDECLARED["key"]):
+            ignored += 1
+            continue
+        values[_name("key", predicate, m.key_of)].append(from_literal(obj))
+    props: dict[str, Any] = {}
+    for key, vals in values.items():
+        if key in m.multi_valued or len(vals) > 1:
+            props[key] = sorted(vals, key=lambda v: (type(v).__name__, str(v)))
+        else:
+            props[key] = vals[0]
+    return props, ignored
+
+
+def graph_data(g: Graph) -> GraphData:
+    """The nodes and relationships an RDF graph describes under the mapping.
+
+    Raises ``RdfMappingError`` for undeclared names, nodes without their identifying key and
+    relationships whose ends are not described in the graph.
+    """
+    m = rdf_mapping()
+    statement_parts = {RDF.type, RDF.subject, RDF.predicate, RDF.object}
+    nodes: dict[str, NodeData] = {}
+    ignored = 0
+    statements = set(g.subjects(RDF.type, RDF.Statement))
+    typed = defaultdict(list)
+    for subject, cls in g.subject_objects(RDF.type):
+        if subject in statements:
+            continue
+        if cls in m.label_of or str(cls).startswith(UNDECLARED["label"]):
+            typed[subject].append(_name("label", cls, m.label_of))
+        else:
+            ignored += 1
+    for subject, labels in typed.items():
+        primary = m.primary_label(labels)
+        if primary is None:
+            raise RdfMappingError(f"{subject}: none of its classes ({', '.join(labels)}) "
+                                  "has a kgm:iriTemplate, so it cannot be identified")
+        props, skipped = _props(g, subject, {RDF.type})
+        ignored += skipped
+        template = m.templates[primary]
+        key_value = props.get(template.key)
+        if key_value is None:
+            key_value = template.value(str(subject))
+            if key_value is None:
+                raise RdfMappingError(f"{subject}: a {primary} needs {template.key} "
+                                      f"(or an IRI starting {template.prefix})")
+            props[template.key] = key_value
+        nodes[str(subject)] = NodeData(iri=str(subject), labels=sorted(labels), props=props,
+                                       primary=primary, key=template.key, key_value=key_value)
+
+    rels: list[RelationshipData] = []
+    reified: set[tuple[str, str, str]] = set()
+    for statement in statements:
+        s, p, o = (g.value(statement, part) for part in (RDF.subject, RDF.predicate, RDF.object))
+        if s is None or p is None or o is None:
+            raise RdfMappingError(f"{statement}: an rdf:Statement needs rdf:subject, "
+                                  "rdf:predicate and rdf:object")
+        props, skipped = _props(g, statement, statement_parts)
+        ignored += skipped
+        rels.append(RelationshipData(type=_name("type", p, m.type_of), start=str(s),
+                                     end=str(o), props=props))
+        reified.add((str(s), str(p), str(o)))
+    for s, p, o in g:
+        if isinstance(o, Literal) or p == RDF.type or s in statements:
+            continue
+        if p in m.type_of or str(p).startswith(UNDECLARED["type"]):
+            if (str(s), str(p), str(o)) not in reified:
+                rels.append(RelationshipData(type=_name("type", p, m.type_of), start=str(s),
+                                             end=str(o), props={}))
+        elif p not in statement_parts:
+            ignored += 1
+    for rel in rels:
+        for end in (rel.start, rel.end):
+            if end not in nodes:
+                raise RdfMappingError(f"a {rel.type} relationship ends at {end}, which the "
+                                      "data does not describe (no rdf:type of the ontology)")
+    rels.sort(key=lambda r: (r.type, r.start, r.end, json.dumps(r.props, default=str,
+                                                                   sort_keys=True)))
+    return GraphData(nodes=nodes, relationships=rels, ignored_triples=ignored)
+
+
+def iter_subgraph_triples(nodes: Iterable[tuple[Any, Mapping[str, Any]]],
+                          relationships: Iterable[tuple[Any, Any, Mapping[str, Any]]],
+                          ) -> Iterator[Triple]:
+    """Triples of a subgraph given as ``(node_id, attrs)`` and ``(u, v, attrs)`` pairs.
+
+    Node attrs carry ``labels`` (a list) and the properties; relationship attrs carry
+    ``type`` and the properties (networkx ``G.nodes(data=True)`` / ``G.edges(data=True)``).
+    Raises ``RdfMappingError`` for a node that cannot be named or an edge to an unknown node.
+    """
+    iris: dict[Any, URIRef] = {}
+    m = rdf_mapping()
+    for node_id, attrs in nodes:
+        labels = list(attrs.get("labels") or [])
+        props = {k: v for k, v in attrs.items() if k != "labels"}
+        iri = m.node_iri(labels, props)
+        if iri is None:
+            raise RdfMappingError(f"node {node_id!r} (labels {labels}) has no identifying key "
+                                  "of a class with a kgm:iriTemplate")
+        iris[node_id] = iri
+        yield from node_triples(iri, labels, props)
+    for u, v, attrs in relationships:
+        if u not in iris or v not in iris:
+            raise RdfMappingError(f"relationship {u!r} -> {v!r} ends at a node not in the subgraph")
+        rel_type = attrs.get("type")
+        if not rel_type:
+            raise RdfMappingError(f"relationship {u!r} -> {v!r} has no 'type'")
+        props = {k: val for k, val in attrs.items() if k != "type"}
+        yield from relationship_triples(iris[u], rel_type, props, iris[v])
+

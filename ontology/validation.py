@@ -1,0 +1,106 @@
+"""Check RDF data against the SHACL shapes (``shapes.ttl``) with pyshacl; readable messages.
+
+Required identifiers, datatypes, cardinalities, the ID-number and credit-code patterns and
+the ends of relationships are checked without inference: the data carries the ``rdf:type``
+of every Neo4j label, as ``ontology.rdf_mapping`` writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One failed constraint, with the node, the property and the offending value."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.focus + (f" {self.path}" if self.path else "")
+        value = f" (value {self.value})" if self.value is not None else ""
+        return f"{self.severity}: {where}: {self.message}{value}"
+
+
+@dataclass(frozen=True)
+class ShaclReport:
+    """The outcome: ``conforms`` and one readable line per violation (sorted)."""
+
+    conforms: bool
+    violations: list[Violation]
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(v) for v in self.violations]
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The parsed SHACL shapes (cached; do not modify)."""
+    g = Graph()
+    g.parse(SHAPES_FILE, format="turtle")
+    return g
+
+
+def validate(data: Graph, lang: str = "en") -> ShaclReport:
+    """Validate ``data`` against the kglink shapes; messages in ``lang`` (en | zh)."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, results, _ = shacl_validate(data, shacl_graph=shapes_graph(), inference="none",
+                                          abort_on_first=False, allow_infos=True,
+                                          allow_warnings=False)
+    short = _Shortener()
+    violations = [_violation(results, r, lang, short)
+                  for r in results.subjects(RDF.type, SH.ValidationResult)]
+    violations.sort(key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
+    return ShaclReport(conforms=bool(conforms), violations=violations)
+
+
+def _violation(results: Graph, result: Node, lang: str, short: _Shortener) -> Violation:
+    messages = list(results.objects(result, SH.resultMessage))
+    chosen = ([m for m in messages if isinstance(m, Literal) and m.language == lang]
+              or [m for m in messages if isinstance(m, Literal) and not m.language]
+              or messages)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    severity = results.value(result, SH.resultSeverity)
+    return Violation(
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+        focus=short(results.value(result, SH.focusNode)),
+        path=short(path) if isinstance(path, URIRef) else None,
+        value=(repr(str(value)) if isinstance(value, Literal) else short(value))
+        if value is not None else None,
+        message=str(chosen[0]) if chosen else "constraint not met")
+
+
+class _Shortener:
+    """Prefixed names for IRIs in messages (entity:P-1, kg:idNumber)."""
+
+    def __init__(self) -> None:
+        import io
+
+        from ontology.rdf_writer import TurtleWriter
+
+        self._writer = TurtleWriter(io.StringIO())
+
+    def __call__(self, term: Node | None) -> str:
+        if term is None:
+            return "?"
+        text = self._writer.term(term)
+        if text == "a":
+            return "rdf:type"
+        # show percent-encoded keys as written (record:公安厅户籍:R001), for people to read
+        return unquote(text) if isinstance(term, URIRef) and "%" in text else text
