@@ -145,15 +145,20 @@ def write_csv(graph: nx.MultiDiGraph, directory: Path) -> list[Path]:
             frame = pd.DataFrame(columns=first)
         rest = sorted(c for c in frame.columns if c not in first)
         frame = frame[[c for c in first if c in frame.columns] + rest]
-        for column in frame.columns:
-            frame[column] = frame[column].map(
-                lambda v: None if v is None or (isinstance(v, float) and v != v)
-                else (";".join(v) if isinstance(v, list) and column == "labels" else
-                      (v if isinstance(v, bool | int | float | str) else _flat(v))))
+        frame = pd.DataFrame({column: [_csv_cell(column, v) for v in frame[column]]
+                              for column in frame.columns}, columns=frame.columns)
         path = directory / name
         frame.to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written
+
+
+def _csv_cell(column: str, value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if column == "labels" and isinstance(value, list):
+        return ";".join(value)
+    return value if isinstance(value, bool | int | float | str) else _flat(value)
 
 
 def to_rdf(graph: nx.MultiDiGraph):

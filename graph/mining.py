@@ -150,14 +150,18 @@ def communities(driver: Driver, database: str, write: bool = True, seed: int = 4
 # ---- centrality ----------------------------------------------------------------------------
 
 def centrality(driver: Driver, database: str, write: bool = True, top: int = 10,
-               exact_limit: int = 5000, samples: int = 500, seed: int = 42) -> MiningReport:
+               exact_limit: int = 5000, samples: int = 500, seed: int = 42,
+               budget: float = 5e7) -> MiningReport:
     """Degree (relationship count), PageRank and betweenness (exact up to ``exact_limit``
-    nodes, else estimated from ``samples`` sources); written on every person and company."""
+    nodes, else estimated from at most ``samples`` sources, fewer on big graphs so that
+    sources x (nodes + edges) stays near ``budget``); written on every person and company."""
     nodes, edges = party_nodes(driver, database), party_edges(driver, database)
     graph = undirected(nodes, edges)
     degree = pd.concat([edges["source"], edges["target"]]).value_counts()
     pagerank = nx.pagerank(graph, weight="weight") if len(graph) else {}
-    k = None if len(graph) <= exact_limit else min(samples, len(graph))
+    size = graph.number_of_nodes() + graph.number_of_edges()
+    k = None if len(graph) <= exact_limit else max(8, min(samples, len(graph),
+                                                          int(budget // max(size, 1))))
     between = nx.betweenness_centrality(graph, k=k, seed=seed) if len(graph) else {}
     frame = nodes.assign(
         degree=nodes["entity_id"].map(degree).fillna(0).astype(int),

@@ -129,9 +129,10 @@ def _page_query(label: str, after: bool) -> str:
             f"{rels} AS out")
 
 
-def _read(driver: Driver, database: str, query: str, **params: Any) -> list[dict[str, Any]]:
+def _read(driver: Driver, database: str, query: str, **params: Any) -> list[Any]:
+    """All records of a read query (neo4j Records: ``row["key"]``), in one read transaction."""
     def work(tx):
-        return [record.data() for record in tx.run(query, params)]
+        return list(tx.run(query, params))
 
     with driver.session(database=database, notifications_min_severity="OFF") as session:
         return session.execute_read(work)

@@ -85,23 +85,16 @@ def _name_sorted(u: pd.Series) -> pd.Series:
 
 
 def _id_keys(u: pd.Series) -> pd.DataFrame:
-    """Three blocking keys per identifier, each dropping one third of its characters.
+    """Three blocking keys per identifier, each leaving out every third character.
 
-    A single typo falls in one third, so one of the three keys still agrees; each key keeps
-    two thirds of the identifier, so blocks stay small.
+    Key k drops the characters at positions i with i % 3 == k-1, so a single typo leaves
+    one key intact, and every key still mixes all parts of the identifier (region, date,
+    sequence), so blocks stay small even when many identifiers share a prefix.
     """
-    lengths = u.str.len()
-    a, b = lengths // 3, 2 * lengths // 3
-    out = pd.DataFrame({"k1": None, "k2": None, "k3": None}, index=u.index, dtype=object)
-    for length in pd.unique(lengths.dropna()):
-        rows = lengths == length
-        x, y = int(a[rows].iloc[0]), int(b[rows].iloc[0])
-        part = u[rows]
-        p1, p2, p3 = part.str[:x], part.str[x:y], part.str[y:]
-        out.loc[rows, "k1"] = p1 + p2 + "|"
-        out.loc[rows, "k2"] = "|" + p2 + p3
-        out.loc[rows, "k3"] = p1 + "|" + p3
-    return out
+    thirds = [u.str[k::3].fillna("") for k in range(3)]
+    return pd.DataFrame({"k1": "1" + thirds[1] + "|" + thirds[2],
+                         "k2": "2" + thirds[0] + "|" + thirds[2],
+                         "k3": "3" + thirds[0] + "|" + thirds[1]}, index=u.index)
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -117,14 +117,14 @@ def _keep(has: set[str], *passes: tuple[str, ...]) -> list[BlockingPass]:
 def _person_defaults(has: set[str]) -> EntitySettings:
     split_names = {"given_name", "family_name"} <= has
     blocking = _keep(
-        has, ("id_number",), ("id_key1",), ("id_key2",), ("id_key3",), ("name",), ("name_pinyin",),
+        has, ("id_number",), ("id_key1",), ("id_key2",), ("id_key3",),
         ("given_name", "family_name"), ("family_name", "birth_date"),
         ("given_name", "birth_date"), ("name_pinyin", "birth_year"),
+        ("name_pinyin", "region_code[:4]"), ("name_pinyin", "postcode"), ("name_pinyin", "city"),
         ("birth_date", "region_code"), ("birth_date", "postcode"), ("birth_date", "city"),
         ("phone",), ("email",), ("postcode", "address[:6]"), ("address", "name[:1]"),
     )
-    blocking += [BlockingPass((k,), "sorted", 5) for k in ("name_sorted", "id_number")
-                 if k in has]
+    blocking += [BlockingPass(("name_sorted",), "sorted", 5)] if "name_sorted" in has else []
     comparisons: list[ComparisonSpec] = []
     if split_names:
         comparisons += [ComparisonSpec("given_name", "name", tf=True),

@@ -140,18 +140,32 @@ def rdf_mapping() -> RdfMapping:
 
 # ---- values <-> literals ---------------------------------------------------------------
 
+_XSD_INTEGER, _XSD_DOUBLE, _XSD_ANYURI = XSD.integer, XSD.double, XSD.anyURI
+
+
 def to_literal(key: str, value: Any) -> Literal:
     """One Neo4j (or plain Python) scalar as a typed literal."""
-    if isinstance(value, bool):
-        return Literal(value)
-    if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
-    if isinstance(value, float):
-        return Literal(value, datatype=XSD.double)
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         if key in rdf_mapping().uri_valued:
-            return Literal(value, datatype=XSD.anyURI)
+            return Literal(value, datatype=_XSD_ANYURI)
         return Literal(value)
+    if kind is bool:
+        return Literal(value)
+    if kind is int:
+        return Literal(value, datatype=_XSD_INTEGER)
+    if kind is float:
+        return Literal(value, datatype=_XSD_DOUBLE)
+    if isinstance(value, str):
+        return to_literal(key, str(value))
+    if isinstance(value, bool):
+        return Literal(bool(value))
+    if isinstance(value, int):
+        return Literal(int(value), datatype=_XSD_INTEGER)
+    if isinstance(value, float):
+        return Literal(float(value), datatype=_XSD_DOUBLE)
+    if hasattr(value, "item") and not hasattr(value, "to_native"):  # a numpy scalar
+        return to_literal(key, value.item())
     native = value.to_native() if hasattr(value, "to_native") else value
     if isinstance(native, dt.datetime):
         return Literal(native.isoformat(), datatype=XSD.dateTime)

@@ -58,19 +58,29 @@ def _iri(term: URIRef) -> str:
     return "<" + str(term).replace(">", "%3E") + ">"
 
 
+_XSD_STRING = XSD.string
+_VOCABULARY_PREFIXES = ("kg", "kgm", "rdf", "xsd")
+
+
 def nt_term(term: Node) -> str:
     """One term in N-Triples syntax (full IRIs, escaped strings)."""
+    kind = type(term)
+    if kind is URIRef:
+        return _iri(term)
+    if kind is Literal:
+        text = '"' + _escape(str(term)) + '"'
+        datatype = term.datatype
+        if datatype is not None and datatype != _XSD_STRING:
+            return text + "^^" + _iri(datatype)
+        if term.language:
+            return text + "@" + term.language
+        return text
     if isinstance(term, URIRef):
         return _iri(term)
     if isinstance(term, BNode):
         return "_:" + str(term)
     if isinstance(term, Literal):
-        text = '"' + _escape(str(term)) + '"'
-        if term.language:
-            return text + "@" + term.language
-        if term.datatype is not None and term.datatype != XSD.string:
-            return text + "^^" + _iri(term.datatype)
-        return text
+        return nt_term(Literal(str(term), lang=term.language, datatype=term.datatype))
     raise TypeError(f"not an RDF term: {term!r}")
 
 
@@ -79,10 +89,20 @@ class NTriplesWriter:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
+        self._predicates: dict[Node, str] = {}  # few distinct predicates: format each once
         self.count = 0
 
     def write(self, triples: Iterable[Triple]) -> None:
-        lines = [f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples]
+        cache = self._predicates
+        lines = []
+        last, last_text = None, ""
+        for s, p, o in triples:
+            text = cache.get(p)
+            if text is None:
+                text = cache[p] = nt_term(p)
+            if s is not last:  # triples come grouped by subject
+                last, last_text = s, nt_term(s)
+            lines.append(f"{last_text} {text} {nt_term(o)} .\n")
         self._out.writelines(lines)
         self.count += len(lines)
 
@@ -95,6 +115,7 @@ class TurtleWriter:
 
     def __init__(self, out: TextIO, prefixes: dict[str, str] | None = None) -> None:
         table = prefixes or PREFIXES
+        self._vocabulary: dict[URIRef, str] = {URIRef(str(RDF.type)): "a"}
         self._out = out
         self._prefixes = sorted(table.items(), key=lambda kv: -len(kv[1]))
         out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(table.items())) + "\n")
@@ -103,12 +124,18 @@ class TurtleWriter:
     def term(self, term: Node) -> str:
         """One term, as a prefixed name where that is safe."""
         if isinstance(term, URIRef):
+            cached = self._vocabulary.get(term)
+            if cached is not None:
+                return cached
             if term == RDF.type:
                 return "a"
             text = str(term)
             for prefix, ns in self._prefixes:
                 if text.startswith(ns) and _LOCAL.fullmatch(text[len(ns):]):
-                    return f"{prefix}:{text[len(ns):]}"
+                    name = f"{prefix}:{text[len(ns):]}"
+                    if prefix in _VOCABULARY_PREFIXES:  # few terms: remember them
+                        self._vocabulary[term] = name
+                    return name
             return _iri(term)
         if isinstance(term, Literal) and not term.language and term.datatype not in (
                 None, XSD.string):

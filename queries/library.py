@@ -238,7 +238,10 @@ def _parse_param(text: str, where: str) -> Param:
                 default = json.loads(default)
             except ValueError:
                 pass
-            default = param.convert(m.group("name"), default)
+            try:
+                default = param.convert(m.group("name"), default)
+            except QueryError as exc:
+                raise QueryError(f"{where}: bad default: {exc}") from None
         elif default != "party":
             raise QueryError(f"{where}: a reltypes default must be 'party'")
         param = Param(**{**param.__dict__, "default": default})

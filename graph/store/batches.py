@@ -5,6 +5,7 @@ manifest checkpoint."""
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +43,14 @@ class BatchWriter:
         self.manifest, self.chunk_size, self.progress = manifest, chunk_size, progress
         self.counts: Counter[str] = Counter()
         self.changed_records = 0
+        self.step_seconds: dict[str, float] = {}
 
     def write(self, step: str, statement: str, frame: pd.DataFrame,
               params: dict[str, Any] | None = None) -> None:
         """Write ``frame`` with ``statement`` in chunks, unless the step is done already."""
         if self.manifest.skip_step(step) or frame is None:
             return
+        started = time.monotonic()
         total = len(frame)
         first = self.manifest.first_chunk(step, self.chunk_size)
         chunks = range(first, -(-total // self.chunk_size))
@@ -59,6 +62,7 @@ class BatchWriter:
                 bar.update(len(chunk))
         if bar is not None:
             bar.close()
+        self.step_seconds[step] = time.monotonic() - started
         self.manifest.mark_step_done(self.driver, self.database, step)
 
     def _write_chunk(self, step: str, statement: str, chunk: pd.DataFrame, chunks_done: int,

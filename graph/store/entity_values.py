@@ -45,7 +45,7 @@ def entity_values(records: pd.DataFrame, kind: str, ranks: pd.Series) -> pd.Data
         if not usable.any():
             continue
         flag = VALIDITY_FLAG.get(field)
-        valid = (records[flag].fillna(False).astype(bool).to_numpy() if flag in records.columns
+        valid = (records[flag].eq(True).to_numpy() if flag in records.columns
                  else np.ones(len(records), dtype=bool))
         value_codes, uniques = pd.factorize(values[usable], sort=True)
         stats = (pd.DataFrame({"e": entity_codes[usable], "v": value_codes,
@@ -65,11 +65,13 @@ def entity_values(records: pd.DataFrame, kind: str, ranks: pd.Series) -> pd.Data
             out[field] = column.to_numpy()
         if field in LIST_FIELDS[kind]:
             ordered = stats.sort_values(["e", "v"])
-            strings = np.asarray(uniques, dtype=object)[ordered["v"].to_numpy()]
-            bounds = np.flatnonzero(np.diff(ordered["e"].to_numpy())) + 1
-            groups = np.split(strings, bounds)
+            strings = np.asarray(uniques, dtype=object)[ordered["v"].to_numpy()].tolist()
+            owners = ordered["e"].to_numpy()
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            ends = np.r_[starts[1:], len(owners)]
             lists = np.full(len(entity_ids), None, dtype=object)
-            for position, group in zip(ordered["e"].drop_duplicates().to_numpy(), groups, strict=True):
-                lists[position] = group.tolist()
+            for position, a, b in zip(owners[starts].tolist(), starts.tolist(), ends.tolist(),
+                                      strict=True):
+                lists[position] = strings[a:b]
             out[LIST_FIELDS[kind][field]] = lists
     return out.reset_index()

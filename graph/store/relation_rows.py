@@ -89,9 +89,9 @@ class Resolver:
         """Entity id per endpoint, NA when it does not resolve."""
         raw = endpoints.astype("string").str.strip()
         upper = raw.str.upper()
-        found = raw.map(self.by_record)
-        found = found.fillna(upper.map(self.by_id_number))
-        return found.fillna(upper.map(self.by_credit_code))
+        found = raw.map(self.by_record).astype(object)
+        found = found.where(found.notna(), upper.map(self.by_id_number).astype(object))
+        return found.where(found.notna(), upper.map(self.by_credit_code).astype(object))
 
 
 def build_resolver(persons: pd.DataFrame, organizations: pd.DataFrame,
@@ -165,13 +165,13 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
     known = spec["type"].notna()
     a = resolver.resolve(rows["from_id"])
     b = resolver.resolve(rows["to_id"])
-    reverse = spec["reverse"].fillna(False).astype(bool)
+    reverse = spec["reverse"].eq(True)
     src = a.where(~reverse, b)
     dst = b.where(~reverse, a)
     src_kind = src.map(resolver.kind_of)
     dst_kind = dst.map(resolver.kind_of)
-    fits = (((src_kind == PERSON) & spec["from_person"].fillna(False).astype(bool))
-            | ((src_kind == ORG) & spec["from_org"].fillna(False).astype(bool))) \
+    fits = (((src_kind == PERSON) & spec["from_person"].eq(True))
+            | ((src_kind == ORG) & spec["from_org"].eq(True))) \
         & (dst_kind == spec["to_kind"])
     fits = fits.fillna(False).astype(bool)
     reason = pd.Series(pd.NA, index=rows.index, dtype="string")
@@ -187,7 +187,7 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
                                "reason": reason})[bad].reset_index(drop=True)
     good = rows[~bad]
     s, d = src[~bad], dst[~bad]
-    swap = (spec["symmetric"][~bad].astype(bool) & (s > d)).to_numpy()
+    swap = (spec["symmetric"][~bad].eq(True) & (s > d)).to_numpy()
     edges = pd.DataFrame({
         "type": spec["type"][~bad],
         "from_id": np.where(swap, d, s), "to_id": np.where(swap, s, d),

@@ -51,6 +51,7 @@ class WriteSummary:
     relationships_deleted: int = 0
     properties_set: int = 0
     seconds: float = 0.0
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -102,10 +103,11 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     writer.write("division_parents", cypher.division_parents(),
                  plan.divisions[plan.divisions["parent_code"].notna()])
     _write_history(writer, plan, previous, linked, summary, manifest.started_at)
+    fresh = previous.empty and not _has_entities(driver, database)
     for kind, frame in plan.entities.items():
-        writer.write(f"entities:{kind}", cypher.entities(kind), frame)
+        writer.write(f"entities:{kind}", cypher.entities(kind, fresh), frame)
     for kind, frame in plan.records.items():
-        writer.write(f"records:{kind}", cypher.records(kind), frame,
+        writer.write(f"records:{kind}", cypher.records(kind, fresh), frame,
                      {"batch": batch, "loaded_at": manifest.started_at})
     _write_relations(writer, plan)
     if not previous.empty:
@@ -122,8 +124,16 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     for name, value in writer.counts.items():
         setattr(summary, name, value)
     summary.records_changed = writer.changed_records
+    summary.step_seconds = {k: round(v, 3) for k, v in writer.step_seconds.items()}
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _has_entities(driver: Driver, database: str) -> bool:
+    """Whether any entity node exists (a graph without any can skip stale-link cleanup)."""
+    with quiet_session(driver, database) as session:
+        rows = session.execute_read(_values, cypher.any_entity())
+    return bool(rows)
 
 
 def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame, linked,

@@ -73,7 +73,7 @@ def _from_query(args: argparse.Namespace, driver, database: str, types):
     cypher, values = query.bind(params)
     result = run_read(driver, database, cypher, values, timeout=args.timeout)
     graph = subgraph_from_values(driver, database, result.rows, args.timeout)
-    ids: list[str] = []
+    ids: list[str] = [values[k] for k in ("entity_id", "source_id", "target_id") if k in values]
     for column in query.entities:
         if column in result.columns:
             i = result.columns.index(column)

@@ -39,11 +39,52 @@ def from_arrow(values: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series
 
 def clean(s: pd.Series) -> pd.Series:
     """Control characters (NUL included) removed, whitespace trimmed, empty made null."""
-    a = arrow(s)
-    a = pc.replace_substring_regex(a, _CONTROL, "")
+    return from_arrow(clean_arrow(arrow(s)), s.index)
+
+
+def clean_arrow(a: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`clean` on an Arrow array; the regex runs only on the rare rows that need it."""
     a = pc.utf8_trim_whitespace(a)
-    a = pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
-    return from_arrow(a, s.index)
+    control = rows_with_bytes(a, _CONTROL_BYTES)
+    if control.any():
+        a = fix_where(a, pa.array(control),
+                      lambda sub: pc.utf8_trim_whitespace(
+                          pc.replace_substring_regex(sub, _CONTROL, "")))
+    return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+
+
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0, 9), 11, 12, *range(14, 32), 127]] = True
+
+
+def rows_with_bytes(a: pa.ChunkedArray | pa.Array, table: np.ndarray) -> np.ndarray:
+    """Mask of rows containing any byte b with table[b] true (a scan of the raw buffers)."""
+    chunks = a.chunks if isinstance(a, pa.ChunkedArray) else [a]
+    parts = []
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
+            chunk.offset:chunk.offset + len(chunk) + 1]
+        data = chunk.buffers()[2]
+        data = np.frombuffer(data, dtype=np.uint8) if data is not None else \
+            np.empty(0, dtype=np.uint8)
+        hits = np.concatenate([[0], np.cumsum(table[data], dtype=np.int64)])
+        parts.append(hits[offsets[1:]] > hits[offsets[:-1]])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def fix_where(a: pa.ChunkedArray, mask, fn) -> pa.ChunkedArray:
+    """Replace the rows where `mask` is true by `fn` applied to those rows only."""
+    mask = pa.chunked_array([pc.fill_null(mask, False).combine_chunks()]) \
+        if isinstance(mask, pa.ChunkedArray) else pa.chunked_array([pc.fill_null(mask, False)])
+    picked = a.filter(mask)
+    if len(picked) == 0:
+        return a
+    fixed = fn(picked)
+    fixed = fixed.combine_chunks() if isinstance(fixed, pa.ChunkedArray) else fixed
+    return pa.chunked_array([pc.replace_with_mask(a.combine_chunks(), mask.combine_chunks(),
+                                                  fixed)])
 
 
 def nfkc(s: pd.Series) -> pd.Series:
@@ -73,3 +114,24 @@ def take_with_null(values: np.ndarray, codes: np.ndarray, null: object = None) -
 def text_series(values: np.ndarray, index: pd.Index) -> pd.Series:
     """An object array of str/None as an Arrow-backed string Series."""
     return pd.Series(pd.array(values, dtype=TEXT), index=index)
+
+
+def map_distinct(a: pa.ChunkedArray, fn: Callable[[list[str]], list],
+                 type: pa.DataType = pa.string()) -> pa.Array:
+    """Apply `fn` (distinct strings -> results) once per distinct value; the per-row results
+    as an Arrow array aligned with `a` (null for nulls)."""
+    return distinct_columns(a, lambda values: {"v": fn(values)}, {"v": type})["v"]
+
+
+def distinct_columns(a: pa.ChunkedArray, fn: Callable[[list[str]], dict[str, list]],
+                     types: dict[str, pa.DataType] | None = None) -> dict[str, pa.Array]:
+    """Like `map_distinct` for a function returning several columns (name -> list); each
+    column is an Arrow array (strings unless `types` says otherwise)."""
+    encoded = pc.dictionary_encode(a).combine_chunks() if len(a) else None
+    if encoded is None:
+        return {name: pa.array([], type=(types or {}).get(name, pa.string()))
+                for name in fn([])}
+    columns = fn(encoded.dictionary.to_pylist())
+    return {name: pc.take(pa.array(values, type=(types or {}).get(name, pa.string())),
+                          encoded.indices)
+            for name, values in columns.items()}

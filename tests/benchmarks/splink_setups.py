@@ -84,7 +84,7 @@ def run_febrl(frames: Sequence[pd.DataFrame], link_type: str,
             cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
         ],
     )
-    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.WARNING)
+    linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname",
                                                            "date_of_birth")], recall=0.8)
@@ -156,7 +156,7 @@ def run_generated(frame: pd.DataFrame, entity: str,
     settings = SettingsCreator(link_type="dedupe_only", unique_id_column_name="unique_id",
                                blocking_rules_to_generate_predictions=blocking_rules,
                                comparisons=comparisons)
-    linker = Linker(table, settings, log_level=logging.WARNING)
+    linker = Linker(table, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on(ident)] if _usable(frame, ident) else blocking_rules[:1], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)

@@ -7,10 +7,10 @@ import pytest
 
 @pytest.fixture(scope="module")
 def known_graph(neo4j_target):
-    """(driver, database) holding exactly the known graph of ``known_graph.py``."""
-    from graph.admin import reset_database
-
+    """(driver, database) holding exactly the known graph of ``queries_known_graph.py``."""
     from queries_known_graph import build
+
+    from graph.admin import reset_database
 
     driver, database = neo4j_target
     reset_database(driver, database)

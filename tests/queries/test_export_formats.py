@@ -79,9 +79,14 @@ def test_json_and_csv(known_graph, tmp_path):
 
     nodes = pd.read_csv(folder / "nodes.csv", dtype=str)
     edges = pd.read_csv(folder / "edges.csv", dtype=str)
-    assert sorted(nodes["id"]) == ["P-0001", "P-0002", "P-0003"]
+    # the owners and the company itself, with the relationships among them
+    assert sorted(nodes["id"]) == ["C-0003", "P-0001", "P-0002", "P-0003"]
     assert list(nodes.columns[:2]) == ["id", "labels"]
-    assert len(edges) == 0  # the owners hold C-0003 only through companies not exported
+    assert nodes.set_index("id").loc["C-0003", "labels"] == "LegalPerson"
+    assert sorted(edges[["source", "target", "type"]].itertuples(index=False, name=None)) == [
+        ("P-0001", "C-0003", "EXECUTIVE_OF"), ("P-0003", "C-0003", "LEGAL_REPRESENTATIVE_OF"),
+        ("P-0003", "C-0003", "SHAREHOLDER_OF")]
+    assert edges.set_index("type").loc["SHAREHOLDER_OF", "share_ratio"] == "0.2"
 
 
 def test_turtle_and_jsonld_parse_in_rdflib(known_graph, tmp_path):
