@@ -42,34 +42,45 @@ class MiningReport:
 
 # ---- reading -------------------------------------------------------------------------------
 
-def _read_df(driver: Driver, database: str, cypher: str, **params: Any) -> pd.DataFrame:
-    from neo4j import Result, RoutingControl
+def _read_rows(driver: Driver, database: str, cypher: str, columns: list[str],
+               **params: Any) -> pd.DataFrame:
+    """A frame from a query ending ``RETURN collect([...]) AS rows``: one record of lists
+    decodes several times faster than a record per row (1.7M relationships in ~20 s)."""
+    from neo4j import RoutingControl
 
-    return driver.execute_query(cypher, params, database_=database,
-                                routing_=RoutingControl.READ, result_transformer_=Result.to_df)
+    records, _, _ = driver.execute_query(cypher, params, database_=database,
+                                         routing_=RoutingControl.READ)
+    rows = records[0]["rows"] if records else []
+    return pd.DataFrame(rows, columns=columns)
 
 
 def party_nodes(driver: Driver, database: str) -> pd.DataFrame:
     """Every person and company: ``entity_id``, ``label``, ``name``."""
-    frames = [_read_df(driver, database,
-                       f"MATCH (e:{label}) RETURN e.{P.entity_id} AS entity_id, "
-                       f"'{label}' AS label, e.{P.name} AS name")
+    frames = [_read_rows(driver, database,
+                         f"MATCH (e:{label}) RETURN collect([e.{P.entity_id}, e.{P.name}]) "
+                         "AS rows", ["entity_id", "name"]).assign(label=label)
               for label in (L.NaturalPerson, L.LegalPerson)]
-    frame = pd.concat(frames, ignore_index=True)
-    if frame.empty:
-        return pd.DataFrame(columns=["entity_id", "label", "name"])
-    return frame.sort_values("entity_id", ignore_index=True)
+    frame = pd.concat([f for f in frames if not f.empty]
+                      or [pd.DataFrame(columns=["entity_id", "name", "label"])],
+                      ignore_index=True)
+    return frame[["entity_id", "label", "name"]].sort_values("entity_id", ignore_index=True)
 
 
 def party_edges(driver: Driver, database: str) -> pd.DataFrame:
-    """Every relationship between parties: ``source``, ``target``, ``type``, ``share_ratio``."""
-    frame = _read_df(driver, database,
-                     f"MATCH (a)-[r:{'|'.join(default_types())}]->(b) "
-                     f"RETURN a.{P.entity_id} AS source, b.{P.entity_id} AS target, "
-                     f"type(r) AS type, r.{P.share_ratio} AS share_ratio")
-    if frame.empty:
-        return pd.DataFrame(columns=["source", "target", "type", "share_ratio"])
-    return frame.dropna(subset=["source", "target"])
+    """Every relationship between parties: ``source``, ``target``, ``type``, ``share_ratio``
+    (read one relationship type at a time)."""
+    frames = [_read_rows(driver, database,
+                         f"MATCH (a)-[r:{rel}]->(b) RETURN collect([a.{P.entity_id}, "
+                         f"b.{P.entity_id}, r.{P.share_ratio}]) AS rows",
+                         ["source", "target", "share_ratio"]).assign(type=rel)
+              for rel in default_types()]
+    for f in frames:
+        f["share_ratio"] = pd.to_numeric(f["share_ratio"], errors="coerce").astype(float)
+    frame = pd.concat([f for f in frames if not f.empty]
+                      or [pd.DataFrame(columns=["source", "target", "share_ratio", "type"])],
+                      ignore_index=True)
+    return frame[["source", "target", "type", "share_ratio"]].dropna(
+        subset=["source", "target"])
 
 
 def undirected(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.Graph:
@@ -187,12 +198,12 @@ def shared_contact_groups(driver: Driver, database: str, edges: pd.DataFrame,
     representative: ``kind``, ``value``, ``entity_id`` (one row per member)."""
     frames = []
     for kind, one, many in (("phone", P.phone, P.phones), ("address", P.address, P.addresses)):
-        values = _read_df(driver, database,
-                          f"MATCH (e) WHERE e:{L.NaturalPerson} OR e:{L.LegalPerson} "
-                          f"UNWIND coalesce(e.{many}, []) + coalesce([e.{one}], []) AS value "
-                          f"WITH DISTINCT e.{P.entity_id} AS entity_id, value "
-                          "WHERE value IS NOT NULL AND value <> '' "
-                          "RETURN entity_id, value")
+        values = _read_rows(driver, database,
+                            f"MATCH (e) WHERE e:{L.NaturalPerson} OR e:{L.LegalPerson} "
+                            f"UNWIND coalesce(e.{many}, []) + coalesce([e.{one}], []) AS value "
+                            f"WITH DISTINCT e.{P.entity_id} AS entity_id, value "
+                            "WHERE value IS NOT NULL AND value <> '' "
+                            "RETURN collect([entity_id, value]) AS rows", ["entity_id", "value"])
         if not values.empty:
             frames.append(values.assign(kind=kind))
     reps = edges[edges["type"] == R.LEGAL_REPRESENTATIVE_OF]
@@ -267,23 +278,24 @@ def regions(driver: Driver, database: str, write: bool = True) -> MiningReport:
     persons, and the party relationships that cross the division's boundary. Writes
     ``company_count``, ``person_count``, ``reg_capital_total``, ``cross_division_links`` on
     every division."""
-    divisions = _read_df(driver, database,
-                         f"MATCH (d:{L.AdministrativeDivision}) "
-                         f"OPTIONAL MATCH (d)-[:{R.LOCATED_IN}]->(p:{L.AdministrativeDivision}) "
-                         f"RETURN d.{P.code} AS code, d.{P.name} AS name, d.{P.level} AS level, "
-                         f"p.{P.code} AS parent")
+    divisions = _read_rows(driver, database,
+                           f"MATCH (d:{L.AdministrativeDivision}) "
+                           f"OPTIONAL MATCH (d)-[:{R.LOCATED_IN}]->(p:{L.AdministrativeDivision}) "
+                           f"RETURN collect([d.{P.code}, d.{P.name}, d.{P.level}, p.{P.code}]) "
+                           "AS rows", ["code", "name", "level", "parent"])
     if divisions.empty:
         return MiningReport("regions", {"divisions": 0}, [], [], 0)
     divisions = divisions.drop_duplicates("code")
-    located = pd.concat([frame for frame in (_read_df(
+    located_columns = ["entity_id", "code", "industry", "reg_capital"]
+    located = pd.concat([frame for frame in (_read_rows(
         driver, database,
         f"MATCH (e:{label})-[:{R.LOCATED_IN}]->(d:{L.AdministrativeDivision}) "
-        f"RETURN e.{P.entity_id} AS entity_id, '{label}' AS label, d.{P.code} AS code, "
-        f"{'e.' + P.industry if label == L.LegalPerson else chr(39) * 2} AS industry, "
-        f"{'e.' + P.reg_capital if label == L.LegalPerson else '0.0'} AS reg_capital")
+        f"RETURN collect([e.{P.entity_id}, d.{P.code}, "
+        f"{'e.' + P.industry if label == L.LegalPerson else chr(39) * 2}, "
+        f"{'e.' + P.reg_capital if label == L.LegalPerson else '0.0'}]) AS rows",
+        located_columns).assign(label=label)
         for label in (L.NaturalPerson, L.LegalPerson)) if not frame.empty]
-        or [pd.DataFrame(columns=["entity_id", "label", "code", "industry", "reg_capital"])],
-        ignore_index=True)
+        or [pd.DataFrame(columns=[*located_columns, "label"])], ignore_index=True)
     chains = division_chains(divisions)
     placed = located.merge(chains, on="code", how="left")
     placed["reg_capital"] = pd.to_numeric(placed["reg_capital"], errors="coerce")

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ontology.rdf_mapping import (
     GraphData,
     RdfMappingError,
-    Triple,
+    TripleSink,
+    emit_node,
+    emit_relationship,
     graph_data,
-    node_triples,
     rdf_mapping,
-    relationship_triples,
 )
 from ontology.rdf_writer import normalise_format, open_writer
 
@@ -86,7 +86,8 @@ def export_rdf(driver: Driver, database: str, out: str | Path | TextIO, fmt: str
             ids = None
             pages = _whole_graph_pages(driver, database, page_size, stats, progress)
         for page in pages:
-            writer.write(_page_triples(page, stats, ids))
+            _emit_page(writer, page, stats, ids)
+            writer.flush()
         writer.close()
         stats.triples = writer.count
     for label, count in stats.unnamed_labels.items():
@@ -215,17 +216,18 @@ def _subgraph_pages(driver: Driver, database: str, ids: set[str],
         yield _read(driver, database, query, ids=ordered[start:start + page_size])
 
 
-def _page_triples(page: list[dict[str, Any]], stats: ExportStats,
-                  subgraph: set[str] | None) -> Iterator[Triple]:
+def _emit_page(sink: TripleSink, page: list[Any], stats: ExportStats,
+               subgraph: set[str] | None) -> None:
     m = rdf_mapping()
     for row in page:
-        iri = m.node_iri(row["labels"], row["props"])
+        labels, props = row["labels"], row["props"]
+        iri = m.node_iri(labels, props)
         if iri is None:  # only in a subgraph: a node of no named class (e.g. OntologyClass)
             stats.skipped_nodes += 1
             stats.skipped_relationships += len(row["out"])
             continue
         stats.nodes += 1
-        yield from node_triples(iri, row["labels"], row["props"])
+        emit_node(sink, iri, labels, props)
         for rel in row["out"]:
             rel_type, rel_props, end_labels, end_keys = rel[:4]
             if subgraph is not None and rel[4] not in subgraph:
@@ -235,7 +237,7 @@ def _page_triples(page: list[dict[str, Any]], stats: ExportStats,
                 stats.skipped_relationships += 1
                 continue
             stats.relationships += 1
-            yield from relationship_triples(iri, rel_type, rel_props, end)
+            emit_relationship(sink, iri, rel_type, rel_props, end)
 
 
 # ---- import -------------------------------------------------------------------------------

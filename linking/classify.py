@@ -54,11 +54,22 @@ def tf_adjustments(values: np.ndarray, left: np.ndarray, levels_k: np.ndarray,
     return adj
 
 
-def fit_unsupervised(levels: np.ndarray, n_levels: list[int], max_iter: int, tol: float
-                     ) -> tuple[FSParams, np.ndarray]:
+def u_from_random(levels: np.ndarray, n_levels: list[int], alpha: float = 0.5
+                  ) -> list[np.ndarray]:
+    """u per comparison level from the levels of random record pairs (smoothed)."""
+    out = []
+    for k, n in enumerate(n_levels):
+        lev = levels[:, k]
+        counts = np.bincount(lev[lev >= 0], minlength=n).astype(float)
+        out.append((counts + alpha) / (counts.sum() + alpha * n))
+    return out
+
+
+def fit_unsupervised(levels: np.ndarray, n_levels: list[int], max_iter: int, tol: float,
+                     u_fixed: list[np.ndarray] | None = None) -> tuple[FSParams, np.ndarray]:
     """EM parameters and the total weight (bits, prior included) of every pair."""
     patterns, counts, inverse = pattern_codes(levels, n_levels)
-    params = fit_em(patterns, counts, n_levels, max_iter=max_iter, tol=tol)
+    params = fit_em(patterns, counts, n_levels, max_iter=max_iter, tol=tol, u_fixed=u_fixed)
     weights = params.weights()
     total = np.full(patterns.shape[0], params.prior)
     for k, w in enumerate(weights):

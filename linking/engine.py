@@ -28,12 +28,13 @@ from linking.classify import (
     fit_unsupervised,
     probability,
     tf_adjustments,
+    u_from_random,
 )
 from linking.cluster import constrained_clusters
 from linking.compare import coded_columns, compare_chunk, make_feature
 from linking.entity_ids import assign_ids
 from linking.evidence import evidence_json
-from linking.index import candidate_pairs
+from linking.index import candidate_pairs, random_pairs
 from linking.judgments import effective_judgments
 from linking.prepare import prepare
 from linking.settings import EntitySettings, LinkSettings, settings_as_dict
@@ -187,6 +188,17 @@ def _training(labels: pd.DataFrame, row_of: pd.Series, n: int
     return left, right, y
 
 
+def _pair_completeness(train: tuple[np.ndarray, np.ndarray, np.ndarray], candidate_codes:
+                       np.ndarray, n: int) -> float | None:
+    """Share of the labelled matches that blocking made candidates (None without any)."""
+    left, right, y = train
+    match = y == 1
+    if not match.any():
+        return None
+    codes = np.minimum(left[match], right[match]) * n + np.maximum(left[match], right[match])
+    return round(float(np.isin(codes, candidate_codes).mean()), 6)
+
+
 def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
                  settings: LinkSettings, judged: dict, previous: pd.Series | None,
                  labels: pd.DataFrame | None, progress: bool
@@ -211,6 +223,8 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
     same_l, same_r = _judged_rows(judged, row_of, "same")
     diff_l, diff_r = _judged_rows(judged, row_of, "different")
     candidates = int(left.size)
+    train = _training(labels, row_of, n) if labels is not None else None
+    completeness = _pair_completeness(train, left * n + right, n) if train is not None else None
     if same_l.size:  # judged-same pairs are scored (for evidence) even if not blocked together
         codes = np.unique(np.r_[left * n + right, same_l * n + same_r])
         left, right = codes // n, codes % n
@@ -236,14 +250,17 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
     lap("compare")
 
     model: dict[str, Any]
-    train = _training(labels, row_of, n) if labels is not None else None
     if train is not None and train[2].size:
         train_levels = compare_chunk(features, arrays, train[0], train[1])
         level_weights, _, total, info = fit_supervised(levels, n_levels, train_levels, train[2])
         rule_code = RULES.index(RULE_SUPERVISED)
         model = {"kind": RULE_SUPERVISED, **info}
     else:
-        params, total = fit_unsupervised(levels, n_levels, es.em_max_iter, es.em_tol)
+        u_fixed = None
+        if es.u_source == "random":
+            rl, rr = random_pairs(prepared["department"].to_numpy(), es.link_type, es.u_sample)
+            u_fixed = u_from_random(compare_chunk(features, arrays, rl, rr), n_levels)
+        params, total = fit_unsupervised(levels, n_levels, es.em_max_iter, es.em_tol, u_fixed)
         level_weights = params.weights()
         rule_code = RULES.index(RULE_MODEL)
         model = {"kind": RULE_MODEL, **params.as_dict(names, level_labels)}
@@ -296,6 +313,7 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
         "records": n,
         "blocking": [vars(p) for p in pass_stats],
         "candidate_pairs": candidates,
+        "labelled_pair_completeness": completeness,
         "pairs_compared": int(left.size),
         "capped_pairs": int(sum(p.capped_pairs for p in pass_stats)),
         "accepted_links": int(acc.size),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from recordlinkage.base import BaseIndexAlgorithm
 
 from linking.settings import BlockingPass
 
@@ -136,3 +137,50 @@ def candidate_pairs(prepared: pd.DataFrame, passes: tuple[BlockingPass, ...],
         return np.empty(0, np.int64), np.empty(0, np.int64), stats
     union = unique_sorted(np.concatenate(encoded))
     return union // n, union % n, stats
+
+
+class MultiPassIndex(BaseIndexAlgorithm):
+    """The blocking passes as a recordlinkage indexer (``recordlinkage.Index().add(...)``).
+
+    Frames are given with the prepared columns the passes name; the result is the usual
+    MultiIndex of record pairs (dedupe: both labels from one frame; link: left from A,
+    right from B).
+    """
+
+    def __init__(self, passes: tuple[BlockingPass, ...], max_block_size: int = 1000,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.passes = tuple(passes)
+        self.max_block_size = max_block_size
+
+    def _dedup_index(self, df_a: pd.DataFrame) -> pd.MultiIndex:
+        frame = df_a.reset_index(drop=True).assign(department="a")
+        left, right, _ = candidate_pairs(frame, self.passes, "dedupe_only", self.max_block_size)
+        return pd.MultiIndex.from_arrays([df_a.index[right], df_a.index[left]])
+
+    def _link_index(self, df_a: pd.DataFrame, df_b: pd.DataFrame) -> pd.MultiIndex:
+        frame = pd.concat([df_a.assign(department="a"), df_b.assign(department="b")],
+                          ignore_index=True)
+        left, right, _ = candidate_pairs(frame, self.passes, "link_only", self.max_block_size)
+        a_rows = np.where(left < len(df_a), left, right)
+        b_rows = np.where(left < len(df_a), right, left) - len(df_a)
+        return pd.MultiIndex.from_arrays([df_a.index[a_rows], df_b.index[b_rows]])
+
+
+def random_pairs(departments: np.ndarray, link_type: str = "dedupe_and_link",
+                 size: int = 1_000_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Random distinct record pairs (seeded) allowed by the link type, for estimating u."""
+    n = departments.size
+    if n < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    rng = np.random.default_rng(seed)
+    size = int(min(size, n * (n - 1) // 2))
+    left = rng.integers(0, n, size)
+    right = rng.integers(0, n, size)
+    keep = left != right
+    dept = pd.factorize(departments)[0]
+    if link_type == "link_only":
+        keep &= dept[left] != dept[right]
+    elif link_type == "dedupe_only":
+        keep &= dept[left] == dept[right]
+    return left[keep], right[keep]

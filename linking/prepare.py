@@ -9,8 +9,6 @@ by hand). All work is vectorised over unique values.
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
@@ -21,36 +19,41 @@ _ORG_TEXT = ("reg_number", "address", "email", "industry", "region_code", "legal
 _HAN = r"[\u4e00-\u9fff]"
 
 
+def _factor(values) -> tuple[np.ndarray, pd.Series]:
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+
+
+def _spread(codes: np.ndarray, mapped) -> np.ndarray:
+    out = np.full(codes.size, None, dtype=object)
+    seen = codes >= 0
+    out[seen] = np.asarray(mapped, dtype=object)[codes[seen]]
+    return out
+
+
 def by_unique(values, fn) -> np.ndarray:
     """Apply ``fn`` (Series of distinct values -> same-length values, None for blank) once
     per distinct value and spread the result back to every row (missing stays None)."""
-    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    out = np.full(codes.size, None, dtype=object)
-    if uniq.size:
-        mapped = np.asarray(fn(pd.Series(np.asarray(uniq, dtype=object), dtype=object)),
-                            dtype=object)
-        seen = codes >= 0
-        out[seen] = mapped[codes[seen]]
-    return out
+    codes, uniq = _factor(values)
+    if uniq.empty:
+        return np.full(codes.size, None, dtype=object)
+    return _spread(codes, fn(uniq))
 
 
 def _clean(u: pd.Series) -> pd.Series:
     """Strings stripped; blank becomes None."""
-    s = u.map(str).str.strip()
+    s = u.astype(str).str.strip()
     return s.where(s.str.len() > 0, None)
-
-
-def _norm_one(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        return "".join(ch for ch in text if ch.isalnum())
-    return " ".join(text.replace(".", " ").replace(",", " ").split())
 
 
 def _norm_text(u: pd.Series) -> pd.Series:
     """NFKC, lower-case, collapsed spaces; Han text loses spaces and punctuation."""
-    s = _clean(u).map(_norm_one, na_action="ignore")
-    return s.where(s.str.len() > 0, None)
+    s = _clean(u).str.normalize("NFKC").str.lower()
+    han = s.str.contains(_HAN, regex=True, na=False)
+    out = s.str.replace(r"[.,\s]+", " ", regex=True).str.strip()
+    if han.any():
+        out[han] = s[han].str.replace(r"[\W_]+", "", regex=True)
+    return out.where(out.str.len() > 0, None)
 
 
 def _digits(u: pd.Series) -> pd.Series:
@@ -159,8 +162,10 @@ def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
     ids = by_unique(_column(frame, id_field), _identifier)
     out[id_field] = ids
     out[valid_field] = _bool(frame, valid_field) & ~pd.isna(ids)
+    codes, uniq = _factor(ids)
+    keys = _id_keys(uniq)
     for k in (1, 2, 3):
-        out[f"id_key{k}"] = by_unique(ids, lambda u, k=k: _id_keys(u)[f"k{k}"])
+        out[f"id_key{k}"] = _spread(codes, keys[f"k{k}"])
 
     out["phone"] = by_unique(_column(frame, "phone"), _digits)
     if entity_type == "person":

@@ -226,7 +226,7 @@ def render_markdown(report: dict) -> str:
         lines.append(f"- {_KIND_TITLE.get(kind, kind)}: {info.get('records', 0):,} records, "
                      f"{info.get('entities', 0):,} resolved entities")
     for dept, count in report.get("quarantined", {}).items():
-        lines.append(f"- {dept}: {count:,} rows quarantined (see quarantine.csv)")
+        lines.append(f"- {dept}: {count:,} row(s) quarantined at ingest")
     for dept, kinds in report.get("departments", {}).items():
         lines += ["", f"## {dept}"]
         for kind, entry in kinds.items():

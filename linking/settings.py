@@ -72,6 +72,9 @@ class EntitySettings:
     chunk_size: int = 500_000        # pairs compared per chunk (bounds memory)
     em_max_iter: int = 200
     em_tol: float = 1e-7
+    u_source: str = "random"         # "random": u from random record pairs (Splink-style);
+                                     # "em": u estimated by EM with m
+    u_sample: int = 1_000_000        # random pairs drawn to estimate u
     tf_cap: float = 4.0              # bits: bound on a term-frequency adjustment
     id_field: str | None = None      # strong identifier for the deterministic rules
     id_valid_field: str | None = None
@@ -200,14 +203,22 @@ def _parse_comparison(item: Any) -> ComparisonSpec:
 def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySettings:
     """Replace the parts of ``base`` a YAML section names; unknown keys are an error."""
     changes: dict[str, Any] = {}
-    for key, value in (section or {}).items():
+    if not isinstance(section, dict):
+        raise ValueError(f"linking settings: {base.entity_type} must be a mapping")
+    for key, value in section.items():
+        if key in ("blocking", "comparisons") and not isinstance(value, list):
+            raise ValueError(f"linking settings: {base.entity_type}.{key} must be a list")
         if key == "blocking":
             changes["blocking"] = tuple(_parse_pass(v) for v in value)
         elif key == "comparisons":
             changes["comparisons"] = tuple(_parse_comparison(v) for v in value)
         elif key in _SCALARS:
             default = getattr(base, key)
-            changes[key] = type(default)(value) if default is not None else value
+            try:
+                changes[key] = type(default)(value) if default is not None else value
+            except (TypeError, ValueError):
+                raise ValueError(f"linking settings: {base.entity_type}.{key}: bad value "
+                                 f"{value!r}") from None
         else:
             allowed = ", ".join(sorted(_SCALARS | {"blocking", "comparisons"}))
             raise ValueError(f"linking settings: unknown key {key!r} for {base.entity_type}; "
@@ -228,7 +239,10 @@ def settings_from_dict(data: dict[str, Any] | None) -> LinkSettings:
     if unknown:
         raise ValueError(f"linking settings: unknown section(s) {sorted(unknown)}; "
                          f"allowed: {', '.join(ENTITY_TYPES)}")
-    return LinkSettings(overrides={k: dict(v or {}) for k, v in data.items()})
+    overrides = {k: v or {} for k, v in data.items()}
+    for entity_type, section in overrides.items():  # fail now, not in the middle of a run
+        apply_overrides(EntitySettings(entity_type, (), ()), section)
+    return LinkSettings(overrides=overrides)
 
 
 def load_settings(path: str | Path) -> LinkSettings:

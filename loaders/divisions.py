@@ -86,8 +86,9 @@ class DivisionIndex:
                 self.short[level].setdefault(alias, []).append(code)
         for name, code in FORMER_NAMES.items():
             self.full["county"].setdefault(name, []).append(code)
-        self.max_len = {lv: max(map(len, list(self.full[lv]) + list(self.short[lv])))
-                        for lv in LEVELS}
+        self.lengths = {lv: sorted({len(n) for n in (*self.full[lv], *self.short[lv])},
+                                   reverse=True) for lv in LEVELS}
+        self.max_len = {lv: self.lengths[lv][0] for lv in LEVELS}
 
     def parse(self, text: str) -> Parsed:
         """Province, prefecture and county codes at the start of `text` (normalised Chinese)."""
@@ -105,8 +106,10 @@ class DivisionIndex:
         return Parsed(province, prefecture, county, pos)
 
     def _match(self, text: str, pos: int, level: str, within: str | None) -> tuple[str | None, int]:
-        longest = min(self.max_len[level], len(text) - pos)
-        for length in range(longest, 1, -1):
+        room = len(text) - pos
+        for length in self.lengths[level]:
+            if length > room or length < 2:
+                continue
             piece = text[pos:pos + length]
             for table, is_short in ((self.full[level], False), (self.short[level], True)):
                 codes = table.get(piece)

@@ -34,6 +34,7 @@ PERSON_DERIVED = (
     "name_script",     # "han" | "latin" | None
     "region_code",     # str: 6-digit GB/T 2260 code from the address (else from the ID number)
     "id_region_code",  # str: 6-digit region code embedded in the ID number
+    "flags",           # str: ';'-joined data-quality flags of the row (see loaders/standardise/frames.py)
 )
 ORGANIZATION_DERIVED = (
     "credit_code_valid",  # bool: credit_code passes the GB 32100 checksum
@@ -42,5 +43,17 @@ ORGANIZATION_DERIVED = (
     "name_pinyin",        # pinyin of name_core
     "legal_form",         # e.g. 有限责任公司
     "region_code",        # 6-digit division code from address or credit code
+    "name_region",        # region words found in the name (湖南长沙, 长沙), joined
+    "flags",              # ';'-joined data-quality flags of the row
 )
-RELATION_DERIVED = ("type_raw",)  # the type as written before mapping to the canonical term
+RELATION_DERIVED = (
+    "type_raw",  # the type as written before mapping to the canonical term
+    "flags",     # ';'-joined data-quality flags of the row
+)
+DERIVED = {"person": PERSON_DERIVED, "organization": ORGANIZATION_DERIVED,
+           "relation": RELATION_DERIVED}
+
+
+def output_columns(entity: str) -> tuple[str, ...]:
+    """The columns of an ingested frame of this entity kind, in order."""
+    return PROVENANCE + FIELDS[entity] + DERIVED[entity]

@@ -40,9 +40,13 @@ class SourceSpec:
 
     @property
     def label(self) -> str:
-        """A short name for messages and the report: the file name, table or query."""
+        """The source's name in quarantine.csv and the report: its path relative to
+        SOURCES.yaml, or the SQL table, or `query`."""
         if self.path is not None:
-            return self.path.name
+            try:
+                return str(self.path.relative_to(self.spec_file.parent.resolve()))
+            except ValueError:
+                return str(self.path)
         return self.table or "query"
 
     @property

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-from ontology.rdf_mapping import iter_subgraph_triples
-from ontology.rdf_writer import new_graph, normalise_format, serialize
+from ontology.rdf_mapping import emit_subgraph
+from ontology.rdf_writer import GraphSink, new_graph, normalise_format, serialize
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,8 +28,7 @@ def subgraph_to_rdf(nodes: Iterable[tuple[Any, Mapping[str, Any]]],
     (entity_id, record_key, ...) or an edge to a node not given.
     """
     g = new_graph()
-    for triple in iter_subgraph_triples(nodes, relationships):
-        g.add(triple)
+    emit_subgraph(GraphSink(g), nodes, relationships)
     return g
 
 

@@ -24,10 +24,10 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
@@ -64,8 +64,8 @@ class IriTemplate:
     prefix: str
     key: str
 
-    def iri(self, value: Any) -> URIRef:
-        return URIRef(self.prefix + quote(str(value), safe=""))
+    def iri(self, value: Any) -> str:
+        return self.prefix + quote(str(value), safe="")
 
     def value(self, iri: str) -> str | None:
         return unquote(iri[len(self.prefix):]) if iri.startswith(self.prefix) else None
@@ -75,9 +75,9 @@ class IriTemplate:
 class RdfMapping:
     """The ontology's mapping in both directions, for RDF conversion."""
 
-    class_iri: dict[str, URIRef]          # Neo4j label -> class
-    type_iri: dict[str, URIRef]           # relationship type -> object property
-    key_iri: dict[str, URIRef]            # property key -> datatype property
+    class_iri: dict[str, str]             # Neo4j label -> class IRI
+    type_iri: dict[str, str]              # relationship type -> object property IRI
+    key_iri: dict[str, str]               # property key -> datatype property IRI
     templates: dict[str, IriTemplate]     # label -> IRI template of its nodes
     multi_valued: frozenset[str]
     uri_valued: frozenset[str]            # keys whose range is xsd:anyURI
@@ -90,7 +90,7 @@ class RdfMapping:
         named = sorted(label for label in labels if label in self.templates)
         return named[0] if named else None
 
-    def node_iri(self, labels: Iterable[str], props: Mapping[str, Any]) -> URIRef | None:
+    def node_iri(self, labels: Iterable[str], props: Mapping[str, Any]) -> str | None:
         """The node's stable IRI, or None when it has no templated label or lacks the key."""
         label = self.primary_label(labels)
         if label is None:
@@ -101,14 +101,14 @@ class RdfMapping:
             return None
         return template.iri(value)
 
-    def label_iri(self, label: str) -> URIRef:
-        return self.class_iri.get(label) or URIRef(UNDECLARED["label"] + quote(label, safe=""))
+    def label_iri(self, label: str) -> str:
+        return self.class_iri.get(label) or UNDECLARED["label"] + quote(label, safe="")
 
-    def rel_iri(self, rel_type: str) -> URIRef:
-        return self.type_iri.get(rel_type) or URIRef(UNDECLARED["type"] + quote(rel_type, safe=""))
+    def rel_iri(self, rel_type: str) -> str:
+        return self.type_iri.get(rel_type) or UNDECLARED["type"] + quote(rel_type, safe="")
 
-    def prop_iri(self, key: str) -> URIRef:
-        return self.key_iri.get(key) or URIRef(UNDECLARED["key"] + quote(key, safe=""))
+    def prop_iri(self, key: str) -> str:
+        return self.key_iri.get(key) or UNDECLARED["key"] + quote(key, safe="")
 
 
 @cache
@@ -116,13 +116,13 @@ def rdf_mapping() -> RdfMapping:
     """The mapping read from ``kglink.ttl`` (cached)."""
     g = ontology_graph()
     t = terms()
-    class_iri = {name: URIRef(term.iri) for name, term in t["label"].items()}
-    type_iri = {name: URIRef(term.iri) for name, term in t["type"].items()}
-    key_iri = {name: URIRef(term.iri) for name, term in t["key"].items()}
-    key_by_iri = {iri: name for name, iri in key_iri.items()}
+    class_iri = {name: str(term.iri) for name, term in t["label"].items()}
+    type_iri = {name: str(term.iri) for name, term in t["type"].items()}
+    key_iri = {name: str(term.iri) for name, term in t["key"].items()}
+    key_by_iri = {URIRef(iri): name for name, iri in key_iri.items()}
     templates = {}
     for label, cls in class_iri.items():
-        for tpl in g.objects(cls, URIRef(KGM + "iriTemplate")):
+        for tpl in g.objects(URIRef(cls), URIRef(KGM + "iriTemplate")):
             match = re.fullmatch(r"(.+)\{(\w+)\}", str(tpl))
             if not match:
                 raise RdfMappingError(f"kglink.ttl: bad kgm:iriTemplate {tpl!r} on {cls}")
@@ -134,48 +134,68 @@ def rdf_mapping() -> RdfMapping:
     return RdfMapping(
         class_iri=class_iri, type_iri=type_iri, key_iri=key_iri, templates=templates,
         multi_valued=multi, uri_valued=uri_valued,
-        label_of={v: k for k, v in class_iri.items()},
-        type_of={v: k for k, v in type_iri.items()}, key_of=key_by_iri)
+        label_of={URIRef(v): k for k, v in class_iri.items()},
+        type_of={URIRef(v): k for k, v in type_iri.items()}, key_of=key_by_iri)
 
 
 # ---- values <-> literals ---------------------------------------------------------------
 
-_XSD_INTEGER, _XSD_DOUBLE, _XSD_ANYURI = XSD.integer, XSD.double, XSD.anyURI
+# A literal as (lexical form, datatype IRI); datatype None means a plain xsd:string.
+LiteralSpec = tuple[str, str | None]
+
+_XSD = str(XSD)
+_ANYURI = _XSD + "anyURI"
+_BOOLEAN, _INTEGER, _DOUBLE = _XSD + "boolean", _XSD + "integer", _XSD + "double"
+_DATE, _DATETIME, _TIME, _BASE64 = (_XSD + "date", _XSD + "dateTime", _XSD + "time",
+                                   _XSD + "base64Binary")
+
+
+def literal_spec(key: str, value: Any) -> LiteralSpec:
+    """How one Neo4j (or plain Python) scalar is written: its lexical form and datatype.
+
+    The single place where values get their RDF types (every writer and ``to_literal`` use it).
+    """
+    kind = type(value)
+    if kind is str:
+        return value, (_ANYURI if key in rdf_mapping().uri_valued else None)
+    if kind is bool:
+        return ("true" if value else "false"), _BOOLEAN
+    if kind is int:
+        return str(value), _INTEGER
+    if kind is float:
+        if value != value:
+            return "NaN", _DOUBLE
+        if value in (float("inf"), float("-inf")):
+            return ("INF" if value > 0 else "-INF"), _DOUBLE
+        return repr(value), _DOUBLE
+    if isinstance(value, str):
+        return literal_spec(key, str(value))
+    if isinstance(value, bool):
+        return literal_spec(key, bool(value))
+    if isinstance(value, int):
+        return literal_spec(key, int(value))
+    if isinstance(value, float):
+        return literal_spec(key, float(value))
+    if hasattr(value, "item") and not hasattr(value, "to_native"):  # a numpy scalar
+        return literal_spec(key, value.item())
+    native = value.to_native() if hasattr(value, "to_native") else value
+    if isinstance(native, dt.datetime):
+        return native.isoformat(), _DATETIME
+    if isinstance(native, dt.date):
+        return native.isoformat(), _DATE
+    if isinstance(native, dt.time):
+        return native.isoformat(), _TIME
+    if isinstance(native, bytes | bytearray):
+        import base64
+
+        return base64.b64encode(bytes(native)).decode("ascii"), _BASE64
+    return str(native), None
 
 
 def to_literal(key: str, value: Any) -> Literal:
-    """One Neo4j (or plain Python) scalar as a typed literal."""
-    kind = type(value)
-    if kind is str:
-        if key in rdf_mapping().uri_valued:
-            return Literal(value, datatype=_XSD_ANYURI)
-        return Literal(value)
-    if kind is bool:
-        return Literal(value)
-    if kind is int:
-        return Literal(value, datatype=_XSD_INTEGER)
-    if kind is float:
-        return Literal(value, datatype=_XSD_DOUBLE)
-    if isinstance(value, str):
-        return to_literal(key, str(value))
-    if isinstance(value, bool):
-        return Literal(bool(value))
-    if isinstance(value, int):
-        return Literal(int(value), datatype=_XSD_INTEGER)
-    if isinstance(value, float):
-        return Literal(float(value), datatype=_XSD_DOUBLE)
-    if hasattr(value, "item") and not hasattr(value, "to_native"):  # a numpy scalar
-        return to_literal(key, value.item())
-    native = value.to_native() if hasattr(value, "to_native") else value
-    if isinstance(native, dt.datetime):
-        return Literal(native.isoformat(), datatype=XSD.dateTime)
-    if isinstance(native, dt.date):
-        return Literal(native.isoformat(), datatype=XSD.date)
-    if isinstance(native, dt.time):
-        return Literal(native.isoformat(), datatype=XSD.time)
-    if isinstance(native, bytes | bytearray):
-        return Literal(bytes(native), datatype=XSD.base64Binary)
-    return Literal(str(native))
+    """One Neo4j (or plain Python) scalar as an rdflib literal."""
+    lexical, datatype = literal_spec(key, value)
+    return Literal(lexical, datatype=URIRef(datatype) if datatype else None)
 
 
 def from_literal(lit: Literal) -> Any:
@@ -197,46 +217,97 @@ def from_literal(lit: Literal) -> Any:
     return str(lit)
 
 
-def _literals(key: str, value: Any) -> list[Literal]:
+def _specs(key: str, value: Any) -> list[LiteralSpec]:
     if value is None:
         return []
     if isinstance(value, list | tuple):
-        return [to_literal(key, v) for v in value if v is not None]
-    return [to_literal(key, value)]
+        return [literal_spec(key, v) for v in value if v is not None]
+    return [literal_spec(key, value)]
 
 
 # ---- graph data -> triples -------------------------------------------------------------
 
-def node_triples(iri: URIRef, labels: Iterable[str], props: Mapping[str, Any]) -> list[Triple]:
-    """The type and property triples of one node."""
+class TripleSink(Protocol):
+    """Receives triples as plain strings: IRIs, and literals as (lexical, datatype)."""
+
+    def iri(self, s: str, p: str, o: str) -> None: ...
+
+    def literal(self, s: str, p: str, lexical: str, datatype: str | None) -> None: ...
+
+
+_RDF_TYPE, _RDF_STATEMENT = str(RDF.type), str(RDF.Statement)
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+
+
+def emit_node(sink: TripleSink, iri: str, labels: Iterable[str],
+              props: Mapping[str, Any]) -> None:
+    """The type and property triples of one node, subject first, into ``sink``."""
     m = rdf_mapping()
-    out: list[Triple] = [(iri, RDF.type, m.label_iri(label)) for label in sorted(labels)]
+    iri = str(iri)  # a plain str: rdflib's URIRef overloads "+"
+    for label in sorted(labels):
+        sink.iri(iri, _RDF_TYPE, m.label_iri(label))
     for key in sorted(props):
         predicate = m.prop_iri(key)
-        out.extend((iri, predicate, lit) for lit in _literals(key, props[key]))
-    return out
+        for lexical, datatype in _specs(key, props[key]):
+            sink.literal(iri, predicate, lexical, datatype)
 
 
-def relationship_triples(start: URIRef, rel_type: str, props: Mapping[str, Any],
-                         end: URIRef) -> list[Triple]:
-    """The direct triple, plus a reified ``rdf:Statement`` when the relationship has properties."""
+def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mapping[str, Any],
+                      end: str) -> None:
+    """The direct triple, plus a reified ``rdf:Statement`` when the relationship has properties.
+
+    The statement's IRI is a hash of start, type, end and the properties' literals, so the same
+    relationship always gets the same IRI.
+    """
     m = rdf_mapping()
+    start, end = str(start), str(end)
     predicate = m.rel_iri(rel_type)
-    out: list[Triple] = [(start, predicate, end)]
-    values = {key: _literals(key, props[key]) for key in sorted(props)}
-    values = {key: lits for key, lits in values.items() if lits}
+    sink.iri(start, predicate, end)
+    values = {key: specs for key in sorted(props) if (specs := _specs(key, props[key]))}
     if not values:
-        return out
+        return
     canonical = json.dumps([start, predicate, end,
-                            [[k, sorted(lit.n3() for lit in v)] for k, v in values.items()]],
+                            [[k, sorted(f"{lex}^^{dtype}" for lex, dtype in v)]
+                             for k, v in values.items()]],
                            ensure_ascii=False, separators=(",", ":"))
-    statement = URIRef(RELATIONSHIP_BASE
-                       + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:24])
-    out += [(statement, RDF.type, RDF.Statement), (statement, RDF.subject, start),
-            (statement, RDF.predicate, predicate), (statement, RDF.object, end)]
-    for key, lits in values.items():
-        out.extend((statement, m.prop_iri(key), lit) for lit in lits)
-    return out
+    statement = RELATIONSHIP_BASE + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:24]
+    sink.iri(statement, _RDF_TYPE, _RDF_STATEMENT)
+    sink.iri(statement, _RDF_SUBJECT, start)
+    sink.iri(statement, _RDF_PREDICATE, predicate)
+    sink.iri(statement, _RDF_OBJECT, end)
+    for key, specs in values.items():
+        predicate_key = m.prop_iri(key)
+        for lexical, datatype in specs:
+            sink.literal(statement, predicate_key, lexical, datatype)
+
+
+class TripleList:
+    """A sink that keeps rdflib triples (for small graphs and tests)."""
+
+    def __init__(self) -> None:
+        self.triples: list[Triple] = []
+
+    def iri(self, s: str, p: str, o: str) -> None:
+        self.triples.append((URIRef(s), URIRef(p), URIRef(o)))
+
+    def literal(self, s: str, p: str, lexical: str, datatype: str | None) -> None:
+        self.triples.append((URIRef(s), URIRef(p),
+                             Literal(lexical, datatype=URIRef(datatype) if datatype else None)))
+
+
+def node_triples(iri: str, labels: Iterable[str], props: Mapping[str, Any]) -> list[Triple]:
+    """The rdflib triples of one node."""
+    sink = TripleList()
+    emit_node(sink, iri, labels, props)
+    return sink.triples
+
+
+def relationship_triples(start: str, rel_type: str, props: Mapping[str, Any],
+                         end: str) -> list[Triple]:
+    """The rdflib triples of one relationship (direct triple, statement when it has properties)."""
+    sink = TripleList()
+    emit_relationship(sink, start, rel_type, props, end)
+    return sink.triples
 
 
 # ---- triples -> graph data -------------------------------------------------------------
@@ -372,16 +443,15 @@ def graph_data(g: Graph) -> GraphData:
     return GraphData(nodes=nodes, relationships=rels, ignored_triples=ignored)
 
 
-def iter_subgraph_triples(nodes: Iterable[tuple[Any, Mapping[str, Any]]],
-                          relationships: Iterable[tuple[Any, Any, Mapping[str, Any]]],
-                          ) -> Iterator[Triple]:
+def emit_subgraph(sink: TripleSink, nodes: Iterable[tuple[Any, Mapping[str, Any]]],
+                  relationships: Iterable[tuple[Any, Any, Mapping[str, Any]]]) -> None:
     """Triples of a subgraph given as ``(node_id, attrs)`` and ``(u, v, attrs)`` pairs.
 
     Node attrs carry ``labels`` (a list) and the properties; relationship attrs carry
     ``type`` and the properties (networkx ``G.nodes(data=True)`` / ``G.edges(data=True)``).
     Raises ``RdfMappingError`` for a node that cannot be named or an edge to an unknown node.
     """
-    iris: dict[Any, URIRef] = {}
+    iris: dict[Any, str] = {}
     m = rdf_mapping()
     for node_id, attrs in nodes:
         labels = list(attrs.get("labels") or [])
@@ -391,7 +461,7 @@ def iter_subgraph_triples(nodes: Iterable[tuple[Any, Mapping[str, Any]]],
             raise RdfMappingError(f"node {node_id!r} (labels {labels}) has no identifying key "
                                   "of a class with a kgm:iriTemplate")
         iris[node_id] = iri
-        yield from node_triples(iri, labels, props)
+        emit_node(sink, iri, labels, props)
     for u, v, attrs in relationships:
         if u not in iris or v not in iris:
             raise RdfMappingError(f"relationship {u!r} -> {v!r} ends at a node not in the subgraph")
@@ -399,5 +469,4 @@ def iter_subgraph_triples(nodes: Iterable[tuple[Any, Mapping[str, Any]]],
         if not rel_type:
             raise RdfMappingError(f"relationship {u!r} -> {v!r} has no 'type'")
         props = {k: val for k, val in attrs.items() if k != "type"}
-        yield from relationship_triples(iris[u], rel_type, props, iris[v])
-
+        emit_relationship(sink, iris[u], rel_type, props, iris[v])

@@ -1,26 +1,26 @@
 """Write triples as N-Triples or Turtle while they are produced, or collect them for JSON-LD.
 
-N-Triples and Turtle are written subject by subject, so a whole-graph export holds one page
-of the graph in memory, never the whole graph. JSON-LD needs the whole graph in an rdflib
-``Graph`` and is meant for subgraphs.
+The writers are ``TripleSink``s (see ``ontology.rdf_mapping``): the mapping hands them plain
+strings, and N-Triples and Turtle text is written page by page, so a whole-graph export holds
+one page of the graph in memory, never the whole graph. JSON-LD needs the whole graph in an
+rdflib ``Graph`` and is meant for subgraphs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from itertools import groupby
 from typing import TextIO
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.term import BNode, Node
 
-from ontology.rdf_mapping import ID_BASE, RELATIONSHIP_BASE, Triple
+from ontology.rdf_mapping import ID_BASE, RELATIONSHIP_BASE
 from ontology.schema import KG, KGM
 
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
            "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld"}
 SUFFIX_FORMATS = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".json": "jsonld"}
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
 STREAMED = ("turtle", "ntriples")
 
 PREFIXES: dict[str, str] = {
@@ -29,11 +29,15 @@ PREFIXES: dict[str, str] = {
     "dept": ID_BASE + "department/", "division": ID_BASE + "division/",
     "doc": ID_BASE + "document/", "rel": RELATIONSHIP_BASE,
 }
+_VOCABULARY_PREFIXES = ("kg", "kgm", "rdf", "xsd")  # few terms: their names are cached
 # Turtle PN_LOCAL restricted to a safe subset (letters, digits, _ and -, %XX escapes).
 _LOCAL = re.compile(r"(?:[A-Za-z0-9_]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_\-]|%[0-9A-Fa-f]{2})*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\b": "\\b", "\f": "\\f"}
 _ESCAPE_RE = re.compile(r'[\\"\n\r\t\b\f]')
+_XSD_STRING = str(XSD.string)
+_RDF_TYPE = str(RDF.type)
+_FLUSH_LINES = 10_000
 
 
 def normalise_format(fmt: str | None, path: str | None = None) -> str:
@@ -54,122 +58,170 @@ def _escape(text: str) -> str:
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
-def _iri(term: URIRef) -> str:
-    return "<" + str(term).replace(">", "%3E") + ">"
+def _iri(text: str) -> str:
+    return "<" + text.replace(">", "%3E") + ">" if ">" in text else "<" + text + ">"
 
 
-_XSD_STRING = XSD.string
-_VOCABULARY_PREFIXES = ("kg", "kgm", "rdf", "xsd")
+def _nt_literal(lexical: str, datatype: str | None) -> str:
+    if datatype is None or datatype == _XSD_STRING:
+        return '"' + _escape(lexical) + '"'
+    return '"' + _escape(lexical) + '"^^' + _iri(datatype)
 
 
 def nt_term(term: Node) -> str:
-    """One term in N-Triples syntax (full IRIs, escaped strings)."""
-    kind = type(term)
-    if kind is URIRef:
-        return _iri(term)
-    if kind is Literal:
-        text = '"' + _escape(str(term)) + '"'
-        datatype = term.datatype
-        if datatype is not None and datatype != _XSD_STRING:
-            return text + "^^" + _iri(datatype)
-        if term.language:
-            return text + "@" + term.language
-        return text
+    """One rdflib term in N-Triples syntax (full IRIs, escaped strings)."""
     if isinstance(term, URIRef):
-        return _iri(term)
+        return _iri(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return '"' + _escape(str(term)) + '"@' + term.language
+        return _nt_literal(str(term), str(term.datatype) if term.datatype else None)
     if isinstance(term, BNode):
         return "_:" + str(term)
-    if isinstance(term, Literal):
-        return nt_term(Literal(str(term), lang=term.language, datatype=term.datatype))
     raise TypeError(f"not an RDF term: {term!r}")
 
 
 class NTriplesWriter:
-    """Writes each triple as one N-Triples line."""
+    """A sink that writes one N-Triples line per triple."""
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
-        self._predicates: dict[Node, str] = {}  # few distinct predicates: format each once
+        self._lines: list[str] = []
+        self._names: dict[str, str] = {}  # predicates and datatypes: few, formatted once
         self.count = 0
 
-    def write(self, triples: Iterable[Triple]) -> None:
-        cache = self._predicates
-        lines = []
-        last, last_text = None, ""
-        for s, p, o in triples:
-            text = cache.get(p)
-            if text is None:
-                text = cache[p] = nt_term(p)
-            if s is not last:  # triples come grouped by subject
-                last, last_text = s, nt_term(s)
-            lines.append(f"{last_text} {text} {nt_term(o)} .\n")
-        self._out.writelines(lines)
-        self.count += len(lines)
+    def _name(self, iri: str) -> str:
+        name = self._names.get(iri)
+        if name is None:
+            name = self._names[iri] = _iri(iri)
+        return name
+
+    def iri(self, s: str, p: str, o: str) -> None:
+        self._lines.append(f"{_iri(s)} {self._name(p)} {_iri(o)} .\n")
+        if len(self._lines) >= _FLUSH_LINES:
+            self.flush()
+
+    def literal(self, s: str, p: str, lexical: str, datatype: str | None) -> None:
+        text = '"' + _escape(lexical) + '"'
+        if datatype is not None and datatype != _XSD_STRING:
+            text += "^^" + self._name(datatype)
+        self._lines.append(f"{_iri(s)} {self._name(p)} {text} .\n")
+        if len(self._lines) >= _FLUSH_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        self.count += len(self._lines)
+        self._out.writelines(self._lines)
+        self._lines = []
 
     def close(self) -> None:
+        self.flush()
         self._out.flush()
 
 
 class TurtleWriter:
-    """Writes Turtle with the kglink prefixes, one block per run of triples of a subject."""
+    """A sink that writes Turtle with the kglink prefixes: consecutive triples of one subject
+    share a block (``;``), of one subject and predicate an object list (``,``)."""
 
     def __init__(self, out: TextIO, prefixes: dict[str, str] | None = None) -> None:
         table = prefixes or PREFIXES
-        self._vocabulary: dict[URIRef, str] = {URIRef(str(RDF.type)): "a"}
         self._out = out
         self._prefixes = sorted(table.items(), key=lambda kv: -len(kv[1]))
-        out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(table.items())) + "\n")
+        self._names: dict[str, str] = {}
+        self._parts: list[str] = []
+        self._subject: str | None = None
+        self._predicate: str | None = None
         self.count = 0
+        out.write("".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(table.items())) + "\n")
+
+    def name(self, iri: str) -> str:
+        """An IRI as a prefixed name where that is safe, else ``<iri>``."""
+        cached = self._names.get(iri)
+        if cached is not None:
+            return cached
+        for prefix, ns in self._prefixes:
+            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
+                name = f"{prefix}:{iri[len(ns):]}"
+                if prefix in _VOCABULARY_PREFIXES:
+                    self._names[iri] = name
+                return name
+        return _iri(iri)
+
+    def _verb(self, p: str) -> str:
+        return "a" if p == _RDF_TYPE else self.name(p)
 
     def term(self, term: Node) -> str:
-        """One term, as a prefixed name where that is safe."""
+        """One rdflib term in this writer's Turtle."""
         if isinstance(term, URIRef):
-            cached = self._vocabulary.get(term)
-            if cached is not None:
-                return cached
-            if term == RDF.type:
-                return "a"
-            text = str(term)
-            for prefix, ns in self._prefixes:
-                if text.startswith(ns) and _LOCAL.fullmatch(text[len(ns):]):
-                    name = f"{prefix}:{text[len(ns):]}"
-                    if prefix in _VOCABULARY_PREFIXES:  # few terms: remember them
-                        self._vocabulary[term] = name
-                    return name
-            return _iri(term)
-        if isinstance(term, Literal) and not term.language and term.datatype not in (
-                None, XSD.string):
-            return '"' + _escape(str(term)) + '"^^' + self.term(term.datatype)
+            return self.name(str(term))
+        if isinstance(term, Literal) and not term.language and term.datatype is not None:
+            return self._literal(str(term), str(term.datatype))
         return nt_term(term)
 
-    def write(self, triples: Iterable[Triple]) -> None:
-        blocks = []
-        for subject, group in groupby(triples, key=lambda t: t[0]):
-            parts = []
-            for predicate, pairs in groupby(group, key=lambda t: t[1]):
-                objects = [self.term(o) for _, _, o in pairs]
-                self.count += len(objects)
-                parts.append(self.term(predicate) + " " + " , ".join(objects))
-            blocks.append(self.term(subject) + " " + " ;\n    ".join(parts) + " .\n")
-        self._out.writelines(blocks)
+    def _literal(self, lexical: str, datatype: str | None) -> str:
+        if datatype is None or datatype == _XSD_STRING:
+            return '"' + _escape(lexical) + '"'
+        return '"' + _escape(lexical) + '"^^' + self.name(datatype)
+
+    def _add(self, s: str, p: str, obj: str) -> None:
+        self.count += 1
+        if s != self._subject:
+            if self._subject is not None:
+                self._parts.append(" .\n")
+            self._parts.append(f"{self.name(s)} {self._verb(p)} {obj}")
+            self._subject, self._predicate = s, p
+        elif p != self._predicate:
+            self._parts.append(f" ;\n    {self._verb(p)} {obj}")
+            self._predicate = p
+        else:
+            self._parts.append(f" , {obj}")
+        if len(self._parts) >= _FLUSH_LINES:
+            self._out.writelines(self._parts)
+            self._parts = []
+
+    def iri(self, s: str, p: str, o: str) -> None:
+        self._add(s, p, self.name(o))
+
+    def literal(self, s: str, p: str, lexical: str, datatype: str | None) -> None:
+        self._add(s, p, self._literal(lexical, datatype))
+
+    def flush(self) -> None:
+        self._out.writelines(self._parts)
+        self._parts = []
 
     def close(self) -> None:
+        if self._subject is not None:
+            self._parts.append(" .\n")
+            self._subject = self._predicate = None
+        self.flush()
         self._out.flush()
 
 
-class GraphCollector:
+class GraphSink:
+    """A sink that adds rdflib triples to a Graph."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def iri(self, s: str, p: str, o: str) -> None:
+        self.graph.add((URIRef(s), URIRef(p), URIRef(o)))
+
+    def literal(self, s: str, p: str, lexical: str, datatype: str | None) -> None:
+        self.graph.add((URIRef(s), URIRef(p),
+                        Literal(lexical, datatype=URIRef(datatype) if datatype else None)))
+
+    def flush(self) -> None:
+        """Nothing to flush: the graph is in memory."""
+
+
+class GraphCollector(GraphSink):
     """Collects triples in an rdflib Graph and serialises it on ``close`` (JSON-LD)."""
 
     def __init__(self, out: TextIO, fmt: str) -> None:
+        super().__init__(new_graph())
         self._out = out
         self._fmt = fmt
-        self.graph = new_graph()
         self.count = 0
-
-    def write(self, triples: Iterable[Triple]) -> None:
-        for triple in triples:
-            self.graph.add(triple)
-            self.count += 1
 
     def close(self) -> None:
         self.count = len(self.graph)
@@ -189,18 +241,15 @@ def serialize(g: Graph, fmt: str) -> str:
     """The graph as text in ``fmt`` (turtle | ntriples | jsonld, or an alias)."""
     name = normalise_format(fmt)
     if name == "jsonld":
-        context = {prefix: ns for prefix, ns in PREFIXES.items()}
+        context = dict(PREFIXES)
         return g.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False)
     if name == "ntriples":
-        writer_out: list[str] = []
-        for s, p, o in sorted(g):
-            writer_out.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
-        return "".join(writer_out)
+        return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in sorted(g))
     return g.serialize(format="turtle")
 
 
 def open_writer(out: TextIO, fmt: str) -> NTriplesWriter | TurtleWriter | GraphCollector:
-    """The writer for ``fmt``: streamed for turtle and ntriples, collected for jsonld."""
+    """The sink for ``fmt``: streamed for turtle and ntriples, collected for jsonld."""
     name = normalise_format(fmt)
     if name == "ntriples":
         return NTriplesWriter(out)

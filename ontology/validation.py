@@ -100,7 +100,5 @@ class _Shortener:
         if term is None:
             return "?"
         text = self._writer.term(term)
-        if text == "a":
-            return "rdf:type"
         # show percent-encoded keys as written (record:公安厅户籍:R001), for people to read
         return unquote(text) if isinstance(term, URIRef) and "%" in text else text

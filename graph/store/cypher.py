@@ -39,7 +39,9 @@ def division_parents() -> str:
 def entities(kind: str, fresh: bool = False) -> str:
     """MERGE entity nodes, set every entity property, keep one LOCATED_IN (the current).
 
-    ``fresh``: the graph holds no entities yet, so there is no old LOCATED_IN to remove."""
+    ``fresh``: the graph holds no entities yet, so there is no old LOCATED_IN to remove and
+    the node and its LOCATED_IN are created without a lookup (a retried chunk whose first
+    attempt did commit then fails on the unique constraint instead of duplicating)."""
     label, div = entity_label(kind), labels.AdministrativeDivision
     located = rels.LOCATED_IN
     cleanup = ("" if fresh else
@@ -47,24 +49,27 @@ def entities(kind: str, fresh: bool = False) -> str:
                f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} ")
     return (f"UNWIND range(0, $n - 1) AS i "
             f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
-            f"MERGE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
+            f"{'CREATE' if fresh else 'MERGE'} (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
             f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
             f"WITH e, a, $c.division[i] AS code "
             f"{cleanup}"
             f"WITH e, a WHERE a IS NOT NULL "
-            f"MERGE (e)-[:{located}]->(a)")
+            f"{'CREATE' if fresh else 'MERGE'} (e)-[:{located}]->(a)")
 
 
 def records(kind: str, fresh: bool = False) -> str:
     """MERGE SourceRecords; batch/loaded_at change only when the content hash changes;
     FROM_DEPARTMENT; exactly one REFERS_TO, to the record's current entity.
 
-    ``fresh``: the graph holds no records yet, so there is no old REFERS_TO to remove.
+    ``fresh``: the graph holds no records yet, so there is no old REFERS_TO to remove and
+    nodes and relationships are created without lookups (a retried chunk whose first attempt
+    did commit fails on the unique constraint instead of duplicating).
     Reads (department, entity) come first so the planner needs no eager barriers for them."""
     label = entity_label(kind)
     k = props
     fields = tuple(f for f in record_fields(kind)
                    if f not in (k.department, k.record_id))
+    link = "CREATE" if fresh else "MERGE"
     cleanup = ("" if fresh else
                f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
                f"WHERE x.{k.entity_id} <> $c.entity_id[i] DELETE old }} "
@@ -72,7 +77,7 @@ def records(kind: str, fresh: bool = False) -> str:
     return (f"UNWIND range(0, $n - 1) AS i "
             f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
             f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
-            f"MERGE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
+            f"{link} (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
             f"WITH r, i, d, e, coalesce(r.{k.content_hash} = $c.hash[i], false) AS same "
             f"SET r.{k.department} = $c.department[i], r.{k.record_id} = $c.record_id[i], "
             f"r.{k.source} = $c.source[i], r.{k.line} = $c.line[i], "
@@ -80,10 +85,10 @@ def records(kind: str, fresh: bool = False) -> str:
             f"r.{k.batch} = CASE WHEN same THEN r.{k.batch} ELSE $batch END, "
             f"r.{k.loaded_at} = CASE WHEN same THEN r.{k.loaded_at} ELSE $loaded_at END, "
             f"r.{k.content_hash} = $c.hash[i] "
-            f"MERGE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
+            f"{link} (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
             f"WITH r, i, d, e, same "
             f"{cleanup}"
-            f"MERGE (r)-[t:{rels.REFERS_TO}]->(e) "
+            f"{link} (r)-[t:{rels.REFERS_TO}]->(e) "
             f"SET t.{k.score} = $c.score[i], t.{k.evidence} = $c.evidence[i] "
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 

@@ -43,12 +43,17 @@ def entity_label(kind: str) -> str:
     return {"person": labels.NaturalPerson, "organization": labels.LegalPerson}[kind]
 
 
+def ingested_fields(kind: str) -> tuple[str, ...]:
+    """The canonical and derived fields of an ingested frame of this kind."""
+    return {"person": PERSON_FIELDS + PERSON_DERIVED,
+            "organization": ORGANIZATION_FIELDS + ORGANIZATION_DERIVED}[kind]
+
+
 @cache
 def record_fields(kind: str) -> tuple[str, ...]:
-    """Standardised fields copied onto a SourceRecord of this kind (canonical + derived)."""
-    fields = {"person": PERSON_FIELDS + PERSON_DERIVED,
-              "organization": ORGANIZATION_FIELDS + ORGANIZATION_DERIVED}[kind]
-    return tuple(getattr(props, f) for f in fields)
+    """Standardised fields copied onto a SourceRecord of this kind: those the ontology
+    declares (tests/graph check that every ingested field is declared)."""
+    return tuple(f for f in ingested_fields(kind) if f in props)
 
 
 @cache

@@ -20,7 +20,8 @@ def run(args: argparse.Namespace) -> int:
     with driver:
         summary, ingested = run_sources(args.sources, driver, database,
                                         progress=not args.quiet)
-    quarantined = len(getattr(ingested, "quarantine", []) or [])
+    quarantine = getattr(ingested, "quarantine", None)
+    quarantined = 0 if quarantine is None else len(quarantine)
     if args.json:
         print(json.dumps(summary.as_dict() | {"quarantined": quarantined},
                          ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@ whose division names may run past 10 characters are parsed again in full.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ def parse_address(text: str) -> dict[str, str | None]:
     return _parse(_prepare(text), limit=None)
 
 
+@lru_cache(maxsize=1 << 18)
 def _parse(text: str, limit: int | None) -> dict[str, str | None]:
     ix = index()
     parsed = ix.parse(text)

@@ -69,8 +69,11 @@ def rows_with_bytes(a: pa.ChunkedArray | pa.Array, table: np.ndarray) -> np.ndar
         data = chunk.buffers()[2]
         data = np.frombuffer(data, dtype=np.uint8) if data is not None else \
             np.empty(0, dtype=np.uint8)
-        hits = np.concatenate([[0], np.cumsum(table[data], dtype=np.int64)])
-        parts.append(hits[offsets[1:]] > hits[offsets[:-1]])
+        mask = np.zeros(len(chunk), dtype=bool)
+        positions = np.flatnonzero(table[data[offsets[0]:offsets[-1]]]) + offsets[0]
+        if len(positions):
+            mask[np.searchsorted(offsets, positions, side="right") - 1] = True
+        parts.append(mask)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 

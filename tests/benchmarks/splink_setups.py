@@ -88,7 +88,7 @@ def run_febrl(frames: Sequence[pd.DataFrame], link_type: str,
     linker.training.estimate_probability_two_random_records_match(
         [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname",
                                                            "date_of_birth")], recall=0.8)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("given_name", "surname"))
     linker.training.estimate_parameters_using_expectation_maximisation(
@@ -159,7 +159,7 @@ def run_generated(frame: pd.DataFrame, entity: str,
     linker = Linker(table, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on(ident)] if _usable(frame, ident) else blocking_rules[:1], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     return _cluster(linker, table, blocking_rules, "dedupe_only", mark)

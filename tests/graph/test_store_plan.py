@@ -103,3 +103,12 @@ def test_resolver_prefers_the_entity_holding_most_records():
     assert resolver.resolve(pd.Series([" x ", "A:1", "nope"])).tolist()[:2] == ["E2", "E1"]
     assert pd.isna(resolver.resolve(pd.Series(["nope"])).iloc[0])
     assert relation_rows(None, None, resolver).edges.empty
+
+
+def test_every_ingested_field_is_a_declared_property_key():
+    from graph.store.fields import ingested_fields, record_fields
+
+    for kind in ("person", "organization"):
+        assert record_fields(kind) == ingested_fields(kind), (
+            "declare the missing keys in ontology/kglink.ttl: "
+            f"{set(ingested_fields(kind)) - set(record_fields(kind))}")

@@ -131,6 +131,7 @@ def test_supervised_with_labelled_pairs():
     linked = link(ingested, labels=labels, progress=False,
                   settings=settings_from_dict({"person": {"link_type": "link_only"}}))
     assert linked.stats["person"]["model"]["kind"] == "logistic_regression"
+    assert linked.stats["person"]["labelled_pair_completeness"] >= 0.99
     assert pairwise_scores(linked.clusters, febrl_truth(persons))[2] >= 0.99
 
 

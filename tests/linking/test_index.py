@@ -7,8 +7,9 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import recordlinkage
 
-from linking.index import candidate_pairs
+from linking.index import MultiPassIndex, candidate_pairs
 from linking.settings import BlockingPass
 
 
@@ -54,3 +55,14 @@ def test_sorted_neighbourhood_and_link_only():
                                      link_type="link_only")
     pairs = set(zip(left.tolist(), right.tolist(), strict=True))
     assert pairs == {(0, 1), (1, 2), (2, 3)}  # (0, 2) and (1, 3) share a department
+
+
+def test_multipass_index_works_as_a_recordlinkage_indexer():
+    a = pd.DataFrame({"k": ["x", "y", "z"]}, index=["a1", "a2", "a3"])
+    b = pd.DataFrame({"k": ["y", "x", "q"]}, index=["b1", "b2", "b3"])
+    indexer = recordlinkage.Index()
+    indexer.add(MultiPassIndex((BlockingPass(("k",)),)))
+    pairs = indexer.index(a, b)
+    assert set(pairs.tolist()) == {("a1", "b2"), ("a2", "b1")}
+    dedupe = indexer.index(pd.DataFrame({"k": ["x", "x", "y"]}, index=["r1", "r2", "r3"]))
+    assert dedupe.tolist() == [("r2", "r1")]

@@ -94,7 +94,7 @@ def test_report_is_json_and_markdown_keeps_chinese_names():
     assert "| id_number | 3 | 75.0% | 1 | 66.7% |" in text
     assert f"| {PSB} | 3 | 1 |" in text
     assert "4 records -> 3 entities" in text
-    assert "2 rows quarantined" in text
+    assert "2 row(s) quarantined" in text
 
 
 def test_clusters_without_required_columns_are_refused():

@@ -14,8 +14,8 @@ from rdflib.compare import isomorphic
 from ontology.rdf import networkx_to_rdf, subgraph_to_rdf, write_rdf
 from ontology.rdf_mapping import (
     RdfMappingError,
+    emit_subgraph,
     graph_data,
-    iter_subgraph_triples,
     rdf_mapping,
     relationship_triples,
 )
@@ -85,9 +85,8 @@ def test_streamed_writers_match_the_in_memory_graph(writer, fmt):
     nodes, rels = sample_graph()
     buf = io.StringIO()
     w = writer(buf)
-    triples = iter_subgraph_triples([(r, {"labels": lbl, **p}) for r, lbl, p in nodes],
-                                    [(a, b, {"type": t, **p}) for a, t, b, p in rels])
-    w.write(triples)
+    emit_subgraph(w, [(r, {"labels": lbl, **p}) for r, lbl, p in nodes],
+                  [(a, b, {"type": t, **p}) for a, t, b, p in rels])
     w.close()
     back = Graph().parse(data=buf.getvalue(), format=fmt)
     assert isomorphic(back, _sample_rdf())

@@ -1,0 +1,215 @@
+"""Ingest: read every source of a SOURCES.yaml, map its columns to canonical fields,
+quarantine what cannot be used (with a reason), standardise the rest, and account for every
+row: per source, read == loaded + quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from loaders.fields import ENTITY_KINDS, output_columns
+from loaders.readers import DEFAULT_CHUNK_ROWS, BadRow, read_chunks
+from loaders.readers.base import RAW_LIMIT, TEXT
+from loaders.spec import SourcesSpec, SourceSpec, check_source_columns
+from loaders.standardise.frames import STANDARDISERS
+
+MAX_FIELD_CHARS = 10_000  # a longer value is not a name, number or address: quarantined
+REQUIRED = {"person": (("name",),), "organization": (("name", "credit_code"),),
+            "relation": (("type",), ("from_id",), ("to_id",))}
+QUARANTINE_COLUMNS = ("department", "source", "line", "record_id", "reason", "raw")
+OUTPUT_FILES = {"person": "persons.parquet", "organization": "organizations.parquet",
+                "relation": "relations.parquet"}
+
+
+@dataclass
+class Ingested:
+    """The canonical frames, the quarantined rows and the per-source report."""
+
+    persons: pd.DataFrame
+    organizations: pd.DataFrame
+    relations: pd.DataFrame
+    quarantine: pd.DataFrame
+    report: dict = field(default_factory=dict)
+
+    def frame(self, entity: str) -> pd.DataFrame:
+        return {"person": self.persons, "organization": self.organizations,
+                "relation": self.relations}[entity]
+
+    def write(self, out_dir: Path) -> None:
+        """persons/organizations/relations.parquet (each only if it has rows; a stale file
+        from an earlier run is removed), quarantine.csv and report.json (always)."""
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for entity, name in OUTPUT_FILES.items():
+            frame, path = self.frame(entity), out_dir / name
+            if len(frame):
+                frame.to_parquet(path, index=False)
+            elif path.exists():
+                path.unlink()
+        self.quarantine.to_csv(out_dir / "quarantine.csv", index=False, encoding="utf-8")
+        (out_dir / "report.json").write_text(
+            json.dumps(self.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def ingest(spec: SourcesSpec, progress: bool = True,
+           chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Ingested:
+    """Load, validate and standardise all sources; see the module docstring."""
+    from tqdm import tqdm
+
+    frames: dict[str, list[pd.DataFrame]] = {kind: [] for kind in ENTITY_KINDS}
+    quarantined: list[pd.DataFrame] = []
+    reports: list[dict] = []
+    for source in spec.sources:
+        check_source_columns(source)
+        report = {"department": source.department, "entity": source.entity,
+                  "source": source.label, "format": source.format, "read": 0, "loaded": 0,
+                  "quarantined": 0, "quarantine_reasons": Counter(), "flags": Counter()}
+        bar = tqdm(desc=f"{source.department} {source.label}", unit=" rows", file=sys.stderr,
+                   disable=not progress, leave=False)
+        wanted = [source.id_column, *dict.fromkeys(source.columns)]
+        for chunk in read_chunks(source, wanted, chunk_rows):
+            good, bad = _load_chunk(source, chunk.frame, chunk.lines, chunk.bad)
+            report["read"] += len(chunk.frame) + len(chunk.bad)
+            if len(good):
+                done = STANDARDISERS[source.entity](good)
+                report["flags"].update(done.flag_counts())
+                loaded = done.frame
+                if done.rejected:
+                    rows = loaded.loc[list(done.rejected)]
+                    bad = pd.concat([bad, _quarantine_frame(
+                        rows, [done.rejected[i] for i in rows.index], source)])
+                    loaded = loaded.drop(index=list(done.rejected))
+                frames[source.entity].append(loaded.reset_index(drop=True))
+            quarantined.append(bad)
+            report["quarantine_reasons"].update(bad["reason"].tolist())
+            bar.update(len(chunk.frame) + len(chunk.bad))
+        bar.close()
+        reports.append(report)
+    result = {kind: _concat(frames[kind], kind) for kind in ENTITY_KINDS}
+    for kind in ENTITY_KINDS:
+        result[kind], dupes = _split_duplicates(result[kind])
+        if len(dupes):
+            quarantined.append(dupes)
+            for rep in reports:
+                if rep["entity"] == kind:
+                    mine = dupes[(dupes["department"] == rep["department"])
+                                 & (dupes["source"] == rep["source"])]
+                    rep["quarantine_reasons"].update(mine["reason"].tolist())
+    quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else _empty_quarantine()
+    for rep in reports:
+        rep["quarantined"] = sum(rep["quarantine_reasons"].values())
+        rep["loaded"] = rep["read"] - rep["quarantined"]
+        rep["quarantine_reasons"] = dict(rep["quarantine_reasons"])
+        rep["flags"] = dict(sorted(rep["flags"].items()))
+    totals = {key: sum(r[key] for r in reports) for key in ("read", "loaded", "quarantined")}
+    totals.update({OUTPUT_FILES[k].split(".")[0]: len(result[k]) for k in ENTITY_KINDS})
+    return Ingested(persons=result["person"], organizations=result["organization"],
+                    relations=result["relation"], quarantine=quarantine.reset_index(drop=True),
+                    report={"spec": str(spec.path), "sources": reports, "totals": totals})
+
+
+def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
+                bad_rows: list[BadRow]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Map source columns to fields and split off rows that cannot be loaded."""
+    frame = pd.DataFrame(index=raw.index)
+    frame["department"] = pd.Series(source.department, index=raw.index, dtype=TEXT)
+    frame["source"] = pd.Series(source.label, index=raw.index, dtype=TEXT)
+    frame["record_id"] = raw[source.id_column].astype(TEXT).str.strip()
+    frame["line"] = lines.astype(np.int64)
+    for name, columns in source.fields_to_columns().items():
+        if len(columns) == 1:
+            frame[name] = raw[columns[0]].astype(TEXT)
+        else:  # an address split over columns: joined with a space, skipping empty parts
+            parts = raw[columns].astype(object).where(raw[columns].notna(), None)
+            joined = parts.apply(lambda row: " ".join(v for v in row if v), axis=1) \
+                if len(parts) else pd.Series([], dtype=object)
+            frame[name] = joined.replace("", None).astype(TEXT)
+    reasons = pd.Series(pd.array([None] * len(frame), dtype=TEXT), index=frame.index)
+
+    def reject(mask, reason: str) -> None:
+        mask = pd.Series(mask, index=frame.index).fillna(False).astype(bool) & reasons.isna()
+        reasons[mask] = reason
+
+    reject(frame["record_id"].isna() | (frame["record_id"] == ""), "missing_record_id")
+    for name in source.fields_to_columns():
+        reject(frame[name].str.len() > MAX_FIELD_CHARS, f"field_too_long:{name}")
+    for alternatives in REQUIRED[source.entity]:
+        present = np.zeros(len(frame), dtype=bool)
+        for name in alternatives:
+            if name in frame:
+                present |= (frame[name].str.strip().str.len() > 0).fillna(False).to_numpy()
+        reject(~present, "missing_required:" + "|".join(alternatives))
+    rejected = reasons.notna().to_numpy()
+    bad_frame = _quarantine_frame(raw[rejected].assign(line=lines[rejected]),
+                                  reasons[rejected].tolist(), source,
+                                  record_ids=frame["record_id"][rejected])
+    read_bad = pd.DataFrame({
+        "department": source.department, "source": source.label,
+        "line": pd.array([b.line for b in bad_rows], dtype="Int64"),
+        "record_id": pd.array([None] * len(bad_rows), dtype=TEXT),
+        "reason": [b.reason for b in bad_rows], "raw": [b.raw for b in bad_rows]},
+        columns=list(QUARANTINE_COLUMNS))
+    return frame[~rejected], pd.concat([read_bad, bad_frame], ignore_index=True)
+
+
+def _quarantine_frame(rows: pd.DataFrame, reasons: list[str], source: SourceSpec,
+                      record_ids: pd.Series | None = None) -> pd.DataFrame:
+    """Quarantine rows with the raw values (JSON of the row, truncated) and a reason."""
+    payload = rows.drop(columns=[c for c in ("line",) if c in rows])
+    raws = [_raw_json(rec) for rec in payload.astype(object).where(payload.notna(), None)
+            .to_dict("records")]
+    ids = record_ids if record_ids is not None else rows.get("record_id")
+    return pd.DataFrame({
+        "department": source.department, "source": source.label,
+        "line": pd.array(rows["line"].tolist() if "line" in rows else [None] * len(rows),
+                         dtype="Int64"),
+        "record_id": pd.array(ids.tolist() if ids is not None else [None] * len(rows),
+                              dtype=TEXT),
+        "reason": reasons, "raw": raws}, columns=list(QUARANTINE_COLUMNS))
+
+
+def _raw_json(record: dict) -> str:
+    clipped = {k: (v[:RAW_LIMIT] + f"...[{len(v) - RAW_LIMIT} more characters]"
+                   if isinstance(v, str) and len(v) > RAW_LIMIT else v)
+               for k, v in record.items()}
+    return json.dumps(clipped, ensure_ascii=False, default=str)
+
+
+def _split_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the first row of each (department, record_id); the rest go to quarantine."""
+    if not len(frame):
+        return frame, _empty_quarantine()
+    dup = frame.duplicated(subset=["department", "record_id"], keep="first").to_numpy()
+    if not dup.any():
+        return frame, _empty_quarantine()
+    rows = frame[dup]
+    raws = [_raw_json(rec) for rec in rows.drop(columns=["line"]).astype(object)
+            .where(rows.drop(columns=["line"]).notna(), None).to_dict("records")]
+    quarantine = pd.DataFrame({
+        "department": rows["department"].tolist(), "source": rows["source"].tolist(),
+        "line": pd.array(rows["line"].tolist(), dtype="Int64"),
+        "record_id": pd.array(rows["record_id"].tolist(), dtype=TEXT),
+        "reason": "duplicate_record_id", "raw": raws}, columns=list(QUARANTINE_COLUMNS))
+    return frame[~dup].reset_index(drop=True), quarantine
+
+
+def _concat(parts: list[pd.DataFrame], entity: str) -> pd.DataFrame:
+    columns = list(output_columns(entity))
+    if not parts:
+        from loaders.standardise.frames import STANDARDISERS as std
+
+        empty = pd.DataFrame({c: pd.array([], dtype=TEXT) for c in columns})
+        empty["line"] = empty["line"].astype(np.int64)
+        return std[entity](empty).frame
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.array([], dtype=TEXT) for c in QUARANTINE_COLUMNS})

@@ -1,0 +1,224 @@
+"""Whole-frame standardisation per entity kind: the column standardisers applied in order,
+derived columns added, and per-row data-quality flags recorded (never dropping a row).
+
+Flags (counted per source in report.json, listed per row in `flags`):
+  id_invalid, id_legacy_converted, birth_date_from_id, sex_from_id, birth_date_id_mismatch,
+  birth_date_unparsed, phone_invalid, address_unparsed, name_traditional_converted,
+  credit_code_invalid, legal_rep_id_invalid, established_date_unparsed,
+  share_ratio_unparsed, relation_reversed, date_unparsed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders.fields import output_columns
+from loaders.standardise.addresses import parse_addresses
+from loaders.standardise.codes import (
+    CHILD_TERMS,
+    normalise_relation_types,
+    normalise_sex,
+    parse_share_ratios,
+)
+from loaders.standardise.creditcode import normalise_credit_codes
+from loaders.standardise.dates import parse_dates
+from loaders.standardise.idcard import normalise_id_numbers
+from loaders.standardise.names import org_name_parts, person_name_keys
+from loaders.standardise.phones import normalise_phones
+from loaders.standardise.text import TEXT, arrow, clean_arrow, from_arrow
+
+
+@dataclass
+class Standardised:
+    """A standardised frame, its flag masks and the rows it rejects (index -> reason)."""
+
+    frame: pd.DataFrame
+    flags: dict[str, np.ndarray] = field(default_factory=dict)
+    rejected: dict[int, str] = field(default_factory=dict)
+
+    def flag_counts(self) -> dict[str, int]:
+        return {name: int(mask.sum()) for name, mask in self.flags.items() if mask.any()}
+
+
+def _present(s: pd.Series) -> np.ndarray:
+    return s.notna().to_numpy()
+
+
+def _mask(values) -> np.ndarray:
+    return np.asarray(pd.Series(values).fillna(False).to_numpy(dtype=bool))
+
+
+def _clean_all(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    out = frame.copy()
+    for name in columns:
+        if name not in out:
+            out[name] = pd.Series(pd.array([None] * len(out), dtype=TEXT), index=out.index)
+        elif out[name].notna().any():
+            out[name] = from_arrow(clean_arrow(arrow(out[name])), out.index)
+        else:
+            out[name] = out[name].astype(TEXT)
+    return out
+
+
+def _flag_column(flags: dict[str, np.ndarray], index: pd.Index) -> pd.Series:
+    """';'-joined names of the flags set on each row (null when none), built in Arrow."""
+    null = pa.scalar(None, pa.string())
+    parts = [pc.if_else(pa.array(mask), name + ";", "") for name, mask in flags.items()
+             if mask.any()]
+    if not parts:
+        return pd.Series(pd.array([None] * len(index), dtype=TEXT), index=index)
+    joined = pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=";")
+    joined = pc.if_else(pc.equal(joined, ""), null, joined)
+    return from_arrow(joined, index)
+
+
+def _traditional(raw: pd.Series, norm: pd.Series) -> np.ndarray:
+    """Rows whose Chinese name changed under traditional -> simplified conversion."""
+    from loaders.standardise.chinese import t2s_table
+
+    codes, uniques = pd.factorize(raw)
+    table = t2s_table()
+    changed = np.array([any(ord(ch) in table for ch in str(u)) for u in uniques] + [False])
+    return changed[codes]
+
+
+def standardise_persons(frame: pd.DataFrame) -> Standardised:
+    """Person rows: ID number, names, dates, sex, phone, address; flags for what was fixed."""
+    from loaders.fields import PERSON_FIELDS
+
+    out = _clean_all(frame, PERSON_FIELDS)
+    flags: dict[str, np.ndarray] = {}
+    names = person_name_keys(out["name"])
+    flags["name_traditional_converted"] = _traditional(out["name"], names["name_norm"])
+    ids = normalise_id_numbers(out["id_number"])
+    has_id = _present(out["id_number"])
+    valid = _mask(ids["id_valid"])
+    flags["id_invalid"] = has_id & ~valid
+    flags["id_legacy_converted"] = _mask(ids["id_legacy"])
+    out["id_number"] = ids["id_number"]
+
+    birth = parse_dates(out["birth_date"], earliest=1880)
+    had_birth = _present(out["birth_date"])
+    flags["birth_date_unparsed"] = had_birth & birth.isna().to_numpy()
+    from_id = ~birth.notna().to_numpy() & valid
+    flags["birth_date_from_id"] = from_id
+    flags["birth_date_id_mismatch"] = birth.notna().to_numpy() & valid & \
+        (birth.fillna("").to_numpy() != ids["birth_date"].fillna("").to_numpy())
+    out["birth_date"] = birth.where(~from_id, ids["birth_date"])
+
+    sex = normalise_sex(out["sex"])
+    sex_from_id = sex.isna().to_numpy() & valid
+    flags["sex_from_id"] = sex_from_id
+    out["sex"] = sex.where(~sex_from_id, ids["sex"])
+
+    phones = normalise_phones(out["phone"])
+    flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
+    out["phone"] = phones["phone"]
+    if out["email"].notna().any():
+        out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
+
+    places = parse_addresses(out["address"])
+    flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
+    out["province"] = out["province"].fillna(places["province"])
+    out["city"] = out["city"].fillna(places["city"])
+    out["id_region_code"] = ids["region_code"].where(valid, None)
+    out["region_code"] = places["region_code"].fillna(out["id_region_code"])
+    out["id_valid"] = ids["id_valid"]
+    for name in ("name_norm", "name_pinyin", "name_script"):
+        out[name] = names[name]
+    out["flags"] = _flag_column(flags, out.index)
+    return Standardised(_ordered(out, "person"), flags)
+
+
+def standardise_organizations(frame: pd.DataFrame) -> Standardised:
+    """Organisation rows: credit code, name parts, legal representative's ID, dates, phone,
+    address."""
+    from loaders.fields import ORGANIZATION_FIELDS
+
+    out = _clean_all(frame, ORGANIZATION_FIELDS)
+    flags: dict[str, np.ndarray] = {}
+    parts = org_name_parts(out["name"])
+    flags["name_traditional_converted"] = _traditional(out["name"], parts["name_norm"])
+    codes = normalise_credit_codes(out["credit_code"])
+    flags["credit_code_invalid"] = _present(out["credit_code"]) & \
+        ~_mask(codes["credit_code_valid"])
+    out["credit_code"] = codes["credit_code"]
+    out["reg_number"] = from_arrow(pc.utf8_upper(arrow(out["reg_number"])), out.index)
+    rep = normalise_id_numbers(out["legal_rep_id"])
+    flags["legal_rep_id_invalid"] = _present(out["legal_rep_id"]) & ~_mask(rep["id_valid"])
+    out["legal_rep_id"] = rep["id_number"]
+    if out["legal_rep_name"].notna().any():
+        out["legal_rep_name"] = out["legal_rep_name"].str.replace(r"\s+", "", regex=True)
+    established = parse_dates(out["established_date"], earliest=1900)
+    flags["established_date_unparsed"] = _present(out["established_date"]) & \
+        established.isna().to_numpy()
+    out["established_date"] = established
+    phones = normalise_phones(out["phone"])
+    flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
+    out["phone"] = phones["phone"]
+    if out["email"].notna().any():
+        out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
+    places = parse_addresses(out["address"])
+    flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
+    credit_region = codes["region_code"].where(_mask(codes["credit_code_valid"]), None)
+    out["region_code"] = places["region_code"].fillna(credit_region)
+    out["credit_code_valid"] = codes["credit_code_valid"]
+    for name in ("name_norm", "name_core", "name_pinyin", "legal_form", "name_region"):
+        out[name] = parts[name]
+    out["flags"] = _flag_column(flags, out.index)
+    return Standardised(_ordered(out, "organization"), flags)
+
+
+def normalise_party_ids(s: pd.Series) -> pd.Series:
+    """Relation endpoints: ID numbers and credit codes normalised; DEPT:RECORD_ID kept as is."""
+    a = clean_arrow(arrow(s))
+    ids = normalise_id_numbers(from_arrow(a, s.index))
+    codes = normalise_credit_codes(from_arrow(a, s.index))
+    reference = pc.fill_null(pc.match_substring(a, ":"), False).to_numpy(zero_copy_only=False)
+    is_id = ids["region_code"].notna().to_numpy() & ~reference
+    is_code = ~is_id & ~reference & (codes["credit_code"].str.len() == 18).fillna(False).to_numpy()
+    out = from_arrow(a, s.index)
+    out = out.where(~is_id, ids["id_number"]).where(~is_code, codes["credit_code"])
+    return out
+
+
+def standardise_relations(frame: pd.DataFrame) -> Standardised:
+    """Relation rows: canonical type (unknown types rejected), endpoints normalised, share
+    ratio as a float in [0, 1], dates ISO; child-side terms (子女) reversed to parent -> child."""
+    from loaders.fields import RELATION_FIELDS
+
+    out = _clean_all(frame, RELATION_FIELDS)
+    flags: dict[str, np.ndarray] = {}
+    out["type_raw"] = out["type"]
+    out["type"] = normalise_relation_types(out["type"])
+    rejected = {int(i): "unknown_relation_type" for i in out.index[out["type"].isna()
+                                                                   & out["type_raw"].notna()]}
+    child = out["type_raw"].isin(sorted(CHILD_TERMS)).fillna(False).to_numpy()
+    flags["relation_reversed"] = child
+    from_id, to_id = normalise_party_ids(out["from_id"]), normalise_party_ids(out["to_id"])
+    out["from_id"] = from_id.where(~child, to_id)
+    out["to_id"] = to_id.where(~child, from_id)
+    ratio = parse_share_ratios(out["share_ratio"])
+    flags["share_ratio_unparsed"] = _present(out["share_ratio"]) & ratio.isna().to_numpy()
+    out["share_ratio"] = ratio
+    unparsed = np.zeros(len(out), dtype=bool)
+    for name in ("start_date", "end_date"):
+        parsed = parse_dates(out[name], earliest=1900)
+        unparsed |= _present(out[name]) & parsed.isna().to_numpy()
+        out[name] = parsed
+    flags["date_unparsed"] = unparsed
+    out["flags"] = _flag_column(flags, out.index)
+    return Standardised(_ordered(out, "relation"), flags, rejected)
+
+
+STANDARDISERS = {"person": standardise_persons, "organization": standardise_organizations,
+                 "relation": standardise_relations}
+
+
+def _ordered(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
+    return frame[list(output_columns(entity))]

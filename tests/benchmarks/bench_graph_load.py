@@ -1,0 +1,154 @@
+"""Benchmark: write 1M person records + 200k organisation records and their relations to the
+local Neo4j with graph.store.write_graph, and compare with a plain neo4j driver loop of
+single-row writes on a sample (extrapolated), in the same run.
+
+Data: loaders.synthetic.generate(..., formats="fast") + loaders.ingest when available, with
+the generator's ground truth as the clusters (the benchmark measures the graph load, not
+linking); otherwise the vectorised frames of tests/graph/graphstore_frames.py.
+
+    .venv/bin/python tests/benchmarks/bench_graph_load.py [--persons 1000000]
+        [--organizations 200000] [--sample 2000] [--chunk 10000] [--own-frames]
+
+The database of the configured Neo4j is WIPED first: point KGLINK_HOME / KGLINK_BOLT_PORT
+(or NEO4J_URI) at a server meant for benchmarking. Server memory: KGLINK_NEO4J_HEAP,
+KGLINK_NEO4J_PAGECACHE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "graph"))
+
+
+def synthetic_inputs(persons: int, organizations: int, workdir: Path):
+    """(ingested, linked) from the loaders' generator and its truth files, or None."""
+    try:
+        from loaders.ingest import ingest
+        from loaders.spec import load_spec
+        from loaders.synthetic import generate
+    except ImportError:
+        return None
+    from graphstore_frames import Linked, _chain_links
+
+    # the generator sizes the world in persons/companies; records per entity vary, so
+    # size it from a small probe run to land near the requested record counts
+    probe = generate(workdir / "probe", persons=2000, organizations=400, formats="fast")
+    truth_p = pd.read_csv(probe.parent / "truth_persons.csv")
+    truth_o = pd.read_csv(probe.parent / "truth_organizations.csv")
+    world_p = max(1, int(persons * 2000 / len(truth_p)))
+    world_o = max(1, int(organizations * 400 / len(truth_o)))
+    spec_path = generate(workdir / "data", persons=world_p, organizations=world_o,
+                         formats="fast")
+    ingested = ingest(load_spec(spec_path), progress=True)
+    frames = []
+    for name, kind, prefix in (("truth_persons.csv", "person", "P"),
+                               ("truth_organizations.csv", "organization", "O")):
+        truth = pd.read_csv(spec_path.parent / name, dtype=str)
+        frames.append(pd.DataFrame({"department": truth["department"],
+                                    "record_id": truth["record_id"],
+                                    "entity_id": prefix + truth["true_id"],
+                                    "entity_type": kind}))
+    clusters = pd.concat(frames, ignore_index=True)
+    keep = set(zip(ingested.persons["department"], ingested.persons["record_id"], strict=True))
+    keep |= set(zip(ingested.organizations["department"], ingested.organizations["record_id"],
+                    strict=True))
+    clusters = clusters[[k in keep for k in zip(clusters["department"], clusters["record_id"],
+                                                strict=True)]]
+    return ingested, Linked(clusters, _chain_links(clusters))
+
+
+def single_row_baseline(driver, database, plan, sample: int) -> tuple[int, float]:
+    """A plain driver loop: one auto-committed MERGE statement per record (SourceRecord,
+    its entity, REFERS_TO, FROM_DEPARTMENT). Returns (graph elements, seconds)."""
+    from graph.store.fields import entity_label
+    from ontology.schema import labels, props, rels
+
+    records = plan.records["person"].head(sample)
+    k = props
+    query = (f"MERGE (d:{labels.Department} {{{k.name}: $dep}}) "
+             f"MERGE (e:{entity_label('person')} {{{k.entity_id}: $eid}}) "
+             f"MERGE (r:{labels.SourceRecord} {{{k.record_key}: $key}}) "
+             f"SET r.{k.name} = $name, r.{k.id_number} = $idn, r.{k.phone} = $phone "
+             f"MERGE (r)-[:{rels.FROM_DEPARTMENT}]->(d) MERGE (r)-[:{rels.REFERS_TO}]->(e)")
+    started = time.monotonic()
+    created = 0
+    with driver.session(database=database) as session:
+        for row in records.itertuples(index=False):
+            summary = session.run(query, dep=row.department, eid=row.entity_id,
+                                  key="bench:" + row.record_key, name=row.name,
+                                  idn=getattr(row, "id_number", None),
+                                  phone=getattr(row, "phone", None)).consume()
+            created += summary.counters.nodes_created + summary.counters.relationships_created
+    return created, time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--organizations", type=int, default=200_000)
+    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--chunk", type=int, default=10_000)
+    parser.add_argument("--own-frames", action="store_true",
+                        help="use the store's own vectorised frames, not the loaders' generator")
+    args = parser.parse_args()
+
+    from graph.admin import reset_database
+    from graph.connection import connect
+    from graph.store import write_graph
+    from graph.store.plan import plan_graph
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="kglink-bench-") as tmp:
+        inputs = None if args.own_frames else synthetic_inputs(args.persons, args.organizations,
+                                                                Path(tmp))
+        source = "loaders.synthetic.generate(formats='fast') + loaders.ingest, truth clusters"
+        if inputs is None:
+            from graphstore_frames import generated
+
+            inputs = generated(args.persons, args.organizations)
+            source = "tests/graph/graphstore_frames.generated (vectorised)"
+        ingested, linked = inputs
+    prepared = time.monotonic() - started
+    print(f"input: {source}: {len(ingested.persons)} person records, "
+          f"{len(ingested.organizations)} organisation records, "
+          f"{len(getattr(ingested, 'relations', []))} relation records ({prepared:.1f}s)")
+
+    driver, database = connect()
+    with driver:
+        reset_database(driver, database)
+        t0 = time.monotonic()
+        summary = write_graph(driver, database, ingested, linked, progress=True,
+                              chunk_size=args.chunk)
+        total = time.monotonic() - t0
+        nodes, relationships = summary.nodes_created, summary.relationships_created
+        print(f"write_graph: {nodes} nodes, {relationships} relationships in {total:.1f}s "
+              f"(planning included; {summary.unresolved_relations or 'no'} unresolved)")
+        print(f"  nodes/s {nodes / total:,.0f}   relationships/s {relationships / total:,.0f}   "
+              f"graph elements/s {(nodes + relationships) / total:,.0f}")
+        print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in
+                                          summary.step_seconds.items() if v >= 0.5))
+        plan = plan_graph(ingested, linked)
+        created, seconds = single_row_baseline(driver, database, plan, args.sample)
+        rate = created / seconds
+        print(f"single-row driver loop on {args.sample} records: {created} elements in "
+              f"{seconds:.1f}s = {rate:,.0f} elements/s; extrapolated to this load: "
+              f"{(nodes + relationships) / rate / 60:.1f} min vs {total / 60:.1f} min batched "
+              f"(x{(nodes + relationships) / total / rate:.1f})")
+        t1 = time.monotonic()
+        again = write_graph(driver, database, ingested, linked, progress=False,
+                            chunk_size=args.chunk)
+        print(f"second run (idempotent): +{again.nodes_created} nodes, "
+              f"+{again.relationships_created} relationships in {time.monotonic() - t1:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
