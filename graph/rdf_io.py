@@ -77,13 +77,13 @@ def export_rdf(driver: Driver, database: str, out: str | Path | TextIO, fmt: str
     """
     name = normalise_format(fmt, str(out) if isinstance(out, str | Path) else None)
     stats = ExportStats(format=name)
+    # a bad entity id fails here, before the output file is created
+    ids = _subgraph_ids(driver, database, entity_ids, hops) if entity_ids is not None else None
     with _open_text(out) as stream:
         writer = open_writer(stream, name)
-        if entity_ids is not None:
-            ids = _subgraph_ids(driver, database, entity_ids, hops)
+        if ids is not None:
             pages = _subgraph_pages(driver, database, ids, page_size)
         else:
-            ids = None
             pages = _whole_graph_pages(driver, database, page_size, stats, progress)
         for page in pages:
             _emit_page(writer, page, stats, ids)

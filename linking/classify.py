@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from linking.em import FSParams, fit_em, pattern_codes
+from linking.settings import ComparisonSpec
 
 RULE_MODEL = "fellegi_sunter"
 RULE_SUPERVISED = "logistic_regression"
@@ -66,16 +67,103 @@ def u_from_random(levels: np.ndarray, n_levels: list[int], alpha: float = 0.5
 
 
 def fit_unsupervised(levels: np.ndarray, n_levels: list[int], max_iter: int, tol: float,
-                     u_fixed: list[np.ndarray] | None = None) -> tuple[FSParams, np.ndarray]:
-    """EM parameters and the total weight (bits, prior included) of every pair."""
+                     u_fixed: list[np.ndarray] | None = None,
+                     u_init: list[np.ndarray] | None = None,
+                     fit_mask: np.ndarray | None = None) -> tuple[FSParams, np.ndarray]:
+    """EM parameters and the total weight (bits, prior included) of every pair.
+
+    ``fit_mask`` limits the pairs EM learns from (pairs a deterministic rule decides are
+    left out, so sure duplicates do not form a class of their own).
+    """
     patterns, counts, inverse = pattern_codes(levels, n_levels)
-    params = fit_em(patterns, counts, n_levels, max_iter=max_iter, tol=tol, u_fixed=u_fixed)
+    if fit_mask is not None and fit_mask.any():
+        counts = np.bincount(inverse[fit_mask], minlength=patterns.shape[0]).astype(float)
+    used = counts > 0
+    params = fit_em(patterns[used], counts[used], n_levels, max_iter=max_iter, tol=tol,
+                    u_fixed=u_fixed, u_init=u_init)
     weights = params.weights()
     total = np.full(patterns.shape[0], params.prior)
     for k, w in enumerate(weights):
         lev = patterns[:, k]
         seen = lev >= 0
         total[seen] += w[lev[seen]]
+    return params, total[inverse]
+
+
+# Fields that carry the same information: blocking on one makes agreement on the others
+# a consequence of blocking, so their m cannot be learnt from that pass either.
+_GROUPS = (
+    {"name", "name_pinyin", "name_sorted", "given_name", "family_name", "name_core",
+     "former_name"},
+    {"address", "city", "region_code", "postcode", "province"},
+    {"birth_date", "birth_year"},
+)
+_ID_KEYS = {"id_key1", "id_key2", "id_key3"}
+
+
+def blocked_comparisons(keys: tuple[str, ...], comparisons: tuple[ComparisonSpec, ...]
+                        ) -> list[int]:
+    """Indices of the comparisons a blocking pass on ``keys`` conditions on."""
+    columns = {k.split("[")[0] for k in keys}
+    touched = set(columns)
+    for group in _GROUPS:
+        if columns & group:
+            touched |= group
+    out = []
+    for k, spec in enumerate(comparisons):
+        is_id = spec.field in ("id_number", "credit_code")
+        if spec.field in touched or (is_id and columns & _ID_KEYS):
+            out.append(k)
+    return out
+
+
+def fit_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
+                 passes: list[tuple[np.ndarray, list[int]]], u: list[np.ndarray],
+                 max_iter: int, tol: float, min_pairs: int = 50
+                 ) -> tuple[FSParams, np.ndarray]:
+    """Splink-style training: u from random pairs; m by EM on each blocking pass's pairs
+    with the comparisons that pass conditions on left out, averaged over passes; then the
+    match share lambda by EM over all candidates with m and u fixed."""
+    m_sum = [np.zeros(n) for n in n_levels]
+    m_seen = np.zeros(len(n_levels))
+    iterations = 0
+    for codes, blocked in passes:
+        if codes is None or codes.size < min_pairs:
+            continue
+        rows = np.searchsorted(pair_codes, codes)  # both sorted; ruled-out pairs are gone
+        inside = rows < pair_codes.size
+        rows = rows[inside][pair_codes[rows[inside]] == codes[inside]]
+        sub = levels[rows].copy()
+        if blocked:
+            sub[:, blocked] = -1
+        if len(blocked) == len(n_levels):
+            continue
+        patterns, counts, _ = pattern_codes(sub, n_levels)
+        params = fit_em(patterns, counts, n_levels, max_iter=max_iter, tol=tol, u_fixed=u)
+        iterations += params.iterations
+        for k in range(len(n_levels)):
+            if k not in blocked:
+                m_sum[k] += params.m[k]
+                m_seen[k] += 1
+    fallback = fit_em(*pattern_codes(levels, n_levels)[:2], n_levels, max_iter=max_iter,
+                      tol=tol, u_fixed=u)
+    m = [m_sum[k] / m_seen[k] if m_seen[k] else fallback.m[k] for k in range(len(n_levels))]
+    patterns, counts, inverse = pattern_codes(levels, n_levels)
+    ratio = np.zeros(patterns.shape[0])
+    for k in range(len(n_levels)):
+        lev = patterns[:, k]
+        seen = lev >= 0
+        ratio[seen] += np.log(m[k][lev[seen]] / u[k][lev[seen]])
+    lam = 0.1
+    for _ in range(max_iter):  # EM for lambda alone
+        g = 1.0 / (1.0 + np.exp(np.clip(-(ratio + np.log(lam / (1 - lam))), -700, 700)))
+        new = float(np.clip((g * counts).sum() / counts.sum(), 1e-9, 1 - 1e-9))
+        if abs(new - lam) < tol:
+            lam = new
+            break
+        lam = new
+    params = FSParams(lam=lam, m=m, u=u, iterations=iterations, converged=True)
+    total = ratio / np.log(2.0) + params.prior
     return params, total[inverse]
 
 

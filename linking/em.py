@@ -89,10 +89,13 @@ def _estimate(patterns: np.ndarray, weights: np.ndarray, n_levels: int, k: int,
 
 def fit_em(patterns: np.ndarray, counts: np.ndarray, n_levels: list[int],
            max_iter: int = 200, tol: float = 1e-7, lam: float = 0.1,
-           u_fixed: list[np.ndarray] | None = None, alpha: float = 0.5) -> FSParams:
-    """EM for lambda, m and u over weighted patterns; u stays fixed when given."""
+           u_fixed: list[np.ndarray] | None = None, alpha: float = 0.5,
+           u_init: list[np.ndarray] | None = None) -> FSParams:
+    """EM for lambda, m and u over weighted patterns; u stays fixed when ``u_fixed`` is
+    given, and starts from ``u_init`` (e.g. random-pair estimates) when that is given."""
     m = [_initial(n, True) for n in n_levels]
-    u = [p.copy() for p in u_fixed] if u_fixed is not None else \
+    start = u_fixed if u_fixed is not None else u_init
+    u = [p.copy() for p in start] if start is not None else \
         [_initial(n, False) for n in n_levels]
     converged = False
     iterations = 0

@@ -24,6 +24,8 @@ from linking.classify import (
     RULE_SUPERVISED,
     RULES,
     apply_id_rules,
+    blocked_comparisons,
+    fit_per_pass,
     fit_supervised,
     fit_unsupervised,
     probability,
@@ -256,11 +258,20 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
         rule_code = RULES.index(RULE_SUPERVISED)
         model = {"kind": RULE_SUPERVISED, **info}
     else:
-        u_fixed = None
-        if es.u_source == "random":
+        u_random = None
+        if es.u_source in ("random", "random_start"):
             rl, rr = random_pairs(prepared["department"].to_numpy(), es.link_type, es.u_sample)
-            u_fixed = u_from_random(compare_chunk(features, arrays, rl, rr), n_levels)
-        params, total = fit_unsupervised(levels, n_levels, es.em_max_iter, es.em_tol, u_fixed)
+            u_random = u_from_random(compare_chunk(features, arrays, rl, rr), n_levels)
+        if es.u_source == "random":
+            passes = [(p.codes, blocked_comparisons(p.keys, es.comparisons))
+                      for p in pass_stats]
+            params, total = fit_per_pass(levels, n_levels, left * n + right, passes, u_random,
+                                         es.em_max_iter, es.em_tol)
+        else:
+            params, total = fit_unsupervised(
+                levels, n_levels, es.em_max_iter, es.em_tol,
+                u_init=u_random if es.u_source == "random_start" else None,
+                fit_mask=~((id_code[left] >= 0) & (id_code[left] == id_code[right])))
         level_weights = params.weights()
         rule_code = RULES.index(RULE_MODEL)
         model = {"kind": RULE_MODEL, **params.as_dict(names, level_labels)}
@@ -311,7 +322,7 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
 
     stats = {
         "records": n,
-        "blocking": [vars(p) for p in pass_stats],
+        "blocking": [p.as_dict() for p in pass_stats],
         "candidate_pairs": candidates,
         "labelled_pair_completeness": completeness,
         "pairs_compared": int(left.size),

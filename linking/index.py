@@ -36,6 +36,12 @@ class PassStats:
     pairs: int
     capped_blocks: int
     capped_pairs: int
+    keys: tuple[str, ...] = ()
+    codes: np.ndarray | None = None  # the pass's pairs as sorted left * n + right
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "pairs": self.pairs, "capped_blocks": self.capped_blocks,
+                "capped_pairs": self.capped_pairs}
 
 
 def key_values(prepared: pd.DataFrame, key: str) -> pd.Series:
@@ -132,7 +138,8 @@ def candidate_pairs(prepared: pd.DataFrame, passes: tuple[BlockingPass, ...],
         lo, hi = np.minimum(left, right), np.maximum(left, right)
         codes = unique_sorted(lo.astype(np.int64) * n + hi)
         encoded.append(codes)
-        stats.append(PassStats(bp.name, int(codes.size), capped_blocks, capped_pairs))
+        stats.append(PassStats(bp.name, int(codes.size), capped_blocks, capped_pairs,
+                               bp.keys, codes))
     if not encoded:
         return np.empty(0, np.int64), np.empty(0, np.int64), stats
     union = unique_sorted(np.concatenate(encoded))

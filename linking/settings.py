@@ -6,7 +6,7 @@ code changes. Every part can be overridden from YAML: the optional ``linking:`` 
 SOURCES.yaml or a separate file with the same shape::
 
     person:                      # or organization:
-      threshold: 0.5             # match probability to accept a link
+      threshold: 0.99            # match probability to accept a link
       blocking:                  # passes are unioned; "field[:k]" is a prefix key
         - [id_number]
         - [family_name, birth_date]
@@ -66,15 +66,15 @@ class EntitySettings:
     blocking: tuple[BlockingPass, ...]
     comparisons: tuple[ComparisonSpec, ...]
     link_type: str = "dedupe_and_link"
-    threshold: float = 0.5           # accept a scored pair at this match probability
+    threshold: float = 0.99          # accept a scored pair at this match probability
     strong_threshold: float = 0.999  # links below this cannot chain clusters on their own
     max_block_size: int = 1000       # exact blocks above this are capped (pairs dropped, counted)
     chunk_size: int = 500_000        # pairs compared per chunk (bounds memory)
     em_max_iter: int = 200
     em_tol: float = 1e-7
-    u_source: str = "random"         # "random": u from random record pairs (Splink-style);
+    u_source: str = "random"       # "random": u from random record pairs (Splink-style);
                                      # "em": u estimated by EM with m
-    u_sample: int = 1_000_000        # random pairs drawn to estimate u
+    u_sample: int = 100_000          # random pairs drawn to estimate u
     tf_cap: float = 4.0              # bits: bound on a term-frequency adjustment
     id_field: str | None = None      # strong identifier for the deterministic rules
     id_valid_field: str | None = None

@@ -86,9 +86,15 @@ class DivisionIndex:
                 self.short[level].setdefault(alias, []).append(code)
         for name, code in FORMER_NAMES.items():
             self.full["county"].setdefault(name, []).append(code)
-        self.lengths = {lv: sorted({len(n) for n in (*self.full[lv], *self.short[lv])},
-                                   reverse=True) for lv in LEVELS}
-        self.max_len = {lv: self.lengths[lv][0] for lv in LEVELS}
+        self.max_len = {lv: max(len(n) for n in (*self.full[lv], *self.short[lv]))
+                        for lv in LEVELS}
+        # first two characters -> the lengths of the names that start with them, longest first
+        self.starts: dict[str, dict[str, list[int]]] = {}
+        for lv in LEVELS:
+            by_start: dict[str, set[int]] = {}
+            for name in (*self.full[lv], *self.short[lv]):
+                by_start.setdefault(name[:2], set()).add(len(name))
+            self.starts[lv] = {k: sorted(v, reverse=True) for k, v in by_start.items()}
 
     def parse(self, text: str) -> Parsed:
         """Province, prefecture and county codes at the start of `text` (normalised Chinese)."""
@@ -106,8 +112,11 @@ class DivisionIndex:
         return Parsed(province, prefecture, county, pos)
 
     def _match(self, text: str, pos: int, level: str, within: str | None) -> tuple[str | None, int]:
+        lengths = self.starts[level].get(text[pos:pos + 2])
+        if not lengths:
+            return None, pos
         room = len(text) - pos
-        for length in self.lengths[level]:
+        for length in lengths:
             if length > room or length < 2:
                 continue
             piece = text[pos:pos + length]

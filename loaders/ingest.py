@@ -13,11 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from loaders.fields import ENTITY_KINDS, output_columns
 from loaders.readers import DEFAULT_CHUNK_ROWS, BadRow, read_chunks
 from loaders.readers.base import RAW_LIMIT, TEXT
-from loaders.spec import SourcesSpec, SourceSpec, check_source_columns
+from loaders.spec import SourceSpec, SourcesSpec, check_source_columns
 from loaders.standardise.frames import STANDARDISERS
 
 MAX_FIELD_CHARS = 10_000  # a longer value is not a name, number or address: quarantined
@@ -127,10 +128,7 @@ def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
         if len(columns) == 1:
             frame[name] = raw[columns[0]].astype(TEXT)
         else:  # an address split over columns: joined with a space, skipping empty parts
-            parts = raw[columns].astype(object).where(raw[columns].notna(), None)
-            joined = parts.apply(lambda row: " ".join(v for v in row if v), axis=1) \
-                if len(parts) else pd.Series([], dtype=object)
-            frame[name] = joined.replace("", None).astype(TEXT)
+            frame[name] = _join_columns([raw[c] for c in columns])
     reasons = pd.Series(pd.array([None] * len(frame), dtype=TEXT), index=frame.index)
 
     def reject(mask, reason: str) -> None:
@@ -157,6 +155,19 @@ def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
         "reason": [b.reason for b in bad_rows], "raw": [b.raw for b in bad_rows]},
         columns=list(QUARANTINE_COLUMNS))
     return frame[~rejected], pd.concat([read_bad, bad_frame], ignore_index=True)
+
+
+def _join_columns(parts: list[pd.Series]) -> pd.Series:
+    """Row-wise ' '-join of text columns, skipping nulls (null when all are null)."""
+    from loaders.standardise.text import arrow, clean_arrow, from_arrow
+
+    joined = clean_arrow(arrow(parts[0]))
+    for part in parts[1:]:
+        nxt = clean_arrow(arrow(part))
+        both = pc.and_(pc.is_valid(joined), pc.is_valid(nxt))
+        joined = pc.if_else(both, pc.binary_join_element_wise(joined, nxt, " "),
+                            pc.coalesce(joined, nxt))
+    return from_arrow(joined, parts[0].index)
 
 
 def _quarantine_frame(rows: pd.DataFrame, reasons: list[str], source: SourceSpec,

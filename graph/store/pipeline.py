@@ -43,8 +43,8 @@ def input_digest(ingested) -> str:
         frame = getattr(ingested, name, None)
         if frame is not None and len(frame):
             h.update(name.encode())
-            h.update(pd.util.hash_pandas_object(frame.astype("string"), index=False)
-                     .to_numpy().tobytes())
+            h.update(",".join(map(str, frame.columns)).encode())
+            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return h.hexdigest()[:16]
 
 

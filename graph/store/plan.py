@@ -12,7 +12,7 @@ import pandas as pd
 from graph.store.division_rows import division_rows, division_table, finest_known
 from graph.store.entity_values import department_ranks, entity_values
 from graph.store.fields import KINDS, entity_uri
-from graph.store.record_rows import content_hash, record_keys, record_rows
+from graph.store.record_rows import record_keys, record_rows
 from graph.store.relation_rows import build_resolver, relation_rows
 
 
@@ -38,10 +38,14 @@ class GraphPlan:
         h = hashlib.sha1()
         for kind in sorted(self.records):
             frame = self.records[kind]
-            h.update(content_hash(frame[["record_key", "hash", "entity_id"]]).str.cat().encode())
+            h.update(_row_hashes(frame[["record_key", "hash", "entity_id"]]))
         if not self.relations.empty:
-            h.update(content_hash(self.relations.drop(columns=["record_keys"])).str.cat().encode())
+            h.update(_row_hashes(self.relations.drop(columns=["record_keys"])))
         return h.hexdigest()[:16]
+
+
+def _row_hashes(frame: pd.DataFrame) -> bytes:
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
 
 
 def _frame(obj, name: str) -> pd.DataFrame | None:

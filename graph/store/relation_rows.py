@@ -154,8 +154,11 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
         return RelationRows(pd.DataFrame(columns=columns),
                             pd.DataFrame(columns=["record_key", "type", "from_id", "to_id",
                                                   "reason"]))
-    rows = pd.concat(parts, ignore_index=True)
-    for column in ("share_ratio", "start_date", "end_date"):
+    # all-empty columns are left out of the concat (pandas would otherwise guess dtypes
+    # from them) and restored as nulls
+    rows = pd.concat([part.loc[:, part.notna().any()].astype(object) for part in parts],
+                     ignore_index=True)
+    for column in ("type", "from_id", "to_id", "share_ratio", "start_date", "end_date"):
         if column not in rows.columns:
             rows[column] = None
     table = _kind_table()

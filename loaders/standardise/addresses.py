@@ -26,9 +26,8 @@ from loaders.standardise.text import (
     rows_with_bytes,
 )
 
-HEAD = 10
-_SPACE = np.zeros(256, dtype=bool)
-_SPACE[ord(" ")] = True
+HEAD = 10      # 湖南省长沙市岳麓区 fits; most addresses are parsed from this head
+LONGER_HEADS = (16, 24)  # then room for the longest province + prefecture + county chains
 _KEYS = ("province", "city", "county", "region_code", "complete")
 
 
@@ -61,21 +60,32 @@ def _parse_many(values: list[str], limit: int | None) -> dict[str, list]:
 def parse_addresses(s: pd.Series) -> pd.DataFrame:
     """DataFrame[province, city, county, region_code] on s.index; nulls where not found."""
     a = clean_arrow(arrow(s))
-    spaced = rows_with_bytes(a, _SPACE)
+    spaced = rows_with_bytes(a, lambda data: data == 32)
     if spaced.any():
         a = fix_where(a, pa.array(spaced), lambda sub: pc.replace_substring(sub, " ", ""))
     head = pc.utf8_slice_codeunits(a, 0, HEAD)
     cols = distinct_columns(head, lambda values: _parse_many(values, HEAD))
     incomplete = pc.and_(pc.is_valid(a), pc.is_null(cols["complete"]))
     mask = incomplete.combine_chunks() if isinstance(incomplete, pa.ChunkedArray) else incomplete
-    if pc.any(mask).as_py():
-        full = distinct_columns(a.filter(mask), lambda values: _parse_many(values, None))
+    for limit in (*LONGER_HEADS, None):
+        if not pc.any(mask).as_py():
+            break
+        rows = a.filter(mask)
+        if limit is not None:
+            rows = pc.utf8_slice_codeunits(rows, 0, limit)
+        full = distinct_columns(rows, lambda values, lim=limit: _parse_many(values, lim))
         for key in _KEYS[:4]:
             base = cols[key].combine_chunks() if isinstance(cols[key], pa.ChunkedArray) \
                 else cols[key]
             cols[key] = pc.replace_with_mask(base, mask, full[key].combine_chunks()
                                              if isinstance(full[key], pa.ChunkedArray)
                                              else full[key])
+        still = pc.is_null(full["complete"])
+        still = still.combine_chunks() if isinstance(still, pa.ChunkedArray) else still
+        new_mask = np.zeros(len(mask), dtype=bool)
+        new_mask[np.flatnonzero(mask.to_numpy(zero_copy_only=False))] = \
+            still.to_numpy(zero_copy_only=False)
+        mask = pa.array(new_mask)
     return pd.DataFrame({k: from_arrow(cols[k], s.index) for k in _KEYS[:4]}, index=s.index)
 
 

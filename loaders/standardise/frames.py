@@ -28,9 +28,9 @@ from loaders.standardise.codes import (
 from loaders.standardise.creditcode import normalise_credit_codes
 from loaders.standardise.dates import parse_dates
 from loaders.standardise.idcard import normalise_id_numbers
-from loaders.standardise.names import org_name_parts, person_name_keys
+from loaders.standardise.names import org_name_parts, person_name_columns
 from loaders.standardise.phones import normalise_phones
-from loaders.standardise.text import TEXT, arrow, clean_arrow, from_arrow
+from loaders.standardise.text import arrow, clean_arrow, from_arrow, map_distinct
 
 
 @dataclass
@@ -49,20 +49,35 @@ def _present(s: pd.Series) -> np.ndarray:
     return s.notna().to_numpy()
 
 
-def _mask(values) -> np.ndarray:
-    return np.asarray(pd.Series(values).fillna(False).to_numpy(dtype=bool))
+def _mask(values: pd.Series) -> np.ndarray:
+    """A nullable boolean Series as a numpy mask (null -> False)."""
+    return values.fillna(False).to_numpy(dtype=bool)
 
 
 def _clean_all(frame: pd.DataFrame, columns) -> pd.DataFrame:
     out = frame.copy()
     for name in columns:
-        if name not in out:
-            out[name] = pd.Series(pd.array([None] * len(out), dtype=TEXT), index=out.index)
-        elif out[name].notna().any():
-            out[name] = from_arrow(clean_arrow(arrow(out[name])), out.index)
+        if name not in out or not out[name].notna().any():
+            out[name] = from_arrow(pa.nulls(len(out), pa.string()), out.index)
         else:
-            out[name] = out[name].astype(TEXT)
+            out[name] = from_arrow(clean_arrow(arrow(out[name])), out.index)
     return out
+
+
+def _coalesce(first: pd.Series, second: pd.Series) -> pd.Series:
+    """first where present, else second (Arrow, no Python objects)."""
+    return from_arrow(pc.coalesce(arrow(first), arrow(second)), first.index)
+
+
+def _choose(mask: np.ndarray, when_true: pd.Series, when_false: pd.Series) -> pd.Series:
+    """Row-wise choice between two string Series (Arrow)."""
+    return from_arrow(pc.if_else(pa.array(mask), arrow(when_true), arrow(when_false)),
+                      when_false.index)
+
+
+def _nulls_where_not(mask: np.ndarray, s: pd.Series) -> pd.Series:
+    return from_arrow(pc.if_else(pa.array(mask), arrow(s), pa.scalar(None, pa.string())),
+                      s.index)
 
 
 def _flag_column(flags: dict[str, np.ndarray], index: pd.Index) -> pd.Series:
@@ -71,20 +86,22 @@ def _flag_column(flags: dict[str, np.ndarray], index: pd.Index) -> pd.Series:
     parts = [pc.if_else(pa.array(mask), name + ";", "") for name, mask in flags.items()
              if mask.any()]
     if not parts:
-        return pd.Series(pd.array([None] * len(index), dtype=TEXT), index=index)
+        return from_arrow(pa.nulls(len(index), pa.string()), index)
     joined = pc.utf8_rtrim(pc.binary_join_element_wise(*parts, ""), characters=";")
     joined = pc.if_else(pc.equal(joined, ""), null, joined)
     return from_arrow(joined, index)
 
 
-def _traditional(raw: pd.Series, norm: pd.Series) -> np.ndarray:
-    """Rows whose Chinese name changed under traditional -> simplified conversion."""
+def _traditional(raw: pd.Series) -> np.ndarray:
+    """Rows whose name holds traditional characters (converted to simplified)."""
+    import re
+
     from loaders.standardise.chinese import t2s_table
 
-    codes, uniques = pd.factorize(raw)
-    table = t2s_table()
-    changed = np.array([any(ord(ch) in table for ch in str(u)) for u in uniques] + [False])
-    return changed[codes]
+    pattern = re.compile("[" + re.escape("".join(map(chr, t2s_table()))) + "]")
+    hits = map_distinct(arrow(raw), lambda values: [bool(pattern.search(v)) for v in values],
+                        type=pa.bool_())
+    return pc.fill_null(hits, False).to_numpy(zero_copy_only=False)
 
 
 def standardise_persons(frame: pd.DataFrame) -> Standardised:
@@ -93,8 +110,9 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
 
     out = _clean_all(frame, PERSON_FIELDS)
     flags: dict[str, np.ndarray] = {}
-    names = person_name_keys(out["name"])
-    flags["name_traditional_converted"] = _traditional(out["name"], names["name_norm"])
+    names = person_name_columns(out["name"])
+    flags["name_traditional_converted"] = pc.fill_null(names["name_traditional"], False) \
+        .to_numpy(zero_copy_only=False)
     ids = normalise_id_numbers(out["id_number"])
     has_id = _present(out["id_number"])
     valid = _mask(ids["id_valid"])
@@ -109,12 +127,12 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
     flags["birth_date_from_id"] = from_id
     flags["birth_date_id_mismatch"] = birth.notna().to_numpy() & valid & \
         (birth.fillna("").to_numpy() != ids["birth_date"].fillna("").to_numpy())
-    out["birth_date"] = birth.where(~from_id, ids["birth_date"])
+    out["birth_date"] = _choose(from_id, ids["birth_date"], birth)
 
     sex = normalise_sex(out["sex"])
     sex_from_id = sex.isna().to_numpy() & valid
     flags["sex_from_id"] = sex_from_id
-    out["sex"] = sex.where(~sex_from_id, ids["sex"])
+    out["sex"] = _choose(sex_from_id, ids["sex"], sex)
 
     phones = normalise_phones(out["phone"])
     flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
@@ -124,13 +142,13 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
 
     places = parse_addresses(out["address"])
     flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
-    out["province"] = out["province"].fillna(places["province"])
-    out["city"] = out["city"].fillna(places["city"])
-    out["id_region_code"] = ids["region_code"].where(valid, None)
-    out["region_code"] = places["region_code"].fillna(out["id_region_code"])
+    out["province"] = _coalesce(out["province"], places["province"])
+    out["city"] = _coalesce(out["city"], places["city"])
+    out["id_region_code"] = _nulls_where_not(valid, ids["region_code"])
+    out["region_code"] = _coalesce(places["region_code"], out["id_region_code"])
     out["id_valid"] = ids["id_valid"]
     for name in ("name_norm", "name_pinyin", "name_script"):
-        out[name] = names[name]
+        out[name] = from_arrow(names[name], out.index)
     out["flags"] = _flag_column(flags, out.index)
     return Standardised(_ordered(out, "person"), flags)
 
@@ -143,7 +161,7 @@ def standardise_organizations(frame: pd.DataFrame) -> Standardised:
     out = _clean_all(frame, ORGANIZATION_FIELDS)
     flags: dict[str, np.ndarray] = {}
     parts = org_name_parts(out["name"])
-    flags["name_traditional_converted"] = _traditional(out["name"], parts["name_norm"])
+    flags["name_traditional_converted"] = _traditional(out["name"])
     codes = normalise_credit_codes(out["credit_code"])
     flags["credit_code_invalid"] = _present(out["credit_code"]) & \
         ~_mask(codes["credit_code_valid"])
@@ -165,8 +183,8 @@ def standardise_organizations(frame: pd.DataFrame) -> Standardised:
         out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
     places = parse_addresses(out["address"])
     flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
-    credit_region = codes["region_code"].where(_mask(codes["credit_code_valid"]), None)
-    out["region_code"] = places["region_code"].fillna(credit_region)
+    credit_region = _nulls_where_not(_mask(codes["credit_code_valid"]), codes["region_code"])
+    out["region_code"] = _coalesce(places["region_code"], credit_region)
     out["credit_code_valid"] = codes["credit_code_valid"]
     for name in ("name_norm", "name_core", "name_pinyin", "legal_form", "name_region"):
         out[name] = parts[name]

@@ -16,9 +16,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from loaders.standardise.chinese import is_han, pinyin_table, t2s_table
+from loaders.standardise.chinese import pinyin_table, t2s_table
 from loaders.standardise.text import arrow, clean_arrow, distinct_columns, from_arrow
 
 _LATIN_SPLIT = re.compile(r"[^0-9a-zà-öø-ÿ]+")
@@ -40,12 +42,13 @@ INDUSTRY_WORDS = (
 )
 
 
-def normalise_person_name(text: str) -> tuple[str | None, str | None, str | None]:
+def normalise_person_name(text: str, pinyin: dict[int, str] | None = None,
+                          ) -> tuple[str | None, str | None, str | None]:
     """(name_norm, name_pinyin, name_script) for one name."""
     text = unicodedata.normalize("NFKC", text).translate(t2s_table()).strip()
-    if any(is_han(ch) for ch in text):
-        han = _HAN_ONLY.sub("", text)
-        return han, han.translate(pinyin_table(set(han))).strip(), "han"
+    han = _HAN_ONLY.sub("", text)
+    if han:
+        return han, han.translate(pinyin or pinyin_table(set(han))).strip(), "han"
     words = [w for w in _LATIN_SPLIT.split(text.lower()) if w]
     if not words:
         return None, None, None
@@ -53,17 +56,85 @@ def normalise_person_name(text: str) -> tuple[str | None, str | None, str | None
     return norm, norm, "latin"
 
 
+_PERSON_CACHE: dict[str, tuple] = {}  # name -> keys, shared by the chunks of one run
+_PERSON_CACHE_LIMIT = 2_000_000
+
+
+@lru_cache(maxsize=1)
+def _t2s_codepoints() -> np.ndarray:
+    """codepoint -> simplified codepoint, as an array (identity where no mapping)."""
+    table = {k: ord(v) for k, v in t2s_table().items()}
+    out = np.arange(max(table) + 1, dtype=np.uint32)
+    out[np.fromiter(table, dtype=np.int64)] = np.fromiter(table.values(), dtype=np.uint32)
+    return out
+
+
+def _is_han(cp: np.ndarray) -> np.ndarray:
+    return (((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+            | ((cp >= 0xF900) & (cp <= 0xFAFF)) | ((cp >= 0x20000) & (cp <= 0x2FA1F)))
+
+
+def _han_name_keys(values: list[str]) -> list[tuple | None]:
+    """Keys of many names at once over their codepoint matrix (numpy): simplified Han
+    characters kept in order, pinyin per character, traditional flag. None for names
+    without Han characters (handled one by one)."""
+    if not values:
+        return []
+    normal = [unicodedata.normalize("NFKC", v) for v in values]
+    cp = np.array(normal, dtype=str)
+    width = max(cp.dtype.itemsize // 4, 1)
+    cp = cp.view(np.uint32).reshape(len(normal), width)
+    t2s = _t2s_codepoints()
+    simple = np.where(cp < len(t2s), t2s[np.minimum(cp, len(t2s) - 1)], cp)
+    traditional = (simple != cp).any(axis=1)
+    han = _is_han(simple)
+    order = np.argsort(~han, axis=1, kind="stable")
+    compact = np.take_along_axis(np.where(han, simple, 0), order, axis=1)
+    norm = np.ascontiguousarray(compact).view(f"<U{width}").ravel()
+    chars = np.unique(compact[compact > 0])
+    table = pinyin_table({chr(c) for c in chars.tolist()})
+    syllables = np.array([table[c] for c in chars.tolist()] + [""], dtype=object)
+    slot = np.where(compact > 0, np.searchsorted(chars, compact), len(chars))
+    pinyin = np.full(len(normal), "", dtype=object)
+    for j in range(width):
+        pinyin = pinyin + syllables[slot[:, j]]
+    has_han = han.any(axis=1).tolist()
+    return [(n, p.rstrip(), "han", t) if h else None
+            for n, p, h, t in zip(norm.tolist(), pinyin.tolist(), has_han, traditional.tolist(),
+                                  strict=True)]
+
+
 def _person_columns(values: list[str]) -> dict[str, list]:
-    pinyin_table(set("".join(values)))  # one pypinyin call for all new characters
-    rows = [normalise_person_name(v) for v in values]
+    cache = _PERSON_CACHE
+    new = [v for v in values if v not in cache]
+    if new:
+        if len(cache) + len(new) > _PERSON_CACHE_LIMIT:
+            cache.clear()
+        short = [v for v in new if len(v) <= 32]
+        for v, keys in zip(short, _han_name_keys(short), strict=True):
+            if keys is not None:
+                cache[v] = keys
+        simplified = t2s_table()
+        for v in new:
+            if v not in cache:
+                cache[v] = (*normalise_person_name(v), v.translate(simplified) != v)
+    rows = [cache[v] for v in values]
     return {"name_norm": [r[0] for r in rows], "name_pinyin": [r[1] for r in rows],
-            "name_script": [r[2] for r in rows]}
+            "name_script": [r[2] for r in rows], "name_traditional": [r[3] for r in rows]}
+
+
+def person_name_columns(s: pd.Series) -> dict[str, pa.Array]:
+    """name_norm, name_pinyin, name_script and name_traditional (bool: the name held
+    traditional characters) as Arrow arrays aligned with s."""
+    return distinct_columns(clean_arrow(arrow(s)), _person_columns,
+                            {"name_traditional": pa.bool_()})
 
 
 def person_name_keys(s: pd.Series) -> pd.DataFrame:
     """DataFrame[name_norm, name_pinyin, name_script] on s.index (null for null names)."""
-    cols = distinct_columns(clean_arrow(arrow(s)), _person_columns)
-    return pd.DataFrame({k: from_arrow(v, s.index) for k, v in cols.items()}, index=s.index)
+    cols = person_name_columns(s)
+    return pd.DataFrame({k: from_arrow(cols[k], s.index)
+                         for k in ("name_norm", "name_pinyin", "name_script")}, index=s.index)
 
 
 @lru_cache(maxsize=1)

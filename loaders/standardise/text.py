@@ -45,7 +45,7 @@ def clean(s: pd.Series) -> pd.Series:
 def clean_arrow(a: pa.ChunkedArray) -> pa.ChunkedArray:
     """`clean` on an Arrow array; the regex runs only on the rare rows that need it."""
     a = pc.utf8_trim_whitespace(a)
-    control = rows_with_bytes(a, _CONTROL_BYTES)
+    control = rows_with_bytes(a, lambda data: (data < 32) | (data == 127))
     if control.any():
         a = fix_where(a, pa.array(control),
                       lambda sub: pc.utf8_trim_whitespace(
@@ -53,24 +53,23 @@ def clean_arrow(a: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
 
 
-_CONTROL_BYTES = np.zeros(256, dtype=bool)
-_CONTROL_BYTES[[*range(0, 9), 11, 12, *range(14, 32), 127]] = True
-
-
-def rows_with_bytes(a: pa.ChunkedArray | pa.Array, table: np.ndarray) -> np.ndarray:
-    """Mask of rows containing any byte b with table[b] true (a scan of the raw buffers)."""
+def rows_with_bytes(a: pa.ChunkedArray | pa.Array,
+                    predicate: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Mask of rows containing a byte for which `predicate` (vectorised over the raw UTF-8
+    buffer) is true: a scan of the Arrow buffers, no per-row work."""
     chunks = a.chunks if isinstance(a, pa.ChunkedArray) else [a]
     parts = []
     for chunk in chunks:
         if len(chunk) == 0:
             continue
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[
             chunk.offset:chunk.offset + len(chunk) + 1]
         data = chunk.buffers()[2]
         data = np.frombuffer(data, dtype=np.uint8) if data is not None else \
             np.empty(0, dtype=np.uint8)
         mask = np.zeros(len(chunk), dtype=bool)
-        positions = np.flatnonzero(table[data[offsets[0]:offsets[-1]]]) + offsets[0]
+        positions = np.flatnonzero(predicate(data[offsets[0]:offsets[-1]])) + offsets[0]
         if len(positions):
             mask[np.searchsorted(offsets, positions, side="right") - 1] = True
         parts.append(mask)
@@ -90,40 +89,12 @@ def fix_where(a: pa.ChunkedArray, mask, fn) -> pa.ChunkedArray:
                                                   fixed)])
 
 
-def nfkc(s: pd.Series) -> pd.Series:
-    """Unicode NFKC: full-width digits, letters and punctuation become their ASCII forms."""
-    return from_arrow(pc.utf8_normalize(arrow(s), "NFKC"), s.index)
-
-
-def by_unique(s: pd.Series, fn: Callable[[list[str]], dict[str, np.ndarray] | list],
-              ) -> tuple[np.ndarray, object]:
-    """Factorise `s`, apply `fn` to the list of distinct non-null values, return (codes, out).
-
-    `codes` is -1 for nulls; callers take `out[codes]` with a null appended for -1.
-    """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
-    return codes, fn([str(v) for v in values])
-
-
-def take_with_null(values: np.ndarray, codes: np.ndarray, null: object = None) -> np.ndarray:
-    """values[codes] with `null` where codes == -1."""
-    padded = np.empty(len(values) + 1, dtype=object if values.dtype == object else values.dtype)
-    padded[:-1] = values
-    padded[-1] = null
-    return padded[codes]
-
-
-def text_series(values: np.ndarray, index: pd.Index) -> pd.Series:
-    """An object array of str/None as an Arrow-backed string Series."""
-    return pd.Series(pd.array(values, dtype=TEXT), index=index)
-
-
 def map_distinct(a: pa.ChunkedArray, fn: Callable[[list[str]], list],
-                 type: pa.DataType = pa.string()) -> pa.Array:
+                 type: pa.DataType | None = None) -> pa.Array:
     """Apply `fn` (distinct strings -> results) once per distinct value; the per-row results
     as an Arrow array aligned with `a` (null for nulls)."""
-    return distinct_columns(a, lambda values: {"v": fn(values)}, {"v": type})["v"]
+    return distinct_columns(a, lambda values: {"v": fn(values)},
+                            {"v": type or pa.string()})["v"]
 
 
 def distinct_columns(a: pa.ChunkedArray, fn: Callable[[list[str]], dict[str, list]],

@@ -35,8 +35,8 @@ from link_harness import (  # noqa: E402
 
 DATASETS = {"febrl4": ("febrl4_a", "febrl4_b"), "febrl3": ("febrl3",)}
 
-SPEC_COLUMNS = {  # FEBRL column -> canonical field (street_number/address_1 join as address)
-    "given_name": "given_name", "surname": "family_name", "street_number": "address",
+SPEC_COLUMNS = {  # FEBRL column -> canonical field (columns mapped to one field are joined)
+    "given_name": "name", "surname": "name", "street_number": "address",
     "address_1": "address", "address_2": "address", "suburb": "city", "postcode": "postcode",
     "state": "province", "date_of_birth": "birth_date", "soc_sec_id": "id_number",
 }

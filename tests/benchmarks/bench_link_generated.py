@@ -1,7 +1,12 @@
 """Generated multi-department persons and companies: kglink vs Splink 5, side by side.
 
     .venv/bin/python tests/benchmarks/bench_link_generated.py                  # 20k / 4k
-    .venv/bin/python tests/benchmarks/bench_link_generated.py --persons 1000000 --organizations 0
+    .venv/bin/python tests/benchmarks/bench_link_generated.py --person-records 1000000 \
+        --organizations 1
+
+``--persons`` counts the generator's true persons (each appears in ~3.3 departments);
+``--person-records N`` sizes the run to about N person records instead (the ratio is
+taken from a small pilot generation with the same seed).
 
 The generator (loaders.synthetic) writes department files, a SOURCES.yaml and the truth
 (truth_persons.csv / truth_organizations.csv) at its default noise. kglink resolves them
@@ -33,6 +38,12 @@ from link_harness import (  # noqa: E402
 )
 
 KINDS = (("person", "persons"), ("organization", "organizations"))
+SPLINK_COLUMNS = {  # the standardised columns Splink's set-up compares or blocks on
+    "person": ["name_norm", "name_pinyin", "id_number", "birth_date", "sex", "phone",
+               "address", "region_code"],
+    "organization": ["name_norm", "name_core", "name_pinyin", "credit_code", "legal_rep_name",
+                     "address", "phone", "established_date", "region_code"],
+}
 
 
 def generate_job(out_dir: str, persons: int, organizations: int, seed: int) -> str:
@@ -61,7 +72,8 @@ def splink_job(parquet: str, entity: str) -> dict:
 
     marks: dict = {}
     watch = Stopwatch()
-    frame = pd.read_parquet(parquet)
+    columns = SPLINK_COLUMNS[entity]
+    frame = pd.read_parquet(parquet, columns=["department", "record_id", *columns])
     frame = frame.assign(unique_id=frame["department"].astype(str) + "\x1f"
                          + frame["record_id"].astype(str))
     clusters, pairs = run_generated(
@@ -87,6 +99,8 @@ def _truth(directory: Path, kind: str) -> pd.DataFrame | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--person-records", type=int,
+                        help="size the run to about this many person records")
     parser.add_argument("--organizations", type=int, default=4_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--tools", nargs="+", default=["Splink", "kglink"],
@@ -99,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         data, std = work / "data", work / "standardised"
         data.mkdir(parents=True, exist_ok=True)
         std.mkdir(exist_ok=True)
+        if args.person_records:
+            pilot = run_isolated(generate_job, str(work / "pilot"), 2000, 1, args.seed)
+            ratio = len(pd.read_csv(Path(pilot).parent / "truth_persons.csv")) / 2000
+            args.persons = max(1, round(args.person_records / ratio))
+            print(f"{ratio:.2f} records per person -> --persons {args.persons}",
+                  file=sys.stderr)
         watch = Stopwatch()
         spec = run_isolated(generate_job, str(data), args.persons, args.organizations, args.seed)
         print(f"generated in {watch.seconds():.1f}s: {spec}", file=sys.stderr)

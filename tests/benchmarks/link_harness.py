@@ -64,6 +64,7 @@ def run_kglink(spec_path: str, out_dir: str) -> dict:
     writing clusters.csv / links.csv / quality.json).
     """
     import argparse
+    import contextlib
     import json
     import os
 
@@ -74,7 +75,8 @@ def run_kglink(spec_path: str, out_dir: str) -> dict:
     link_command.add_arguments(parser)
     args = parser.parse_args([spec_path, "--out", out_dir, "--no-progress"])
     watch = Stopwatch()
-    code = link_command.run(args)
+    with contextlib.redirect_stdout(sys.stderr):  # keep the benchmark table clean
+        code = link_command.run(args)
     seconds, rss = watch.seconds(), peak_rss_mb()
     if code != 0:
         raise RuntimeError(f"kglink link exited {code}")

@@ -130,7 +130,7 @@ def run_generated(frame: pd.DataFrame, entity: str,
         ident, date_col = "id_number", "birth_date"
         candidates = [(("id_number",),), (("name_pinyin", "birth_date"),), (("phone",),),
                       (("name_norm", "region_code"),), (("birth_date", "region_code"),)]
-        em_rules = [block_on("name_pinyin"), block_on("birth_date")]
+        em_rules = [block_on("name_pinyin"), block_on("id_number")]
         extra = [("sex", cl.ExactMatch("sex"))]
     else:
         name_fuzzy = "name_core" if _usable(frame, "name_core") else "name_norm"

@@ -119,3 +119,14 @@ def test_sex_relation_types_and_ratios():
                                                    "executive", "spouse", "parent", "employee"]
     ratios = parse_share_ratios(pd.Series(["35%", "0.35", "35", "abc", "150%"])).tolist()
     assert ratios[:3] == [0.35, 0.35, 0.35] and pd.isna(ratios[3]) and pd.isna(ratios[4])
+
+
+def test_single_name_and_column_paths_agree(generated_ingest):
+    from loaders.standardise.names import normalise_person_name
+
+    sample = generated_ingest.persons["name"].dropna().drop_duplicates().head(300)
+    column = person_name_keys(pd.Series(list(sample) + ["John  SMITH", "張 三"]))
+    for i, text in enumerate(list(sample) + ["John  SMITH", "張 三"]):
+        norm, pinyin, script = normalise_person_name(text)
+        assert (column.loc[i, "name_norm"], column.loc[i, "name_pinyin"],
+                column.loc[i, "name_script"]) == (norm, pinyin, script), text
