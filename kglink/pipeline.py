@@ -80,10 +80,10 @@ class Pipeline:
 
     def query_table(self, name: str, params: dict[str, Any], limit: int = 10) -> str:
         from queries.formatting import render
-        from queries.library import run_named
+        from queries.library import run_query
 
         driver, database = self.connection()
-        result = run_named(driver, database, name, params, limit=limit)
+        result = run_query(driver, database, name, params, limit=limit)
         return render(result.columns, result.rows, "table")
 
     def close(self) -> None:

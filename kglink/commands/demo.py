@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
     print("== kglink demo ==")
     print(f"sources: {spec_path}")
-    for source, counts in ingested.report.get("sources", {}).items():
-        print(f"  {source}: read {counts.get('read')}, loaded {counts.get('loaded')}, "
-              f"quarantined {counts.get('quarantined')}")
+    for src in ingested.report["sources"]:
+        print(f"  {src['department']} {src['source']} ({src['entity']}, {src['format']}): "
+              f"read {src['read']}, loaded {src['loaded']}, quarantined {src['quarantined']}")
     clusters = linked.clusters
     for kind in ("person", "organization"):
         rows = clusters[clusters["entity_type"] == kind]

@@ -214,7 +214,9 @@ def department_tables(world, noise, rng: np.random.Generator) -> list[Table]:
     sub = orgs.iloc[sel]
     names = pd.Series(sub["name"].to_numpy(), dtype=object)
     bracket = noise.hit(len(sub), 0.3)
-    variant = names.str[2:].str.replace("有限", "(" + "湖南" + ")有限", n=1, regex=False)
+    prefix = pd.Series(sub["name_prefix"].to_numpy(), dtype=object)
+    variant = pd.Series([n[len(p):] for n, p in zip(names, prefix, strict=True)], dtype=object) \
+        .str.replace("有限", "(湖南)有限", n=1, regex=False)
     names = _obj(np.where(bracket, variant, names))
     rid = _record_ids("SWQ", len(sel))
     tables.append(Table("税务局", "organization", "tax_companies", pd.DataFrame({

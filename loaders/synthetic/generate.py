@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.divisions import load as load_divisions
+from loaders.divisions import short_names
 from loaders.standardise.chinese import s2t_table
 from loaders.synthetic import vocab
 from loaders.synthetic.identity import _ascii, _text, credit_codes, id_numbers, legacy_ids
@@ -106,14 +107,15 @@ def _world(persons: int, organizations: int, rng: np.random.Generator) -> World:
         _obj(vocab.ORG_TAILS)[rng.integers(0, len(vocab.ORG_TAILS), size=m)]
     industry = rng.integers(0, len(vocab.INDUSTRIES), size=m)
     city = counties["city"].to_numpy()[org_region_pick]
-    prefix = np.where(rng.random(m) < 0.5, "湖南", _obj([c[:-1] for c in city]))
+    short = {c: short_names(c, "prefecture")[0] for c in set(city.tolist())}
+    prefix = np.where(rng.random(m) < 0.5, "湖南", _obj(pd.Series(city).map(short)))
     org_name = prefix + core + _obj([w for w, _ in vocab.INDUSTRIES])[industry] + \
         _obj(vocab.LEGAL_FORMS)[rng.integers(0, len(vocab.LEGAL_FORMS), size=m)]
     org_address, org_county = _addresses(rng, counties, m)
     rep = rng.integers(0, n, size=m)
     orgs = pd.DataFrame({
         "true_id": _obj(np.char.add("O", np.char.zfill(np.arange(m).astype(str), 6))),
-        "name": org_name, "credit_code": credit_codes(org_county, rng),
+        "name": org_name, "name_prefix": prefix, "credit_code": credit_codes(org_county, rng),
         "legal_rep": rep, "address": org_address,
         "established": (np.datetime64("1995-01-01") + rng.integers(0, 28 * 365, size=m)
                         ).astype("datetime64[D]"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import chinese_frames
-import numpy as np
 import pandas as pd
 import pytest
 from febrl import febrl3, febrl4
@@ -121,9 +120,9 @@ def test_supervised_with_labelled_pairs():
     a = persons[persons["department"] == "A"].assign(base=base)
     b = persons[persons["department"] == "B"].assign(base=base)
     pos = a.merge(b, on="base").head(300)
-    rng = np.random.default_rng(0)
-    neg = pd.DataFrame({"record_id_x": a["record_id"].to_numpy()[rng.integers(0, len(a), 300)],
-                        "record_id_y": b["record_id"].to_numpy()[rng.integers(0, len(b), 300)]})
+    # Hard negatives, as a reviewer would label them: same postcode, different person.
+    near = a.merge(b, on="postcode")
+    neg = near[near["base_x"] != near["base_y"]].sample(600, random_state=0)
     labels = pd.DataFrame({
         "department_l": "A", "record_id_l": list(pos["record_id_x"]) + list(neg["record_id_x"]),
         "department_r": "B", "record_id_r": list(pos["record_id_y"]) + list(neg["record_id_y"]),

