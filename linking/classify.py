@@ -124,31 +124,31 @@ def fit_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray
     """Splink-style training: u from random pairs; m by EM on each blocking pass's pairs
     with the comparisons that pass conditions on left out, averaged over passes; then the
     match share lambda by EM over all candidates with m and u fixed."""
+    patterns, counts, inverse = pattern_codes(levels, n_levels)
     m_sum = [np.zeros(n) for n in n_levels]
     m_seen = np.zeros(len(n_levels))
     iterations = 0
     for codes, blocked in passes:
-        if codes is None or codes.size < min_pairs:
+        if codes is None or codes.size < min_pairs or len(blocked) == len(n_levels):
             continue
         rows = np.searchsorted(pair_codes, codes)  # both sorted; ruled-out pairs are gone
         inside = rows < pair_codes.size
         rows = rows[inside][pair_codes[rows[inside]] == codes[inside]]
-        sub = levels[rows].copy()
+        pass_counts = np.bincount(inverse[rows], minlength=patterns.shape[0]).astype(float)
+        used = pass_counts > 0
+        sub = patterns[used].copy()
         if blocked:
             sub[:, blocked] = -1
-        if len(blocked) == len(n_levels):
-            continue
-        patterns, counts, _ = pattern_codes(sub, n_levels)
-        params = fit_em(patterns, counts, n_levels, max_iter=max_iter, tol=tol, u_fixed=u)
+        params = fit_em(sub, pass_counts[used], n_levels, max_iter=max_iter, tol=tol,
+                        u_fixed=u)
         iterations += params.iterations
         for k in range(len(n_levels)):
             if k not in blocked:
                 m_sum[k] += params.m[k]
                 m_seen[k] += 1
-    fallback = fit_em(*pattern_codes(levels, n_levels)[:2], n_levels, max_iter=max_iter,
-                      tol=tol, u_fixed=u)
+    if not m_seen.all():
+        fallback = fit_em(patterns, counts, n_levels, max_iter=max_iter, tol=tol, u_fixed=u)
     m = [m_sum[k] / m_seen[k] if m_seen[k] else fallback.m[k] for k in range(len(n_levels))]
-    patterns, counts, inverse = pattern_codes(levels, n_levels)
     ratio = np.zeros(patterns.shape[0])
     for k in range(len(n_levels)):
         lev = patterns[:, k]

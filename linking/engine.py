@@ -293,7 +293,8 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
     prob[forbidden] = 0.0
     lap("classify")
 
-    accepted = (prob >= es.threshold) | forced
+    threshold = es.supervised_threshold if model["kind"] == RULE_SUPERVISED else es.threshold
+    accepted = (prob >= threshold) | forced
     acc = np.flatnonzero(accepted)
     cluster_labels, info = constrained_clusters(
         n, left[acc], right[acc], prob[acc], forced[acc], id_code, es.strong_threshold,

@@ -26,6 +26,7 @@ import pandas as pd
 
 ENTITY_TYPES = ("person", "organization")
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
+U_SOURCES = ("random", "em", "random_start")
 COMPARISON_KINDS = ("name", "identifier", "date", "phone", "text", "postcode", "category",
                     "region", "exact")
 
@@ -67,13 +68,15 @@ class EntitySettings:
     comparisons: tuple[ComparisonSpec, ...]
     link_type: str = "dedupe_and_link"
     threshold: float = 0.99          # accept a scored pair at this match probability
+    supervised_threshold: float = 0.5  # the same, when labelled pairs train a classifier
     strong_threshold: float = 0.999  # links below this cannot chain clusters on their own
     max_block_size: int = 1000       # exact blocks above this are capped (pairs dropped, counted)
     chunk_size: int = 500_000        # pairs compared per chunk (bounds memory)
     em_max_iter: int = 200
     em_tol: float = 1e-7
-    u_source: str = "random"       # "random": u from random record pairs (Splink-style);
-                                     # "em": u estimated by EM with m
+    u_source: str = "random"         # "random": u from random record pairs and m by EM per
+                                     # blocking pass (Splink-style); "em": m and u by one EM;
+                                     # "random_start": one EM started from random-pair u
     u_sample: int = 100_000          # random pairs drawn to estimate u
     tf_cap: float = 4.0              # bits: bound on a term-frequency adjustment
     id_field: str | None = None      # strong identifier for the deterministic rules
@@ -225,6 +228,8 @@ def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySett
                              f"allowed: {allowed}")
     if changes.get("link_type", base.link_type) not in LINK_TYPES:
         raise ValueError(f"linking settings: link_type must be one of {LINK_TYPES}")
+    if changes.get("u_source", base.u_source) not in U_SOURCES:
+        raise ValueError(f"linking settings: u_source must be one of {U_SOURCES}")
     return replace(base, **changes)
 
 

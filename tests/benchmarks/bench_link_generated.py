@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/benchmarks/bench_link_generated.py                  # 20k / 4k
     .venv/bin/python tests/benchmarks/bench_link_generated.py --person-records 1000000 \
-        --organizations 1
+        --organizations 1000
 
 ``--persons`` counts the generator's true persons (each appears in ~3.3 departments);
 ``--person-records N`` sizes the run to about N person records instead (the ratio is
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         data.mkdir(parents=True, exist_ok=True)
         std.mkdir(exist_ok=True)
         if args.person_records:
-            pilot = run_isolated(generate_job, str(work / "pilot"), 2000, 1, args.seed)
+            pilot = run_isolated(generate_job, str(work / "pilot"), 2000, 400, args.seed)
             ratio = len(pd.read_csv(Path(pilot).parent / "truth_persons.csv")) / 2000
             args.persons = max(1, round(args.person_records / ratio))
             print(f"{ratio:.2f} records per person -> --persons {args.persons}",

