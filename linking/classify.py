@@ -134,6 +134,8 @@ def fit_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray
         rows = np.searchsorted(pair_codes, codes)  # both sorted; ruled-out pairs are gone
         inside = rows < pair_codes.size
         rows = rows[inside][pair_codes[rows[inside]] == codes[inside]]
+        if rows.size < min_pairs:
+            continue
         pass_counts = np.bincount(inverse[rows], minlength=patterns.shape[0]).astype(float)
         used = pass_counts > 0
         sub = patterns[used].copy()

@@ -72,7 +72,7 @@ def field_profile(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     field has no rule). Fields a department never fills are kept with filled = 0.
     """
     fields = [f for f in FIELDS[kind] if f in frame.columns]
-    codes, departments = pd.factorize(frame["department"].astype(str), sort=True)
+    codes, departments = pd.factorize(frame["department"], sort=True)
     n = len(departments)
     records = np.bincount(codes, minlength=n)
     parts = []
@@ -101,12 +101,15 @@ class ClusterKeys:
     """
 
     def __init__(self, clusters: pd.DataFrame) -> None:
-        dept, self.departments = pd.factorize(clusters["department"].astype(str), sort=True)
-        kind, self.types = pd.factorize(clusters["entity_type"].astype(str), sort=True)
-        ent, entities = pd.factorize(clusters["entity_id"].astype(str))
+        dept, self.departments = pd.factorize(clusters["department"], sort=True)
+        kind, self.types = pd.factorize(clusters["entity_type"], sort=True)
+        ent, entities = pd.factorize(clusters["entity_id"])
         self.n_dept, self.n_ent = len(self.departments), max(len(entities), 1)
         key = (kind.astype(np.int64) * self.n_dept + dept) * self.n_ent + ent
-        self.keys, self.counts = np.unique(key, return_counts=True)
+        key = np.sort(key, kind="stable")  # sort-based distinct + counts (radix sort)
+        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key[:0]
+        self.keys = key[first]
+        self.counts = np.diff(np.r_[first, len(key)]).astype(np.int64)
         group = self.keys // self.n_ent
         self.kind, self.dept, self.ent = group // self.n_dept, group % self.n_dept, \
             self.keys % self.n_ent

@@ -45,7 +45,8 @@ def entity_values(records: pd.DataFrame, kind: str, ranks: pd.Series) -> pd.Data
         if not usable.any():
             continue
         flag = VALIDITY_FLAG.get(field)
-        valid = (records[flag].eq(True).to_numpy() if flag in records.columns
+        valid = (records[flag].astype("boolean").fillna(False).to_numpy(dtype=bool)
+                 if flag in records.columns
                  else np.ones(len(records), dtype=bool))
         value_codes, uniques = pd.factorize(values[usable], sort=True)
         stats = (pd.DataFrame({"e": entity_codes[usable], "v": value_codes,

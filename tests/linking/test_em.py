@@ -50,3 +50,33 @@ def test_em_labels_the_agreeing_class_as_match():
     params = fit_em(patterns, counts, [2, 2])
     weights = params.weights()
     assert weights[0][1] > 2 and weights[0][0] < 0
+
+
+def test_blocked_comparisons_follow_field_groups():
+    from linking.classify import blocked_comparisons
+    from linking.settings import ComparisonSpec
+
+    comps = (ComparisonSpec("name", "name"), ComparisonSpec("id_number", "identifier"),
+             ComparisonSpec("birth_date", "date"), ComparisonSpec("city", "category"),
+             ComparisonSpec("phone", "phone"))
+    assert blocked_comparisons(("name_pinyin", "birth_year"), comps) == [0, 2]
+    assert blocked_comparisons(("id_key2",), comps) == [1]
+    assert blocked_comparisons(("postcode", "address[:6]"), comps) == [3]
+
+
+def test_per_pass_training_learns_m_of_unblocked_fields():
+    from linking.classify import fit_per_pass, u_from_random
+
+    m = [[0.05, 0.95], [0.1, 0.9], [0.2, 0.8]]
+    u = [[0.9, 0.1], [0.8, 0.2], [0.95, 0.05]]
+    levels, is_match = simulate(100_000, 0.3, m, u, seed=5)
+    random_levels, _ = simulate(100_000, 0.0, m, u, seed=6)
+    u_hat = u_from_random(random_levels, [2, 2, 2])
+    codes = np.arange(levels.shape[0], dtype=np.int64)
+    # Pass 1 "blocked on" comparison 0, pass 2 on comparison 1: each learns the others.
+    params, total = fit_per_pass(levels, [2, 2, 2], codes, [(codes, [0]), (codes, [1])],
+                                 u_hat, 200, 1e-8)
+    for got, want in zip(params.m, m, strict=True):
+        assert np.abs(got - np.array(want)).max() < 0.03
+    assert abs(params.lam - 0.3) < 0.02
+    assert ((total > 0) == is_match).mean() > 0.95
