@@ -22,7 +22,9 @@ from loaders.spec import SourceSpec, SourcesSpec, check_source_columns
 from loaders.standardise.frames import STANDARDISERS
 
 MAX_FIELD_CHARS = 10_000  # a longer value is not a name, number or address: quarantined
-REQUIRED = {"person": (("name",),), "organization": (("name", "credit_code"),),
+# each tuple: at least one of these fields must be present (a person may have only
+# given_name/family_name, as Western lists do; `name` is then composed from them)
+REQUIRED = {"person": (("name", "given_name", "family_name"),), "organization": (("name", "credit_code"),),
             "relation": (("type",), ("from_id",), ("to_id",))}
 QUARANTINE_COLUMNS = ("department", "source", "line", "record_id", "reason", "raw")
 OUTPUT_FILES = {"person": "persons.parquet", "organization": "organizations.parquet",
@@ -140,10 +142,11 @@ def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
         reject(frame[name].str.len() > MAX_FIELD_CHARS, f"field_too_long:{name}")
     for alternatives in REQUIRED[source.entity]:
         present = np.zeros(len(frame), dtype=bool)
-        for name in alternatives:
-            if name in frame:
-                present |= (frame[name].str.strip().str.len() > 0).fillna(False).to_numpy()
-        reject(~present, "missing_required:" + "|".join(alternatives))
+        mapped = [name for name in alternatives if name in frame]
+        for name in mapped:
+            present |= (frame[name].str.strip().str.len() > 0).fillna(False).to_numpy()
+        # the reason names the alternatives this source maps (all of them when it maps none)
+        reject(~present, "missing_required:" + "|".join(mapped or alternatives))
     rejected = reasons.notna().to_numpy()
     bad_frame = _quarantine_frame(raw[rejected].assign(line=lines[rejected]),
                                   reasons[rejected].tolist(), source,

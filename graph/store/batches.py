@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -28,9 +29,10 @@ def columns_of(chunk: pd.DataFrame) -> dict[str, list[Any]]:
     for name in chunk.columns:
         values = chunk[name]
         mask = values.isna().to_numpy()
-        listed = values.astype(object).to_numpy().tolist()
-        out[name] = ([None if m else v for v, m in zip(listed, mask, strict=True)]
-                     if mask.any() else listed)
+        array = values.astype(object).to_numpy(copy=True)
+        if mask.any():
+            array[mask] = None
+        out[name] = array.tolist()
     return out
 
 
@@ -53,26 +55,35 @@ class BatchWriter:
         started = time.monotonic()
         total = len(frame)
         first = self.manifest.first_chunk(step, self.chunk_size)
-        chunks = range(first, -(-total // self.chunk_size))
+        chunks = list(range(first, -(-total // self.chunk_size)))
         bar = self._bar(step, total, first * self.chunk_size)
-        for index in chunks:
+
+        def prepare(index: int) -> tuple[int, dict[str, list[Any]]]:
             chunk = frame.iloc[index * self.chunk_size:(index + 1) * self.chunk_size]
-            self._write_chunk(step, statement, chunk, index + 1, params or {})
-            if bar is not None:
-                bar.update(len(chunk))
+            return len(chunk), columns_of(chunk)
+
+        # the next chunk is converted while the server writes the current one
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(prepare, chunks[0]) if chunks else None
+            for position, index in enumerate(chunks):
+                size, columns = pending.result()
+                if position + 1 < len(chunks):
+                    pending = pool.submit(prepare, chunks[position + 1])
+                self._write_chunk(step, statement, columns, size, index + 1, params or {})
+                if bar is not None:
+                    bar.update(size)
         if bar is not None:
             bar.close()
         self.step_seconds[step] = time.monotonic() - started
         self.manifest.mark_step_done(self.driver, self.database, step)
 
-    def _write_chunk(self, step: str, statement: str, chunk: pd.DataFrame, chunks_done: int,
-                     params: dict[str, Any]) -> None:
-        columns = columns_of(chunk)
+    def _write_chunk(self, step: str, statement: str, columns: dict[str, list[Any]], size: int,
+                     chunks_done: int, params: dict[str, Any]) -> None:
         tracking = self.manifest.tracking
         batch = self.manifest.batch
 
         def work(tx):
-            result = tx.run(statement, c=columns, n=len(chunk), **params)
+            result = tx.run(statement, c=columns, n=size, **params)
             rows = [r.data() for r in result]
             counters = result.consume().counters
             if tracking:

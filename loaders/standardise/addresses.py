@@ -57,6 +57,54 @@ def _parse_many(values: list[str], limit: int | None) -> dict[str, list]:
     return {k: [r[k] for r in rows] for k in _KEYS}
 
 
+_CJK = r"[\p{Han}\x{3000}-\x{303F}]"
+_NEXT_TO_CJK = "(" + _CJK + r")\s+|\s+(" + _CJK + ")"  # -> \1\2: the character kept
+
+
+def _whitespace(data: np.ndarray) -> np.ndarray:
+    """Bytes of ASCII whitespace (control characters other than these are already gone)."""
+    return data <= 32
+
+
+def _compatibility(data: np.ndarray) -> np.ndarray:
+    """Lead bytes of characters NFKC changes in addresses: the U+F000-U+FFFF block
+    (full-width forms, compatibility ideographs), U+3000 (ideographic space), U+00A0 and
+    U+2000-U+200A (other spaces). The rare candidate lead bytes are checked one by one."""
+    hit = data == 0xEF
+    lead = np.flatnonzero((data == 0xC2) | (data == 0xE2) | (data == 0xE3))
+    lead = lead[lead + 2 < len(data)]
+    if len(lead):
+        b0, b1, b2 = data[lead], data[lead + 1], data[lead + 2]
+        hit[lead] = ((b0 == 0xC2) & (b1 == 0xA0)) | ((b0 == 0xE3) & (b1 == 0x80) & (b2 == 0x80)) \
+            | ((b0 == 0xE2) & (b1 == 0x80) & (b2 <= 0x8A))
+    return hit
+
+
+def normalise_address_text(s: pd.Series) -> pd.Series:
+    """Addresses written the same way however they were typed: NFKC (full-width letters,
+    digits and spaces -> half-width), no whitespace next to a Han character or CJK
+    punctuation ("湖南省岳阳市 岳阳县人民东路 86 号" -> "湖南省岳阳市岳阳县人民东路86号"), and
+    other whitespace runs as one space ("12  Main St" -> "12 Main St"). Only the rows holding
+    such characters are rewritten (Arrow, no Python loop)."""
+    return from_arrow(normalise_address_arrow(clean_arrow(arrow(s))), s.index)
+
+
+def normalise_address_arrow(a: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`normalise_address_text` on an already cleaned Arrow array (see `text.clean_arrow`)."""
+    compat = rows_with_bytes(a, _compatibility)
+    if compat.any():
+        a = fix_where(a, pa.array(compat), lambda sub: pc.utf8_normalize(sub, "NFKC"))
+    spaced = rows_with_bytes(a, _whitespace)
+    if spaced.any():
+        def squeeze(sub):
+            sub = pc.replace_substring_regex(sub, _NEXT_TO_CJK, r"\1\2")
+            return pc.utf8_trim_whitespace(pc.replace_substring_regex(sub, r"\s+", " "))
+        a = fix_where(a, pa.array(spaced), squeeze)
+    if compat.any() or spaced.any():
+        a = pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+    return a
+
+
 def parse_addresses(s: pd.Series) -> pd.DataFrame:
     """DataFrame[province, city, county, region_code] on s.index; nulls where not found."""
     a = clean_arrow(arrow(s))
@@ -89,4 +137,4 @@ def parse_addresses(s: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({k: from_arrow(cols[k], s.index) for k in _KEYS[:4]}, index=s.index)
 
 
-__all__ = ["parse_address", "parse_addresses"]
+__all__ = ["normalise_address_arrow", "normalise_address_text", "parse_address", "parse_addresses"]

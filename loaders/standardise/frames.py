@@ -5,7 +5,9 @@ Flags (counted per source in report.json, listed per row in `flags`):
   id_invalid, id_legacy_converted, birth_date_from_id, sex_from_id, birth_date_id_mismatch,
   birth_date_unparsed, phone_invalid, address_unparsed, name_traditional_converted,
   credit_code_invalid, legal_rep_id_invalid, established_date_unparsed,
-  share_ratio_unparsed, relation_reversed, date_unparsed
+  share_ratio_unparsed, relation_reversed, date_unparsed,
+  name_composed (a person's `name` built from given_name/family_name, see
+  loaders.standardise.names.compose_person_names)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.fields import output_columns
-from loaders.standardise.addresses import parse_addresses
+from loaders.standardise.addresses import normalise_address_arrow, parse_addresses
 from loaders.standardise.codes import (
     CHILD_TERMS,
     normalise_relation_types,
@@ -28,7 +30,11 @@ from loaders.standardise.codes import (
 from loaders.standardise.creditcode import normalise_credit_codes
 from loaders.standardise.dates import parse_dates
 from loaders.standardise.idcard import normalise_id_numbers
-from loaders.standardise.names import org_name_parts, person_name_columns
+from loaders.standardise.names import (
+    compose_person_names,
+    org_name_parts,
+    person_name_columns,
+)
 from loaders.standardise.phones import normalise_phones
 from loaders.standardise.text import arrow, clean_arrow, from_arrow, map_distinct
 
@@ -110,6 +116,12 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
 
     out = _clean_all(frame, PERSON_FIELDS)
     flags: dict[str, np.ndarray] = {}
+    composed = ~_present(out["name"]) & (_present(out["given_name"])
+                                         | _present(out["family_name"]))
+    flags["name_composed"] = composed
+    if composed.any():
+        out["name"] = _choose(composed, compose_person_names(out["given_name"],
+                                                             out["family_name"]), out["name"])
     names = person_name_columns(out["name"])
     flags["name_traditional_converted"] = pc.fill_null(names["name_traditional"], False) \
         .to_numpy(zero_copy_only=False)
@@ -140,6 +152,7 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
     if out["email"].notna().any():
         out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
 
+    out["address"] = from_arrow(normalise_address_arrow(arrow(out["address"])), out.index)
     places = parse_addresses(out["address"])
     flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
     out["province"] = _coalesce(out["province"], places["province"])
@@ -181,6 +194,7 @@ def standardise_organizations(frame: pd.DataFrame) -> Standardised:
     out["phone"] = phones["phone"]
     if out["email"].notna().any():
         out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
+    out["address"] = from_arrow(normalise_address_arrow(arrow(out["address"])), out.index)
     places = parse_addresses(out["address"])
     flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
     credit_region = _nulls_where_not(_mask(codes["credit_code_valid"]), codes["region_code"])

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.standardise.chinese import pinyin_table, t2s_table
 from loaders.standardise.text import arrow, clean_arrow, distinct_columns, from_arrow
@@ -128,6 +129,24 @@ def person_name_columns(s: pd.Series) -> dict[str, pa.Array]:
     traditional characters) as Arrow arrays aligned with s."""
     return distinct_columns(clean_arrow(arrow(s)), _person_columns,
                             {"name_traditional": pa.bool_()})
+
+
+def compose_person_names(given: pd.Series, family: pd.Series) -> pd.Series:
+    """The full name from its parts, for sources that split names (FEBRL-style lists):
+    family + given without a space when either part has Han characters (王 + 小明 -> 王小明),
+    else "given family" (John Smith); the part present when the other is missing; null when
+    both are missing. Vectorised in Arrow."""
+    g, f = clean_arrow(arrow(given)), clean_arrow(arrow(family))
+    han = pc.or_kleene(pc.match_substring_regex(g, r"\p{Han}"),
+                       pc.match_substring_regex(f, r"\p{Han}"))
+    han = pc.fill_null(han, False)
+    chinese = pc.binary_join_element_wise(pc.coalesce(f, ""), pc.coalesce(g, ""), "")
+    both = pc.and_(pc.is_valid(g), pc.is_valid(f))
+    western = pc.if_else(both, pc.binary_join_element_wise(g, f, " "), pc.coalesce(g, f))
+    out = pc.if_else(han, chinese, western)
+    out = pc.if_else(pc.or_(pc.is_valid(g), pc.is_valid(f)), out,
+                     pa.scalar(None, pa.string()))
+    return from_arrow(out, given.index)
 
 
 def person_name_keys(s: pd.Series) -> pd.DataFrame:

@@ -18,9 +18,11 @@ from loaders.divisions import short_names
 from loaders.standardise.chinese import s2t_table
 from loaders.synthetic import vocab
 from loaders.synthetic.identity import _ascii, _text, credit_codes, id_numbers, legacy_ids
+from loaders.synthetic.ownership import designed_shareholdings
 from loaders.synthetic.writers import write_sources
 
 DEPARTMENTS = ("公安厅户籍", "市场监督管理局", "税务局", "人社厅社保", "民政厅", "卫健委")
+LATEST_BIRTH = np.datetime64("2008-12-31")
 FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
@@ -81,8 +83,21 @@ def _world(persons: int, organizations: int, rng: np.random.Generator) -> World:
     rank = np.arange(n) - head
     male = np.where(rank == 0, True, np.where(rank == 1, False, male))
     child = rank >= 2
+    # parents of children are born by 1985; a child is born 22-38 years after the first
+    # parent, or, when that would be after LATEST_BIRTH, some time between the parent's 16th
+    # birthday and LATEST_BIRTH (never all on the one latest day, which would crowd their ID
+    # numbers into one region + date).
+    members = np.diff(np.concatenate([starts, [n]]))[household]
+    parent = (rank == 0) & (members >= 3)
+    birth = np.where(parent, np.datetime64("1945-01-01") + rng.integers(0, 40 * 365, size=n),
+                     birth).astype("datetime64[D]")
     birth = np.where(child, birth[head] + rng.integers(22 * 365, 38 * 365, size=n), birth)
-    birth = np.minimum(birth, np.datetime64("2008-12-31"))
+    earliest = birth[head] + 16 * 365
+    span = (LATEST_BIRTH - earliest).astype(np.int64)
+    late = child & (birth > LATEST_BIRTH)
+    birth = np.where(late, earliest + (rng.random(n) * (np.maximum(span, 0) + 1)).astype(
+        np.int64), birth)
+    birth = np.minimum(birth, LATEST_BIRTH).astype("datetime64[D]")
     address, county = _addresses(rng, counties, len(starts))
     address, county = address[household], county[household]
     moved = rng.random(n) < 0.12
@@ -139,7 +154,8 @@ def _relations(people: pd.DataFrame, orgs: pd.DataFrame, rng: np.random.Generato
     main_share = np.round(rng.uniform(0.3, 0.9, size=m), 2)
     parts.append(pd.DataFrame({"type": "shareholder", "from": holders[0], "to": oid,
                                "share_ratio": main_share}))
-    rest = (1 - main_share[owners]) / np.maximum(k[owners], 1)
+    # 5% is kept free for a corporate shareholder, so that shares never add up to over 1
+    rest = (0.95 - main_share[owners]) / np.maximum(k[owners], 1)
     parts.append(pd.DataFrame({"type": "shareholder", "from": extra, "to": oid[owners],
                                "share_ratio": np.round(rest * 0.9, 3)}))
     corp = rng.random(m) < 0.15
@@ -147,6 +163,12 @@ def _relations(people: pd.DataFrame, orgs: pd.DataFrame, rng: np.random.Generato
     corp &= parent != np.arange(m)
     parts.append(pd.DataFrame({"type": "shareholder", "from": oid[parent[corp]],
                                "to": oid[corp], "share_ratio": 0.05}))
+    # rings of cross-holdings and two-level beneficial owners replace the shareholders of
+    # the companies they use
+    designed = designed_shareholdings(pid, oid, orgs["legal_rep"].to_numpy(), rng)
+    replaced = designed["to"].unique()
+    parts = [part[~((part["type"] == "shareholder") & part["to"].isin(replaced))]
+             for part in parts] + [designed]
     execs = rng.integers(0, n, size=m)
     parts.append(pd.DataFrame({"type": "executive", "from": pid[execs], "to": oid,
                                "share_ratio": np.nan}))

@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", nargs="+", default=["Splink", "kglink"],
                         choices=["Splink", "kglink"])
     parser.add_argument("--workdir", help="keep generated data here (default: a temp dir)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the data and standardised frames already in --workdir")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="kglink-bench-gen-") as tmp:
@@ -113,18 +115,30 @@ def main(argv: list[str] | None = None) -> int:
         data, std = work / "data", work / "standardised"
         data.mkdir(parents=True, exist_ok=True)
         std.mkdir(exist_ok=True)
-        if args.person_records:
+        reuse = args.reuse and (data / "SOURCES.yaml").is_file()
+        if args.person_records and not reuse:
             pilot = run_isolated(generate_job, str(work / "pilot"), 2000, 400, args.seed)
             ratio = len(pd.read_csv(Path(pilot).parent / "truth_persons.csv")) / 2000
             args.persons = max(1, round(args.person_records / ratio))
             print(f"{ratio:.2f} records per person -> --persons {args.persons}",
                   file=sys.stderr)
         watch = Stopwatch()
-        spec = run_isolated(generate_job, str(data), args.persons, args.organizations, args.seed)
-        print(f"generated in {watch.seconds():.1f}s: {spec}", file=sys.stderr)
+        if reuse:
+            spec = str(data / "SOURCES.yaml")
+        else:
+            spec = run_isolated(generate_job, str(data), args.persons, args.organizations,
+                                args.seed)
+            print(f"generated in {watch.seconds():.1f}s: {spec}", file=sys.stderr)
         truth_dir = Path(spec).parent
-        counts = run_isolated(ingest_job, spec, str(std)) if "Splink" in args.tools else {}
-        label = f"generated {args.persons:,}p/{args.organizations:,}o"
+        counts = {}
+        if "Splink" in args.tools:
+            if reuse and (std / "persons.parquet").is_file():
+                counts = {k: len(pd.read_parquet(std / f"{a}.parquet", columns=["record_id"]))
+                          for k, a in KINDS if (std / f"{a}.parquet").is_file()}
+            else:
+                counts = run_isolated(ingest_job, spec, str(std))
+        records = len(_truth(truth_dir, "person"))
+        label = f"generated {records:,} person records"
         rows = []
         kinds = [k for k, _ in KINDS if _truth(truth_dir, k) is not None]
         truths = {k: _truth(truth_dir, k) for k in kinds}

@@ -67,9 +67,12 @@ def run_kglink(spec_path: str, out_dir: str) -> dict:
     import contextlib
     import json
     import os
+    import shutil
 
     from kglink.commands import link as link_command
 
+    if Path(out_dir).exists():  # a fresh run: no earlier clusters.csv to carry ids over from
+        shutil.rmtree(out_dir)
     os.environ["KGLINK_JUDGMENTS"] = str(Path(out_dir).with_name("no-judgments.jsonl"))
     parser = argparse.ArgumentParser(prog="kglink link")
     link_command.add_arguments(parser)
