@@ -1,6 +1,6 @@
 """Cross-domain mining over the party graph (persons, companies and their relations).
 
-``communities`` (Louvain), ``centrality`` (degree, PageRank, betweenness), ``risk``
+``communities`` (Leiden, modularity), ``centrality`` (degree, PageRank, betweenness), ``risk``
 (indicators an investigator wants: shared contacts, many roles, circular holdings) and
 ``regions`` (the macro view by administrative division and industry). Each reads what it
 needs from Neo4j in read transactions (whole columns at once), computes with pandas and
@@ -136,7 +136,7 @@ def _native(value: Any) -> Any:
 
 def communities(driver: Driver, database: str, write: bool = True, seed: int = 42,
                 top: int = 10) -> MiningReport:
-    """Louvain communities of the party graph; writes ``community_id`` (0 = largest) and
+    """Leiden communities (modularity objective, Louvain's successor) of the party graph; writes ``community_id`` (0 = largest) and
     ``community_size`` on every person and company."""
     nodes, edges = party_nodes(driver, database), party_edges(driver, database)
     import random
@@ -146,7 +146,8 @@ def communities(driver: Driver, database: str, write: bool = True, seed: int = 4
     graph = undirected(nodes, edges)
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        clustering = graph.community_multilevel(weights="weight") if graph.vcount() else []
+        clustering = graph.community_leiden(objective_function="modularity", weights="weight",
+                                            n_iterations=-1) if graph.vcount() else []
     finally:
         igraph.set_random_number_generator(random)
     ids = nodes["entity_id"].to_numpy()
@@ -156,7 +157,8 @@ def communities(driver: Driver, database: str, write: bool = True, seed: int = 4
     frame = nodes.merge(member, on="entity_id", how="left")
     written = write_entity_properties(driver, database, frame,
                                       [P.community_id, P.community_size]) if write else 0
-    modularity = clustering.modularity if graph.ecount() else 0.0
+    modularity = (graph.modularity(clustering.membership, weights="weight")
+                  if graph.ecount() else 0.0)
     rows = []
     for i, members in enumerate(ordered[:top]):
         part = frame[frame["community_id"] == i]

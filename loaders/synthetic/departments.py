@@ -30,6 +30,8 @@ def _obj(values) -> np.ndarray:
 
 
 def _record_ids(prefix: str, n: int) -> np.ndarray:
+    if n == 0:  # numpy's zfill fails on an empty array
+        return _obj([])
     return _obj(np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), 7)))
 
 

@@ -86,6 +86,7 @@ def splink_job(dataset: str) -> dict:
     watch = Stopwatch()
     clusters, pairs = run_febrl(
         frames, link_type, mark=lambda: marks.update(seconds=watch.seconds(),
+                                                      cpu_seconds=watch.cpu_seconds(),
                                                       peak_rss_mb=peak_rss_mb()))
     departments = dict(zip(range(len(frames)), DATASETS[dataset], strict=True))
     owner = pd.concat([pd.Series(departments[i], index=f["unique_id"].astype(str))
@@ -126,11 +127,12 @@ def ecm_job(dataset: str) -> dict:
         left = departments[0] + "|" + matches.get_level_values(0).astype(str)
         right = departments[0] + "|" + matches.get_level_values(1).astype(str)
     clusters = clusters_from_pairs(ids, left.to_numpy(), right.to_numpy())
-    seconds, rss = watch.seconds(), peak_rss_mb()
+    seconds, cpu, rss = watch.seconds(), watch.cpu_seconds(), peak_rss_mb()
     split = clusters["record_id"].str.split("|", n=1, expand=True)
     out = pd.DataFrame({"department": split[0], "record_id": split[1],
                         "entity_id": clusters["entity_id"]})
-    return {"clusters": out, "pairs": len(candidates), "seconds": seconds, "peak_rss_mb": rss}
+    return {"clusters": out, "pairs": len(candidates), "seconds": seconds,
+            "cpu_seconds": cpu, "peak_rss_mb": rss}
 
 
 def kglink_job(dataset: str) -> dict:
@@ -158,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(failure_row(dataset, label, exc))
                 continue
             rows.append({"dataset": dataset, "tool": label, "pairs": result["pairs"],
-                         "seconds": result["seconds"], "peak_rss_mb": result["peak_rss_mb"],
+                         "seconds": result["seconds"], "cpu_seconds": result.get("cpu_seconds"),
+                         "peak_rss_mb": result["peak_rss_mb"],
                          **score(result["clusters"], truth)})
             r = rows[-1]
             print(f"{dataset} {label}: {r['seconds']:.1f}s F1 {r['f1']:.4f} "

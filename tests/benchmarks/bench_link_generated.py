@@ -78,6 +78,7 @@ def splink_job(parquet: str, entity: str) -> dict:
                          + frame["record_id"].astype(str))
     clusters, pairs = run_generated(
         frame, entity, mark=lambda: marks.update(seconds=watch.seconds(),
+                                                        cpu_seconds=watch.cpu_seconds(),
                                                         peak_rss_mb=peak_rss_mb()))
     split = clusters["unique_id"].astype(str).str.split("\x1f", n=1, expand=True)
     out = pd.DataFrame({"department": split[0], "record_id": split[1],
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 rows.append({"dataset": f"{label} {kind}", "tool": "Splink 5.0 (duckdb)",
                              "pairs": result["pairs"], "seconds": result["seconds"],
+                             "cpu_seconds": result.get("cpu_seconds"),
                              "peak_rss_mb": result["peak_rss_mb"],
                              **score(result["clusters"], truths[kind])})
                 print(f"Splink {kind}: {result['seconds']:.1f}s F1 {rows[-1]['f1']:.4f}",
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                     part = clusters[clusters["entity_type"] == kind]
                     rows.append({"dataset": f"{label} {kind}", "tool": "kglink",
                                  "pairs": result["pairs"], "seconds": result["seconds"],
+                             "cpu_seconds": result.get("cpu_seconds"),
                                  "peak_rss_mb": result["peak_rss_mb"],
                                  **score(part, truths[kind])})
         splink_total = sum(r["seconds"] for r in rows if r["tool"].startswith("Splink"))

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
+import pytest
+
+from loaders.ingest import ingest
+from loaders.spec import load_spec
+from loaders.synthetic import generate
 
 
 def _truth_shareholdings(generated) -> pd.DataFrame:
@@ -72,3 +77,20 @@ def test_market_regulator_relations_match_truth(generated, generated_ingest):
                                rel["share_ratio"][~from_company].astype(float).round(3),
                                strict=True))
     assert truth_people == loaded_people
+
+
+@pytest.mark.parametrize("organizations", [1, 4, 7])
+def test_few_organisations_get_as_many_structures_as_fit(tmp_path, organizations):
+    for seed in (1, 2, 3):
+        spec = generate(tmp_path / str(seed), persons=20, organizations=organizations,
+                        seed=seed, formats="fast")
+        result = ingest(load_spec(spec), progress=False)
+        assert result.report["totals"]["read"] == result.report["totals"]["loaded"] + \
+            result.report["totals"]["quarantined"]
+        held = _truth_shareholdings(spec)
+        companies = held[held["from_true_id"].str.startswith("O")]
+        graph = nx.DiGraph(list(zip(companies["from_true_id"], companies["to_true_id"],
+                                    strict=True)))
+        rings = [c for c in nx.simple_cycles(graph) if len(c) == 3]
+        assert len(rings) >= min(3, organizations // 3)
+        assert held.groupby("to_true_id")["share_ratio"].sum().max() <= 1 + 1e-9
