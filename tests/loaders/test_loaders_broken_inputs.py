@@ -125,12 +125,13 @@ def test_ten_megabyte_field_is_quarantined(tmp_path):
 
 
 def test_missing_required_and_duplicate_ids_are_quarantined(tmp_path):
-    body = (HEADER + "1,张三,\n2,,430102199001011238\n,王五,\n1,赵六,\n").encode()
+    # a person needs a name or an ID number: record 2 (ID only) loads, record 3 (neither) not
+    body = (HEADER + "1,张三,\n2,,430102199001011238\n3,,\n,王五,\n1,赵六,\n").encode()
     result = ingest(load_spec(spec_for(tmp_path, body)), progress=False)
     reconciles(result)
-    assert result.persons["record_id"].tolist() == ["1"]
+    assert result.persons["record_id"].tolist() == ["1", "2"]
     assert sorted(result.quarantine["reason"]) == [
-        "duplicate_record_id", "missing_record_id", "missing_required:name"]
+        "duplicate_record_id", "missing_record_id", "missing_required:name|id_number"]
 
 
 def test_invalid_json_lines_are_quarantined(tmp_path):

@@ -15,7 +15,7 @@ from loaders.spec import load_spec
 ROWS = pd.DataFrame({
     "rid": [1, 2, 3],
     "xm": ["张三", "李四", None],
-    "sfz": ["430102199001011238", "430102900101123", "430102199001011238"],
+    "sfz": ["430102199001011238", "430102900101123", None],
     "csrq": [dt.date(1990, 1, 1), dt.date(1990, 1, 1), None],
 })
 
@@ -39,7 +39,7 @@ def _check(result) -> None:
     assert persons["record_id"].tolist() == ["1", "2"]
     assert persons["id_number"].tolist() == ["430102199001011238"] * 2
     assert persons["birth_date"].tolist() == ["1990-01-01"] * 2
-    assert result.quarantine["reason"].tolist() == ["missing_required:name"]
+    assert result.quarantine["reason"].tolist() == ["missing_required:name|id_number"]
     rep = result.report["sources"][0]
     assert (rep["read"], rep["loaded"], rep["quarantined"]) == (3, 2, 1)
 
