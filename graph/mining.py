@@ -147,7 +147,7 @@ def communities(driver: Driver, database: str, write: bool = True, seed: int = 4
     igraph.set_random_number_generator(random.Random(seed))
     try:
         clustering = graph.community_leiden(objective_function="modularity", weights="weight",
-                                            n_iterations=-1) if graph.vcount() else []
+                                            n_iterations=2) if graph.vcount() else []
     finally:
         igraph.set_random_number_generator(random)
     ids = nodes["entity_id"].to_numpy()

@@ -44,6 +44,13 @@ def entities(kind: str, fresh: bool = False) -> str:
     attempt did commit then fails on the unique constraint instead of duplicating)."""
     label, div = entity_label(kind), labels.AdministrativeDivision
     located = rels.LOCATED_IN
+    if fresh:  # no reads after the writes, so the plan has no Eager barrier
+        return (f"UNWIND range(0, $n - 1) AS i "
+                f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
+                f"CREATE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
+                f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
+                f"FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | "
+                f"CREATE (e)-[:{located}]->(a))")
     cleanup = ("" if fresh else
                f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
                f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} ")
@@ -69,7 +76,21 @@ def records(kind: str, fresh: bool = False) -> str:
     k = props
     fields = tuple(f for f in record_fields(kind)
                    if f not in (k.department, k.record_id))
-    link = "CREATE" if fresh else "MERGE"
+    if fresh:  # every record is new: no content-hash read, no Eager, no cleanup
+        return (f"UNWIND range(0, $n - 1) AS i "
+                f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
+                f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
+                f"CREATE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
+                f"SET r.{k.department} = $c.department[i], r.{k.record_id} = $c.record_id[i], "
+                f"r.{k.source} = $c.source[i], r.{k.line} = $c.line[i], "
+                f"r.{k.entity_type} = $c.entity_type[i], {_set('r', fields)}, "
+                f"r.{k.batch} = $batch, r.{k.loaded_at} = $loaded_at, "
+                f"r.{k.content_hash} = $c.hash[i] "
+                f"CREATE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
+                f"CREATE (r)-[:{rels.REFERS_TO} {{{k.score}: $c.score[i], "
+                f"{k.evidence}: $c.evidence[i]}}]->(e) "
+                f"RETURN count(*) AS changed")
+    link = "MERGE"
     cleanup = ("" if fresh else
                f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
                f"WHERE x.{k.entity_id} <> $c.entity_id[i] DELETE old }} "
