@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("query", "the query library: list | run NAME"),
     "export": ("export", "export a subgraph (graphml, gexf, json, csv, turtle, jsonld, html, png)"),
     "mine": ("mine", "cross-domain mining: communities | centrality | risk | regions"),
-    "ontology": ("ontology", "show the ontology's classes and properties"),
+    "ontology": ("ontology", "the ontology: show | load | check | validate | export | import"),
 }
 
 
@@ -36,27 +36,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module_name, help_text) in COMMANDS.items():
-        module = _command_module(module_name)
-        if module is None:
-            continue
+        module = importlib.import_module(f"kglink.commands.{module_name}")
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(cmd)
         cmd.set_defaults(_run=module.run)
     return parser
 
 
-def _command_module(name: str):
-    try:
-        return importlib.import_module(f"kglink.commands.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"kglink.commands.{name}":
-            return None  # command not built yet
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the server's query notifications (deprecations, unknown labels on an empty graph) are
+    # not errors; keep stderr for what the user must act on
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:

@@ -33,9 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import logging
-
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     from graph.connection import connect
     from graph.export import export_graph
 

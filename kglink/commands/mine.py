@@ -16,9 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import logging
-
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     from graph import mining
     from graph.connection import connect
     from queries.formatting import render

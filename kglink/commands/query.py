@@ -25,9 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import logging
-
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     from queries.library import get_query, library
 
     if args.action == "list":
