@@ -1,12 +1,6 @@
 """Batched, checkpointed writes: a frame is sent in column-wise chunks, each chunk in one
-managed write transaction (the driver retries transient errors, deadlocks included).
-
-With one worker each chunk carries its manifest checkpoint in its own transaction. With
-``workers`` > 1 chunks go out in groups of that size on parallel sessions (the server has
-cores to spare while one transaction waits on the client or the log) and the checkpoint is
-written once the whole group has committed: the manifest may then claim less than the
-graph holds, never more, and a resumed load re-applies those chunks with MERGE (a resumed
-load is never a fresh one), which changes nothing."""
+managed write transaction (the driver retries transient errors) together with its
+manifest checkpoint."""
 
 from __future__ import annotations
 
@@ -20,7 +14,7 @@ import pandas as pd
 
 from graph.store import cypher
 from graph.store.manifest import Manifest
-from graph.store.sessions import quiet_session, write_rows
+from graph.store.sessions import quiet_session
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -46,10 +40,9 @@ class BatchWriter:
     """Writes frames step by step, skipping what the manifest says is already done."""
 
     def __init__(self, driver: Driver, database: str, manifest: Manifest, chunk_size: int,
-                 progress: bool = True, workers: int = 1) -> None:
+                 progress: bool = True) -> None:
         self.driver, self.database = driver, database
         self.manifest, self.chunk_size, self.progress = manifest, chunk_size, progress
-        self.workers = max(1, int(workers))
         self.counts: Counter[str] = Counter()
         self.changed_records = 0
         self.step_seconds: dict[str, float] = {}
@@ -69,39 +62,24 @@ class BatchWriter:
             chunk = frame.iloc[index * self.chunk_size:(index + 1) * self.chunk_size]
             return len(chunk), columns_of(chunk)
 
-        # the next chunk is converted while the server writes the current ones
-        grouped = self.workers > 1
-        with ThreadPoolExecutor(max_workers=1) as converter, \
-                ThreadPoolExecutor(max_workers=self.workers) as senders:
-            pending = converter.submit(prepare, chunks[0]) if chunks else None
-            for start in range(0, len(chunks), self.workers):
-                group = chunks[start:start + self.workers]
-                sent = []
-                for position in range(start, start + len(group)):
-                    size, columns = pending.result()
-                    if position + 1 < len(chunks):
-                        pending = converter.submit(prepare, chunks[position + 1])
-                    sent.append((size, senders.submit(
-                        self._write_chunk, step, statement, columns, size,
-                        None if grouped else chunks[position] + 1, params or {})))
-                for size, future in sent:
-                    self._count(*future.result())
-                    if bar is not None:
-                        bar.update(size)
-                if grouped and self.manifest.tracking:
-                    write_rows(self.driver, self.database, cypher.manifest_chunk(),
-                               batch=self.manifest.batch, step=step,
-                               chunks_done=group[-1] + 1)
+        # the next chunk is converted while the server writes the current one
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(prepare, chunks[0]) if chunks else None
+            for position, index in enumerate(chunks):
+                size, columns = pending.result()
+                if position + 1 < len(chunks):
+                    pending = pool.submit(prepare, chunks[position + 1])
+                self._write_chunk(step, statement, columns, size, index + 1, params or {})
+                if bar is not None:
+                    bar.update(size)
         if bar is not None:
             bar.close()
         self.step_seconds[step] = time.monotonic() - started
         self.manifest.mark_step_done(self.driver, self.database, step)
 
     def _write_chunk(self, step: str, statement: str, columns: dict[str, list[Any]], size: int,
-                     chunks_done: int | None, params: dict[str, Any]):
-        """One chunk in one managed transaction, with its checkpoint unless
-        ``chunks_done`` is None. Returns (rows, counters)."""
-        tracking = self.manifest.tracking and chunks_done is not None
+                     chunks_done: int, params: dict[str, Any]) -> None:
+        tracking = self.manifest.tracking
         batch = self.manifest.batch
 
         def work(tx):
@@ -114,9 +92,7 @@ class BatchWriter:
             return rows, counters
 
         with quiet_session(self.driver, self.database) as session:
-            return session.execute_write(work)
-
-    def _count(self, rows: list[dict], counters) -> None:
+            rows, counters = session.execute_write(work)
         for name in COUNTERS:
             self.counts[name] += getattr(counters, name)
         if rows and "changed" in rows[0]:

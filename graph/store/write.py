@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from neo4j import Driver
 
 DEFAULT_CHUNK = 10_000
-DEFAULT_WORKERS = 2
 
 
 @dataclass
@@ -85,19 +84,17 @@ def ensure_schema(driver: Driver, database: str) -> None:
 def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str | None = None,
                 progress: bool = True, *, previous: pd.DataFrame | None = None,
                 department_priority: list[str] | None = None,
-                chunk_size: int = DEFAULT_CHUNK,
-                workers: int = DEFAULT_WORKERS) -> WriteSummary:
+                chunk_size: int = DEFAULT_CHUNK) -> WriteSummary:
     """Write one load. ``batch_id`` defaults to a digest of the input, so re-running the same
     input resumes (if it was cut short) or re-applies (a no-op) the same batch.
-    ``previous``: the graph's current assignment if the caller already read it.
-    ``workers``: chunks of a step written in parallel transactions (see batches.py)."""
+    ``previous``: the graph's current assignment if the caller already read it."""
     started = time.monotonic()
     plan = plan_graph(ingested, linked, department_priority)
     batch = batch_id or "B" + plan.digest()
     ensure_schema(driver, database)
     manifest = open_manifest(driver, database, batch, chunk_size)
     summary = WriteSummary(batch=batch, resumed=manifest.resuming)
-    writer = BatchWriter(driver, database, manifest, chunk_size, progress, workers)
+    writer = BatchWriter(driver, database, manifest, chunk_size, progress)
     if previous is None:
         previous = read_previous_clusters(driver, database)
 

@@ -7,7 +7,7 @@ the generator's ground truth as the clusters (the benchmark measures the graph l
 linking); otherwise the vectorised frames of tests/graph/graphstore_frames.py.
 
     .venv/bin/python tests/benchmarks/bench_graph_load.py [--persons 1000000]
-        [--organizations 200000] [--sample 2000] [--chunk 10000] [--workers 2] [--rerun] [--own-frames]
+        [--organizations 200000] [--sample 2000] [--chunk 10000] [--rerun] [--own-frames]
 
 The database of the configured Neo4j is WIPED first: point KGLINK_HOME / KGLINK_BOLT_PORT
 (or NEO4J_URI) at a server meant for benchmarking. Server memory: KGLINK_NEO4J_HEAP,
@@ -113,8 +113,6 @@ def main() -> None:
     parser.add_argument("--organizations", type=int, default=200_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--chunk", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=2,
-                        help="parallel write transactions per step")
     parser.add_argument("--rerun", action="store_true",
                         help="also time a second, idempotent run of the same load")
     parser.add_argument("--own-frames", action="store_true",
@@ -147,7 +145,7 @@ def main() -> None:
         reset_database(driver, database)
         t0, cpu0 = time.monotonic(), server_cpu_seconds()
         summary = write_graph(driver, database, ingested, linked, progress=True,
-                              chunk_size=args.chunk, workers=args.workers)
+                              chunk_size=args.chunk)
         total = time.monotonic() - t0
         cpu1 = server_cpu_seconds()
         nodes, relationships = summary.nodes_created, summary.relationships_created
