@@ -191,13 +191,12 @@ class LocalNeo4j:
             raise Neo4jSetupError(
                 f"port {self.bolt_port} is taken by another process: set KGLINK_BOLT_PORT")
         self.install()
-        if self.pid() is None:
-            self._spawn()
-        self._wait_for_bolt(timeout)
+        process = self._spawn() if self.pid() is None else None
+        self._wait_for_bolt(timeout, process)
         self._ensure_password()
         return f"Neo4j {NEO4J_VERSION} running at {self.uri} (pid {self.pid()}, home {self.home})"
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> subprocess.Popen:
         java = shutil.which("java")
         if java is None:
             raise Neo4jSetupError("java not found: install a Java 17+ runtime "
@@ -212,16 +211,20 @@ class LocalNeo4j:
                                 stdin=subprocess.DEVNULL, start_new_session=True,
                                 cwd=self.home)
         self.pid_file.write_text(str(proc.pid))
+        return proc
 
     def _bolt_open(self) -> bool:
         with socket.socket() as s:
             s.settimeout(0.5)
             return s.connect_ex(("127.0.0.1", self.bolt_port)) == 0
 
-    def _wait_for_bolt(self, timeout: float) -> None:
+    def _wait_for_bolt(self, timeout: float, process: subprocess.Popen | None) -> None:
+        """Wait for Bolt; the server we just spawned is watched through its process handle
+        (its /proc entry may not show the entry point for a moment after the launch)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.pid() is None:
+            alive = process.poll() is None if process is not None else self.pid() is not None
+            if not alive:
                 raise Neo4jSetupError(
                     f"Neo4j exited during start-up; see {self.logs_dir / 'console.log'}: "
                     + _last_line(self.logs_dir / "console.log"))
