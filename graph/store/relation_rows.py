@@ -183,6 +183,8 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
                          "both endpoints are the same entity")
     reason = reason.mask(b.isna(), "to_id does not resolve to an entity")
     reason = reason.mask(a.isna(), "from_id does not resolve to an entity")
+    reason = reason.mask(rows["from_id"].isna(), "from_id missing (e.g. a legal representative "
+                         "given by name only)")
     reason = reason.mask(~known, "unknown relation type")
     bad = reason.notna().to_numpy()
     unresolved = pd.DataFrame({"record_key": rows["record_key"], "type": rows["type"],

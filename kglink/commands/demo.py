@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     for kind, (precision, recall, f1) in scores.items():
         print(f"{kind} linking vs ground truth: precision {precision:.4f}, "
               f"recall {recall:.4f}, F1 {f1:.4f}")
-    print(f"graph: {summary}")
+    for line in summary.lines():
+        print(line)
     for title, name, params in pipeline.showcase_queries():
         print(f"\n-- {title} (kglink query run {name}"
               + "".join(f" -p {k}={v}" for k, v in params.items()) + ")")

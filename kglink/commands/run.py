@@ -15,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from graph.connection import connect
     from graph.store.pipeline import run_sources
+    from loaders.spec import load_spec
 
+    load_spec(args.sources)  # a bad spec fails before any database is started
     driver, database = connect()
     with driver:
         summary, ingested = run_sources(args.sources, driver, database,
