@@ -146,15 +146,7 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
     flags["sex_from_id"] = sex_from_id
     out["sex"] = _choose(sex_from_id, ids["sex"], sex)
 
-    phones = normalise_phones(out["phone"])
-    flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
-    out["phone"] = phones["phone"]
-    if out["email"].notna().any():
-        out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
-
-    out["address"] = from_arrow(normalise_address_arrow(arrow(out["address"])), out.index)
-    places = parse_addresses(out["address"])
-    flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
+    places = _standardise_contacts(out, flags)
     out["province"] = _coalesce(out["province"], places["province"])
     out["city"] = _coalesce(out["city"], places["city"])
     out["id_region_code"] = _nulls_where_not(valid, ids["region_code"])
@@ -165,6 +157,20 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
     out["flags"] = _flag_column(flags, out.index)
     return Standardised(_ordered(out, "person"), flags)
 
+
+
+def _standardise_contacts(out: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Phone, e-mail and address in place (persons and organisations alike); returns the
+    address's parsed province / city / county / region_code."""
+    phones = normalise_phones(out["phone"])
+    flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
+    out["phone"] = phones["phone"]
+    if out["email"].notna().any():
+        out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
+    out["address"] = from_arrow(normalise_address_arrow(arrow(out["address"])), out.index)
+    places = parse_addresses(out["address"])
+    flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
+    return places
 
 def standardise_organizations(frame: pd.DataFrame) -> Standardised:
     """Organisation rows: credit code, name parts, legal representative's ID, dates, phone,
@@ -189,14 +195,7 @@ def standardise_organizations(frame: pd.DataFrame) -> Standardised:
     flags["established_date_unparsed"] = _present(out["established_date"]) & \
         established.isna().to_numpy()
     out["established_date"] = established
-    phones = normalise_phones(out["phone"])
-    flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
-    out["phone"] = phones["phone"]
-    if out["email"].notna().any():
-        out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
-    out["address"] = from_arrow(normalise_address_arrow(arrow(out["address"])), out.index)
-    places = parse_addresses(out["address"])
-    flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
+    places = _standardise_contacts(out, flags)
     credit_region = _nulls_where_not(_mask(codes["credit_code_valid"]), codes["region_code"])
     out["region_code"] = _coalesce(places["region_code"], credit_region)
     out["credit_code_valid"] = codes["credit_code_valid"]
