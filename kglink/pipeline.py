@@ -67,7 +67,7 @@ class Pipeline:
         return scores
 
     def showcase_queries(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """A few investigator questions, with parameters picked from the stored graph."""
+        """A few investigator questions from the query library, with their parameters."""
         return [
             ("persons and companies seen in at least 4 departments", "cross-department",
              {"min_departments": 4}),
