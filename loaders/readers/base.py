@@ -36,6 +36,38 @@ class Chunk:
     bad: list[BadRow] = field(default_factory=list)
 
 
+class RowChunker:
+    """Collects rows read one by one (xlsx, jsonl) into Chunks of at most ``chunk_rows``."""
+
+    def __init__(self, wanted: list[str], chunk_rows: int) -> None:
+        self.wanted = wanted
+        self.chunk_rows = chunk_rows
+        self._reset()
+
+    def _reset(self) -> None:
+        self.buffer: dict[str, list[object]] = {name: [] for name in self.wanted}
+        self.lines: list[int] = []
+        self.bad: list[BadRow] = []
+
+    def add(self, number: int, values: list[object]) -> Chunk | None:
+        """Keep one row (its values in ``wanted`` order); the Chunk when it is full."""
+        for name, value in zip(self.wanted, values, strict=True):
+            self.buffer[name].append(value)
+        self.lines.append(number)
+        return self.flush() if len(self.lines) >= self.chunk_rows else None
+
+    def reject(self, row: BadRow) -> None:
+        self.bad.append(row)
+
+    def flush(self) -> Chunk | None:
+        """What is collected, as a Chunk (None when nothing is)."""
+        if not (self.lines or self.bad):
+            return None
+        chunk = Chunk(text_frame(self.buffer), np.asarray(self.lines, dtype=np.int64), self.bad)
+        self._reset()
+        return chunk
+
+
 def cell_text(value: object) -> str | None:
     """One typed cell (from Excel, SQL or JSON) as text; None for empty.
 

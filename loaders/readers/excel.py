@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
-
 from loaders.errors import SourceError
-from loaders.readers.base import BadRow, Chunk, cell_text, text_frame
+from loaders.readers.base import BadRow, Chunk, RowChunker, cell_text
 from loaders.spec import SourceSpec
 
 
@@ -49,25 +47,20 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
     index = [header.index(name) for name in wanted]
     book, sheet = _open(source)
     try:
-        buffer: dict[str, list[object]] = {name: [] for name in wanted}
-        lines: list[int] = []
-        bad: list[BadRow] = []
+        rows = RowChunker(wanted, chunk_rows)
         for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
             if row is None or all(v is None for v in row):
                 continue  # blank rows are not records
             if any(v is not None for v in row[width:]):
                 raw = ",".join("" if v is None else str(v) for v in row)
-                bad.append(BadRow(number, "ragged_row", f"values beyond the {width} header "
-                                  f"columns: {raw}"))
+                rows.reject(BadRow(number, "ragged_row", f"values beyond the {width} header "
+                                   f"columns: {raw}"))
                 continue
-            for name, i in zip(wanted, index, strict=True):
-                buffer[name].append(row[i] if i < len(row) else None)
-            lines.append(number)
-            if len(lines) >= chunk_rows:
-                yield Chunk(text_frame(buffer), np.asarray(lines, dtype=np.int64), bad)
-                buffer = {name: [] for name in wanted}
-                lines, bad = [], []
-        if lines or bad:
-            yield Chunk(text_frame(buffer), np.asarray(lines, dtype=np.int64), bad)
+            full = rows.add(number, [row[i] if i < len(row) else None for i in index])
+            if full is not None:
+                yield full
+        last = rows.flush()
+        if last is not None:
+            yield last
     finally:
         book.close()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-import numpy as np
-
 from loaders.errors import SourceError
-from loaders.readers.base import BadRow, Chunk, text_frame
+from loaders.readers.base import BadRow, Chunk, RowChunker
 from loaders.readers.encoding import resolve_encoding
 from loaders.spec import SourceSpec
 
@@ -48,9 +46,7 @@ def columns(source: SourceSpec) -> list[str]:
 
 def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[Chunk]:
     """Parse each line; missing keys are null; unparsable lines become BadRows."""
-    buffer: dict[str, list[object]] = {name: [] for name in wanted}
-    lines: list[int] = []
-    bad: list[BadRow] = []
+    rows = RowChunker(wanted, chunk_rows)
     for number, text in _lines(source):
         text = text.strip().replace("\x00", "")
         if not text:
@@ -58,17 +54,14 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
         try:
             obj = json.loads(text)
         except ValueError as exc:
-            bad.append(BadRow(number, "invalid_json", f"{exc.msg}: {text}"))
+            rows.reject(BadRow(number, "invalid_json", f"{exc.msg}: {text}"))
             continue
         if not isinstance(obj, dict):
-            bad.append(BadRow(number, "not_an_object", text))
+            rows.reject(BadRow(number, "not_an_object", text))
             continue
-        for name in wanted:
-            buffer[name].append(obj.get(name))
-        lines.append(number)
-        if len(lines) >= chunk_rows:
-            yield Chunk(text_frame(buffer), np.asarray(lines, dtype=np.int64), bad)
-            buffer = {name: [] for name in wanted}
-            lines, bad = [], []
-    if lines or bad:
-        yield Chunk(text_frame(buffer), np.asarray(lines, dtype=np.int64), bad)
+        full = rows.add(number, [obj.get(name) for name in wanted])
+        if full is not None:
+            yield full
+    last = rows.flush()
+    if last is not None:
+        yield last
