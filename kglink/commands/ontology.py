@@ -123,6 +123,15 @@ def _report(title: str, problems: list[str]) -> int:
     return len(problems)
 
 
+def _report_rdf(data, lang: str) -> int:
+    """Report undeclared terms and SHACL violations in RDF ``data``; the number of problems."""
+    from ontology.declared import undeclared_in_rdf
+    from ontology.validation import validate
+
+    return (_report("RDF terms", undeclared_in_rdf(data))
+            + _report("SHACL shapes", validate(data, lang=lang).messages))
+
+
 def _check(args: argparse.Namespace) -> int:
     import io
 
@@ -131,8 +140,7 @@ def _check(args: argparse.Namespace) -> int:
     from graph.connection import connect
     from graph.ontology_store import undeclared_in_database
     from graph.rdf_io import export_rdf
-    from ontology.declared import ontology_problems, undeclared_in_rdf
-    from ontology.validation import validate
+    from ontology.declared import ontology_problems
 
     failures = _report("ontology", ontology_problems())
     driver, database = connect()
@@ -142,8 +150,7 @@ def _check(args: argparse.Namespace) -> int:
             buf = io.StringIO()
             export_rdf(driver, database, buf, "ntriples")
             data = Graph().parse(data=buf.getvalue(), format="nt")
-            failures += _report("RDF terms", undeclared_in_rdf(data))
-            failures += _report("SHACL shapes", validate(data, lang=args.lang).messages)
+            failures += _report_rdf(data, args.lang)
     if failures:
         print(f"kglink: ontology check found {failures} problem(s)", file=sys.stderr)
         return 1
@@ -153,9 +160,7 @@ def _check(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
-    from ontology.declared import undeclared_in_rdf
     from ontology.rdf_writer import normalise_format
-    from ontology.validation import validate
 
     name = normalise_format(args.format, args.file)
     data = Graph()
@@ -166,8 +171,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise ValueError(f"{args.file}: no such file") from None
     except Exception as exc:
         raise ValueError(f"{args.file}: not valid {name}: {' '.join(str(exc).split())}") from None
-    failures = _report("RDF terms", undeclared_in_rdf(data))
-    failures += _report("SHACL shapes", validate(data, lang=args.lang).messages)
+    failures = _report_rdf(data, args.lang)
     if failures:
         print(f"kglink: {args.file}: {failures} problem(s)", file=sys.stderr)
         return 1
