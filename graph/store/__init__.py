@@ -2,6 +2,6 @@
 to Neo4j idempotently, incrementally and resumably (see ``graph.store.write``)."""
 
 from graph.store.previous import read_previous_clusters
-from graph.store.write import WriteSummary, ensure_schema, write_graph
+from graph.store.write import WriteSummary, write_graph
 
-__all__ = ["WriteSummary", "ensure_schema", "read_previous_clusters", "write_graph"]
+__all__ = ["WriteSummary", "read_previous_clusters", "write_graph"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from graph.ontology_store import apply_schema
 from graph.store import cypher
 from graph.store.batches import BatchWriter
 from graph.store.history import history_events
@@ -24,7 +25,6 @@ from graph.store.plan import GraphPlan, plan_graph
 from graph.store.previous import read_previous_clusters
 from graph.store.relation_rows import relation_kinds
 from graph.store.sessions import quiet_session
-from ontology.schema import schema_statements
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -75,12 +75,6 @@ class WriteSummary:
         return out
 
 
-def ensure_schema(driver: Driver, database: str) -> None:
-    """Create the ontology's constraints and indexes (idempotent)."""
-    for statement in schema_statements():
-        driver.execute_query(statement, database_=database)
-
-
 def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str | None = None,
                 progress: bool = True, *, previous: pd.DataFrame | None = None,
                 department_priority: list[str] | None = None,
@@ -91,7 +85,7 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     started = time.monotonic()
     plan = plan_graph(ingested, linked, department_priority)
     batch = batch_id or "B" + plan.digest()
-    ensure_schema(driver, database)
+    apply_schema(driver, database)
     manifest = open_manifest(driver, database, batch, chunk_size)
     summary = WriteSummary(batch=batch, resumed=manifest.resuming)
     writer = BatchWriter(driver, database, manifest, chunk_size, progress)
