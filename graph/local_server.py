@@ -22,6 +22,8 @@ from pathlib import Path
 
 NEO4J_VERSION = "5.26.16"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_ENTRY_POINT = "org.neo4j.cli.AdminTool"
+SWAP_MARKER = "replace-database.marker"
 POM = Path(__file__).with_name("pom.xml")
 
 # JVM flags the official launcher passes to a Neo4j 5 server on Java 17.
@@ -191,6 +193,8 @@ class LocalNeo4j:
             raise Neo4jSetupError(
                 f"port {self.bolt_port} is taken by another process: set KGLINK_BOLT_PORT")
         self.install()
+        if self.pid() is None:
+            self._finish_replace()
         process = self._spawn() if self.pid() is None else None
         self._wait_for_bolt(timeout, process)
         self._ensure_password()
@@ -292,6 +296,52 @@ class LocalNeo4j:
         self.pid_file.unlink(missing_ok=True)
         _wait_port_free(self.bolt_port, 15.0)
         return f"Neo4j stopped (pid {pid})"
+
+    # -- offline bulk import ----------------------------------------------
+    def import_database(self, database: str, arguments: list[str], report: Path) -> None:
+        """Run ``neo4j-admin database import full`` into ``database`` (a staging name that
+        no server uses; overwritten). Its progress goes to stderr; a failure raises with the
+        tool's last lines."""
+        java = shutil.which("java")
+        if java is None:
+            raise Neo4jSetupError("java not found: install a Java 17+ runtime")
+        self.install()
+        cmd = [java, "-Xmx1g", "-cp", str(self.lib_dir / "*"), *JVM_FLAGS,
+               ADMIN_ENTRY_POINT, "database", "import", "full", "--overwrite-destination",
+               "--bad-tolerance=0", "--strict=true", f"--report-file={report}",
+               "--max-off-heap-memory=2g", *arguments, database]
+        env = os.environ | {"NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
+        done = subprocess.run(cmd, env=env, stdout=sys.stderr, stderr=subprocess.PIPE,
+                              text=True, cwd=self.home)
+        if done.returncode != 0:
+            tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+            raise Neo4jSetupError(f"neo4j-admin import failed (report {report}): {tail}")
+
+    def replace_database(self, staging: str, database: str = "neo4j") -> None:
+        """Put the store of ``staging`` in place of ``database``; the server must be stopped.
+        A marker makes the swap finish on the next start if it is cut short."""
+        if self.pid() is not None:
+            raise Neo4jSetupError("the server must be stopped to replace its database")
+        (self.home / SWAP_MARKER).write_text(f"{staging}\n{database}\n")
+        self._finish_replace()
+
+    def _finish_replace(self) -> None:
+        """Complete an interrupted (or just started) database swap; each step is a rename
+        that is skipped once done, so running it again is harmless."""
+        marker = self.home / SWAP_MARKER
+        if not marker.exists():
+            return
+        staging, database = marker.read_text().split()
+        for area in ("databases", "transactions"):
+            base = self.data_dir / area
+            new, current, old = base / staging, base / database, base / (database + ".replaced")
+            if new.exists():
+                if current.exists():
+                    shutil.rmtree(old, ignore_errors=True)
+                    current.rename(old)
+                new.rename(current)
+            shutil.rmtree(old, ignore_errors=True)
+        marker.unlink()
 
     def status(self) -> str:
         pid = self.pid()

@@ -64,10 +64,11 @@ class Manifest:
                        now=now_iso())
 
 
-def open_manifest(driver: Driver, database: str, batch: str, chunk_size: int) -> Manifest:
+def open_manifest(driver: Driver, database: str, batch: str, chunk_size: int,
+                  started_at: str | None = None) -> Manifest:
     """Create the batch's LoadBatch node, or read it back when the batch was seen before."""
-    row = write_rows(driver, database, cypher.manifest_open(), batch=batch, now=now_iso(),
-                     chunk_size=chunk_size)[0]
+    row = write_rows(driver, database, cypher.manifest_open(), batch=batch,
+                     now=started_at or now_iso(), chunk_size=chunk_size)[0]
     return Manifest(batch=batch, status=row["status"], started_at=row["started_at"],
                     chunk_size=int(row["chunk_size"] or chunk_size),
                     steps_done=list(row["steps_done"] or []), step=row["step"],

@@ -19,8 +19,9 @@ import pandas as pd
 from graph.ontology_store import apply_schema
 from graph.store import cypher
 from graph.store.batches import BatchWriter
+from graph.store.bulk_import import bulk_import, should_bulk_import
 from graph.store.history import history_events
-from graph.store.manifest import open_manifest
+from graph.store.manifest import now_iso, open_manifest
 from graph.store.plan import GraphPlan, plan_graph
 from graph.store.previous import read_previous_clusters
 from graph.store.relation_rows import relation_kinds
@@ -38,6 +39,7 @@ class WriteSummary:
 
     batch: str
     resumed: bool
+    bulk_import: bool = False         # written by neo4j-admin import (first load only)
     records: dict[str, int] = field(default_factory=dict)        # per entity kind
     entities: dict[str, int] = field(default_factory=dict)       # per entity kind
     relationships: dict[str, int] = field(default_factory=dict)  # per relationship type
@@ -59,7 +61,8 @@ class WriteSummary:
     def lines(self) -> list[str]:
         """A short human summary."""
         unresolved = sum(self.unresolved_relations.values())
-        out = [f"batch {self.batch}{' (resumed)' if self.resumed else ''}: "
+        how = " (resumed)" if self.resumed else " (neo4j-admin import)" if self.bulk_import else ""
+        out = [f"batch {self.batch}{how}: "
                f"{sum(self.records.values())} records -> {sum(self.entities.values())} entities "
                f"({', '.join(f'{k} {v}' for k, v in sorted(self.entities.items()))}), "
                f"{sum(self.relationships.values())} relations, "
@@ -78,14 +81,18 @@ class WriteSummary:
 def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str | None = None,
                 progress: bool = True, *, previous: pd.DataFrame | None = None,
                 department_priority: list[str] | None = None,
-                chunk_size: int = DEFAULT_CHUNK) -> WriteSummary:
+                chunk_size: int = DEFAULT_CHUNK, bulk: str = "auto") -> WriteSummary:
     """Write one load. ``batch_id`` defaults to a digest of the input, so re-running the same
     input resumes (if it was cut short) or re-applies (a no-op) the same batch.
-    ``previous``: the graph's current assignment if the caller already read it."""
+    ``previous``: the graph's current assignment if the caller already read it.
+    ``bulk``: auto|always|never, whether a large first load into an empty local graph
+    goes through ``neo4j-admin database import`` (graph.store.bulk_import)."""
     started = time.monotonic()
     plan = plan_graph(ingested, linked, department_priority)
     batch = batch_id or "B" + plan.digest()
     apply_schema(driver, database)
+    if should_bulk_import(driver, database, plan, bulk):
+        return _write_by_import(driver, database, plan, batch, chunk_size, started)
     manifest = open_manifest(driver, database, batch, chunk_size)
     summary = WriteSummary(batch=batch, resumed=manifest.resuming)
     writer = BatchWriter(driver, database, manifest, chunk_size, progress)
@@ -109,18 +116,41 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     _remove_orphans(writer)
     manifest.complete(driver, database)
 
-    summary.records = {k: len(v) for k, v in plan.records.items()}
-    summary.entities = {k: len(v) for k, v in plan.entities.items()}
-    summary.relationships = (plan.relations.groupby("type").size().to_dict()
-                             if not plan.relations.empty else {})
-    summary.unresolved_relations = (plan.unresolved.groupby("reason").size().to_dict()
-                                    if not plan.unresolved.empty else {})
+    _tally_plan(summary, plan)
     for name, value in writer.counts.items():
         setattr(summary, name, value)
     summary.records_changed = writer.changed_records
     summary.step_seconds = {k: round(v, 3) for k, v in writer.step_seconds.items()}
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write_by_import(driver: Driver, database: str, plan: GraphPlan, batch: str,
+                     chunk_size: int, started: float) -> WriteSummary:
+    """The first load of an empty local graph, through the offline importer."""
+    loaded_at = now_iso()
+    files, seconds = bulk_import(driver, database, plan, batch, loaded_at)
+    open_manifest(driver, database, batch, chunk_size, started_at=loaded_at).complete(
+        driver, database)
+    summary = WriteSummary(batch=batch, resumed=False, bulk_import=True)
+    _tally_plan(summary, plan)
+    summary.nodes_created = files.node_count
+    summary.relationships_created = files.relationship_count
+    summary.properties_set = files.property_count
+    summary.records_changed = sum(summary.records.values())
+    summary.step_seconds = {k: round(v, 3) for k, v in seconds.items()}
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _tally_plan(summary: WriteSummary, plan: GraphPlan) -> None:
+    """What the plan holds: records, entities, relations and unresolved rows by kind."""
+    summary.records = {k: len(v) for k, v in plan.records.items()}
+    summary.entities = {k: len(v) for k, v in plan.entities.items()}
+    summary.relationships = (plan.relations.groupby("type").size().to_dict()
+                             if not plan.relations.empty else {})
+    summary.unresolved_relations = (plan.unresolved.groupby("reason").size().to_dict()
+                                    if not plan.unresolved.empty else {})
 
 
 def _has_entities(driver: Driver, database: str) -> bool:

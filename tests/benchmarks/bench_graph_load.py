@@ -2,12 +2,17 @@
 local Neo4j with graph.store.write_graph, and compare with a plain neo4j driver loop of
 single-row writes on a sample (extrapolated), in the same run.
 
+Two write paths are timed on the same input, each into an empty database: ``import`` (the
+first-load path: neo4j-admin database import, restart, schema online) and ``cypher`` (the
+batched UNWIND path every incremental load takes).
+
 Data: loaders.synthetic.generate(..., formats="fast") + loaders.ingest when available, with
 the generator's ground truth as the clusters (the benchmark measures the graph load, not
 linking); otherwise the vectorised frames of tests/graph/graphstore_frames.py.
 
     .venv/bin/python tests/benchmarks/bench_graph_load.py [--persons 1000000]
         [--organizations 200000] [--sample 2000] [--chunk 10000] [--rerun] [--own-frames]
+        [--paths import cypher]
 
 The database of the configured Neo4j is WIPED first: point KGLINK_HOME / KGLINK_BOLT_PORT
 (or NEO4J_URI) at a server meant for benchmarking. Server memory: KGLINK_NEO4J_HEAP,
@@ -113,13 +118,14 @@ def main() -> None:
     parser.add_argument("--organizations", type=int, default=200_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--chunk", type=int, default=10_000)
+    parser.add_argument("--paths", nargs="+", choices=("import", "cypher"),
+                        default=["import", "cypher"], help="write paths to time (default both)")
     parser.add_argument("--rerun", action="store_true",
                         help="also time a second, idempotent run of the same load")
     parser.add_argument("--own-frames", action="store_true",
                         help="use the store's own vectorised frames, not the loaders' generator")
     args = parser.parse_args()
 
-    from graph.admin import reset_database
     from graph.connection import connect
     from graph.store import write_graph
     from graph.store.plan import plan_graph
@@ -142,31 +148,17 @@ def main() -> None:
 
     driver, database = connect()
     with driver:
-        reset_database(driver, database)
-        t0, cpu0 = time.monotonic(), server_cpu_seconds()
-        summary = write_graph(driver, database, ingested, linked, progress=True,
-                              chunk_size=args.chunk)
-        total = time.monotonic() - t0
-        cpu1 = server_cpu_seconds()
-        nodes, relationships = summary.nodes_created, summary.relationships_created
-        print(f"write_graph: {nodes} nodes, {relationships} relationships in {total:.1f}s "
-              f"(planning included; {summary.unresolved_relations or 'no'} unresolved)")
-        print(f"  nodes/s {nodes / total:,.0f}   relationships/s {relationships / total:,.0f}   "
-              f"graph elements/s {(nodes + relationships) / total:,.0f}")
-        if cpu0 is not None and cpu1 is not None:
-            print(f"  Neo4j server CPU time {cpu1 - cpu0:.1f}s for {total:.1f}s wall "
-                  f"({(nodes + relationships) / (cpu1 - cpu0):,.0f} elements per server "
-                  f"CPU-second); machine load average {os.getloadavg()[0]:.1f} on "
-                  f"{os.cpu_count()} cores (shared)")
-        print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in
-                                          summary.step_seconds.items() if v >= 0.5))
+        timed = {path: timed_load(driver, database, ingested, linked, path, args.chunk)
+                 for path in args.paths}
         plan = plan_graph(ingested, linked)
         created, seconds = single_row_baseline(driver, database, plan, args.sample)
         rate = created / seconds
         print(f"single-row driver loop on {args.sample} records: {created} elements in "
-              f"{seconds:.1f}s = {rate:,.0f} elements/s; extrapolated to this load: "
-              f"{(nodes + relationships) / rate / 60:.1f} min vs {total / 60:.1f} min batched "
-              f"(x{(nodes + relationships) / total / rate:.1f})")
+              f"{seconds:.1f}s = {rate:,.0f} elements/s")
+        for path, (elements, total) in timed.items():
+            print(f"  {path}: {elements / total:,.0f} elements/s = x{elements / total / rate:.1f} "
+                  f"the single-row loop ({elements / rate / 60:.1f} min extrapolated vs "
+                  f"{total / 60:.1f} min)")
         if args.rerun:
             t1 = time.monotonic()
             again = write_graph(driver, database, ingested, linked, progress=False,
@@ -174,6 +166,33 @@ def main() -> None:
             print(f"second run (idempotent): +{again.nodes_created} nodes, "
                   f"+{again.relationships_created} relationships in "
                   f"{time.monotonic() - t1:.1f}s")
+
+
+def timed_load(driver, database, ingested, linked, path: str, chunk: int) -> tuple[int, float]:
+    """One load into an emptied database through ``path``; prints its figures and returns
+    (graph elements written, seconds)."""
+    from graph.admin import reset_database
+    from graph.store import write_graph
+
+    reset_database(driver, database)
+    t0, cpu0 = time.monotonic(), server_cpu_seconds()
+    summary = write_graph(driver, database, ingested, linked, progress=True, chunk_size=chunk,
+                          bulk="always" if path == "import" else "never")
+    total = time.monotonic() - t0
+    cpu1 = server_cpu_seconds()
+    nodes, relationships = summary.nodes_created, summary.relationships_created
+    print(f"[{path}] write_graph: {nodes} nodes, {relationships} relationships in {total:.1f}s "
+          f"(planning included; {summary.unresolved_relations or 'no'} unresolved)")
+    print(f"  nodes/s {nodes / total:,.0f}   relationships/s {relationships / total:,.0f}   "
+          f"graph elements/s {(nodes + relationships) / total:,.0f}")
+    if path == "cypher" and cpu0 is not None and cpu1 is not None:
+        print(f"  Neo4j server CPU time {cpu1 - cpu0:.1f}s for {total:.1f}s wall "
+              f"({(nodes + relationships) / (cpu1 - cpu0):,.0f} elements per server "
+              f"CPU-second)")
+    print(f"  machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)")
+    print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in
+                                      summary.step_seconds.items() if v >= 0.5))
+    return nodes + relationships, total
 
 
 if __name__ == "__main__":
