@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 STAGING_DATABASE = "kglinkimport"
 # Below this many records the restart costs more than Cypher needs for the whole load.
-AUTO_MIN_RECORDS = 200_000
+AUTO_MIN_RECORDS = 200_000  # kglink run --bulk-import's help repeats this figure
 
 
 def local_server_of(driver: Driver) -> LocalNeo4j | None:

@@ -64,9 +64,9 @@ def batch_status(driver: Driver, database: str, batch: str) -> str | None:
 
 
 def run_sources(spec_path: str | Path, driver: Driver, database: str,
-                progress: bool = True) -> tuple[WriteSummary, object]:
+                progress: bool = True, bulk: str = "auto") -> tuple[WriteSummary, object]:
     """Ingest, link (ids kept stable against the graph) and write. Returns the write
-    summary and the ingest result (for its report)."""
+    summary and the ingest result (for its report). ``bulk``: see ``write_graph``."""
     from loaders.spec import load_spec
 
     spec = load_spec(spec_path)  # a bad spec fails here, before the heavier imports
@@ -92,6 +92,6 @@ def run_sources(spec_path: str | Path, driver: Driver, database: str,
         linked.clusters.to_parquet(saved / "clusters.parquet", index=False)
         linked.links.to_parquet(saved / "links.parquet", index=False)
     summary = write_graph(driver, database, ingested, linked, batch_id=batch,
-                          progress=progress, previous=previous)
+                          progress=progress, previous=previous, bulk=bulk)
     shutil.rmtree(saved, ignore_errors=True)
     return summary, ingested

@@ -10,6 +10,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", help="the SOURCES.yaml describing the department sources")
     parser.add_argument("--json", action="store_true", help="print the load summary as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bars on stderr")
+    parser.add_argument("--bulk-import", choices=("auto", "always", "never"), default="auto",
+                        help="first load of an empty local graph through neo4j-admin import "
+                             "(auto: when it holds at least 200k records; default auto)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     driver, database = connect()
     with driver:
         summary, ingested = run_sources(args.sources, driver, database,
-                                        progress=not args.quiet)
+                                        progress=not args.quiet, bulk=args.bulk_import)
     quarantine = getattr(ingested, "quarantine", None)
     quarantined = 0 if quarantine is None else len(quarantine)
     if args.json:
