@@ -55,19 +55,21 @@ def entity_values(records: pd.DataFrame, kind: str, ranks: pd.Series) -> pd.Data
                  .groupby(["e", "v"], sort=False)
                  .agg(n=("rank", "size"), rank=("rank", "min"), valid=("valid", "max"))
                  .reset_index())
+        e, v = stats["e"].to_numpy(), stats["v"].to_numpy()
         if field in BEST_FIELDS[kind]:
-            best = (stats.sort_values(["e", "valid", "n", "rank", "v"],
-                                      ascending=[True, False, False, True, True])
-                    .drop_duplicates("e"))
+            # per entity: valid first, most frequent, best-ranked department, smaller value
+            order = np.lexsort((v, stats["rank"].to_numpy(), -stats["n"].to_numpy(),
+                                ~stats["valid"].to_numpy(dtype=bool), e))
+            first = order[np.r_[True, e[order][1:] != e[order][:-1]]]
             column = pd.Series(pd.NA, index=range(len(entity_ids)), dtype=object)
-            column.iloc[best["e"].to_numpy()] = np.asarray(uniques)[best["v"].to_numpy()]
+            column.iloc[e[first]] = np.asarray(uniques)[v[first]]
             if pd.api.types.is_numeric_dtype(records[field]):
                 column = pd.to_numeric(column)
             out[field] = column.to_numpy()
         if field in LIST_FIELDS[kind]:
-            ordered = stats.sort_values(["e", "v"])
-            strings = np.asarray(uniques, dtype=object)[ordered["v"].to_numpy()].tolist()
-            owners = ordered["e"].to_numpy()
+            order = np.lexsort((v, e))
+            strings = np.asarray(uniques, dtype=object)[v[order]].tolist()
+            owners = e[order]
             starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
             ends = np.r_[starts[1:], len(owners)]
             lists = np.full(len(entity_ids), None, dtype=object)
