@@ -1,13 +1,18 @@
 """Batched, checkpointed writes: a frame is sent in column-wise chunks, each chunk in one
 managed write transaction (the driver retries transient errors) together with its
-manifest checkpoint."""
+manifest checkpoint.
+
+Chunks of a create-only statement (``cypher.CreateOnly``) run in ``WRITERS`` concurrent
+transactions: the server executes one chunk's query while it commits the previous one,
+which uses a second core. A chunk's checkpoint then claims only the chunks known to be
+committed when it was sent, so the manifest never claims more than the graph holds."""
 
 from __future__ import annotations
 
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -18,6 +23,8 @@ from graph.store.sessions import quiet_session
 
 if TYPE_CHECKING:
     from neo4j import Driver
+
+WRITERS = 2  # concurrent transactions for create-only statements
 
 COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created",
             "relationships_deleted", "properties_set")
@@ -57,28 +64,56 @@ class BatchWriter:
         first = self.manifest.first_chunk(step, self.chunk_size)
         chunks = list(range(first, -(-total // self.chunk_size)))
         bar = self._bar(step, total, first * self.chunk_size)
+        writers = WRITERS if isinstance(statement, cypher.CreateOnly) else 1
 
         def prepare(index: int) -> tuple[int, dict[str, list[Any]]]:
             chunk = frame.iloc[index * self.chunk_size:(index + 1) * self.chunk_size]
             return len(chunk), columns_of(chunk)
 
-        # the next chunk is converted while the server writes the current one
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(prepare, chunks[0]) if chunks else None
+        def send(prepared: Future, claim: int) -> tuple[int, list[dict], Any]:
+            size, columns = prepared.result()
+            rows, counters = self._write_chunk(step, statement, columns, size, claim,
+                                               params or {})
+            return size, rows, counters
+
+        # the next chunk is converted while the server writes the current one(s); up to
+        # ``writers`` chunks are in flight
+        in_flight: dict[Future, int] = {}
+        with ThreadPoolExecutor(max_workers=1) as converter, \
+                ThreadPoolExecutor(max_workers=writers) as pool:
+            upcoming = converter.submit(prepare, chunks[0]) if chunks else None
             for position, index in enumerate(chunks):
-                size, columns = pending.result()
+                prepared = upcoming
                 if position + 1 < len(chunks):
-                    pending = pool.submit(prepare, chunks[position + 1])
-                self._write_chunk(step, statement, columns, size, index + 1, params or {})
-                if bar is not None:
-                    bar.update(size)
+                    upcoming = converter.submit(prepare, chunks[position + 1])
+                if len(in_flight) == writers:
+                    self._collect(in_flight, bar)
+                # every chunk before the oldest one in flight is committed
+                claim = min(in_flight.values(), default=index + 1)
+                in_flight[pool.submit(send, prepared, claim)] = index
+            while in_flight:
+                self._collect(in_flight, bar)
         if bar is not None:
             bar.close()
         self.step_seconds[step] = time.monotonic() - started
         self.manifest.mark_step_done(self.driver, self.database, step)
 
+    def _collect(self, in_flight: dict[Future, int], bar) -> None:
+        """Wait for one chunk in flight to commit and count what it changed."""
+        done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            del in_flight[future]
+            size, rows, counters = future.result()
+            for name in COUNTERS:
+                self.counts[name] += getattr(counters, name)
+            if rows and "changed" in rows[0]:
+                self.changed_records += int(rows[0]["changed"] or 0)
+            if bar is not None:
+                bar.update(size)
+
     def _write_chunk(self, step: str, statement: str, columns: dict[str, list[Any]], size: int,
-                     chunks_done: int, params: dict[str, Any]) -> None:
+                     chunks_done: int, params: dict[str, Any]) -> tuple[list[dict], Any]:
+        """One chunk and its checkpoint in one managed transaction: (rows, counters)."""
         tracking = self.manifest.tracking
         batch = self.manifest.batch
 
@@ -92,11 +127,7 @@ class BatchWriter:
             return rows, counters
 
         with quiet_session(self.driver, self.database) as session:
-            rows, counters = session.execute_write(work)
-        for name in COUNTERS:
-            self.counts[name] += getattr(counters, name)
-        if rows and "changed" in rows[0]:
-            self.changed_records += int(rows[0]["changed"] or 0)
+            return session.execute_write(work)
 
     def _bar(self, step: str, total: int, done: int):
         if not self.progress or total == 0:

@@ -14,8 +14,21 @@ RUNNING = "running"
 COMPLETE = "complete"
 
 
+class CreateOnly(str):
+    """A statement that only reads by key and CREATEs (no MERGE, no DELETE): Neo4j takes
+    the relationship-chain locks of created relationships at commit, in sorted order, so
+    chunks of such a statement over disjoint rows can run in concurrent transactions
+    without deadlocks or duplicate-key races."""
+
+
 def _set(var: str, keys: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f"{var}.{k} = $c.{k}[i]" for k in keys)
+
+
+def _props(keys: tuple[str, ...] | list[str]) -> str:
+    """``k: $c.k[i], ...`` for a CREATE pattern (a null value leaves the key unset, as a SET
+    of null on a new node does)."""
+    return ", ".join(f"{k}: $c.{k}[i]" for k in keys)
 
 
 def departments() -> str:
@@ -45,12 +58,13 @@ def entities(kind: str, fresh: bool = False) -> str:
     label, div = entity_label(kind), labels.AdministrativeDivision
     located = rels.LOCATED_IN
     if fresh:  # no reads after the writes, so the plan has no Eager barrier
-        return (f"UNWIND range(0, $n - 1) AS i "
-                f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
-                f"CREATE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
-                f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
-                f"FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | "
-                f"CREATE (e)-[:{located}]->(a))")
+        return CreateOnly(
+            f"UNWIND range(0, $n - 1) AS i "
+            f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
+            f"CREATE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
+            f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
+            f"FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | "
+            f"CREATE (e)-[:{located}]->(a))")
     cleanup = ("" if fresh else
                f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
                f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} ")
@@ -76,20 +90,22 @@ def records(kind: str, fresh: bool = False) -> str:
     k = props
     fields = tuple(f for f in record_fields(kind)
                    if f not in (k.department, k.record_id))
-    if fresh:  # every record is new: no content-hash read, no Eager, no cleanup
-        return (f"UNWIND range(0, $n - 1) AS i "
-                f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
-                f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
-                f"CREATE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
-                f"SET r.{k.department} = $c.department[i], r.{k.record_id} = $c.record_id[i], "
-                f"r.{k.source} = $c.source[i], r.{k.line} = $c.line[i], "
-                f"r.{k.entity_type} = $c.entity_type[i], {_set('r', fields)}, "
-                f"r.{k.batch} = $batch, r.{k.loaded_at} = $loaded_at, "
-                f"r.{k.content_hash} = $c.hash[i] "
-                f"CREATE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
-                f"CREATE (r)-[:{rels.REFERS_TO} {{{k.score}: $c.score[i], "
-                f"{k.evidence}: $c.evidence[i]}}]->(e) "
-                f"RETURN count(*) AS changed")
+    if fresh:  # every record is new: no content-hash read, no cleanup; the properties go
+        # in the CREATE pattern, since a SET after the MATCHes makes the plan Eager
+        return CreateOnly(
+            f"UNWIND range(0, $n - 1) AS i "
+            f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
+            f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
+            f"CREATE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i], "
+            f"{k.department}: $c.department[i], {k.record_id}: $c.record_id[i], "
+            f"{k.source}: $c.source[i], {k.line}: $c.line[i], "
+            f"{k.entity_type}: $c.entity_type[i], {_props(fields)}, "
+            f"{k.batch}: $batch, {k.loaded_at}: $loaded_at, "
+            f"{k.content_hash}: $c.hash[i]}}) "
+            f"CREATE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
+            f"CREATE (r)-[:{rels.REFERS_TO} {{{k.score}: $c.score[i], "
+            f"{k.evidence}: $c.evidence[i]}}]->(e) "
+            f"RETURN count(*) AS changed")
     link = "MERGE"
     cleanup = ("" if fresh else
                f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
@@ -114,13 +130,20 @@ def records(kind: str, fresh: bool = False) -> str:
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 
 
-def relations(rel_type: str, from_kind: str, to_kind: str) -> str:
-    """MERGE one relationship per (from, type, to) with its properties."""
+def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False) -> str:
+    """MERGE one relationship per (from, type, to) with its properties. ``fresh``: the
+    graph holds no relations yet and the plan has one row per (from, type, to), so they
+    are CREATEd (in concurrent transactions, see ``CreateOnly``)."""
     k = props
-    return (f"UNWIND range(0, $n - 1) AS i "
-            f"MATCH (a:{entity_label(from_kind)} {{{k.entity_id}: $c.from_id[i]}}) "
-            f"MATCH (b:{entity_label(to_kind)} {{{k.entity_id}: $c.to_id[i]}}) "
-            f"MERGE (a)-[x:{getattr(rels, rel_type)}]->(b) "
+    match = (f"UNWIND range(0, $n - 1) AS i "
+             f"MATCH (a:{entity_label(from_kind)} {{{k.entity_id}: $c.from_id[i]}}) "
+             f"MATCH (b:{entity_label(to_kind)} {{{k.entity_id}: $c.to_id[i]}}) ")
+    values = (f"{k.department}: $c.department[i], {k.share_ratio}: $c.share_ratio[i], "
+              f"{k.start_date}: $c.start_date[i], {k.end_date}: $c.end_date[i], "
+              f"{k.record_keys}: $c.record_keys[i]")
+    if fresh:
+        return CreateOnly(match + f"CREATE (a)-[:{getattr(rels, rel_type)} {{{values}}}]->(b)")
+    return (match + f"MERGE (a)-[x:{getattr(rels, rel_type)}]->(b) "
             f"SET x.{k.department} = $c.department[i], x.{k.share_ratio} = $c.share_ratio[i], "
             f"x.{k.start_date} = $c.start_date[i], x.{k.end_date} = $c.end_date[i], "
             f"x.{k.record_keys} = $c.record_keys[i]")
@@ -182,10 +205,16 @@ def manifest_open() -> str:
 
 
 def manifest_chunk() -> str:
+    """Checkpoint: the first $chunks_done chunks of $step are in the graph. Concurrent
+    chunk transactions commit in any order, so a smaller claim never lowers a larger one."""
     k = props
     return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
             f"WHERE b.{k.status} = '{RUNNING}' "
-            f"SET b.{k.step} = $step, b.{k.chunks_done} = $chunks_done")
+            f"WITH b, CASE WHEN b.{k.step} = $step THEN coalesce(b.{k.chunks_done}, 0) "
+            f"ELSE 0 END AS before "
+            f"SET b.{k.step} = $step, "
+            f"b.{k.chunks_done} = CASE WHEN before > $chunks_done THEN before "
+            f"ELSE $chunks_done END")
 
 
 def manifest_step_done() -> str:

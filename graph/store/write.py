@@ -30,7 +30,7 @@ from graph.store.sessions import quiet_session
 if TYPE_CHECKING:
     from neo4j import Driver
 
-DEFAULT_CHUNK = 10_000
+DEFAULT_CHUNK = 5_000
 
 
 @dataclass
@@ -95,7 +95,8 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
         return _write_by_import(driver, database, plan, batch, chunk_size, started)
     manifest = open_manifest(driver, database, batch, chunk_size)
     summary = WriteSummary(batch=batch, resumed=manifest.resuming)
-    writer = BatchWriter(driver, database, manifest, chunk_size, progress)
+    # a resumed batch keeps the chunk size its checkpoints count in
+    writer = BatchWriter(driver, database, manifest, manifest.chunk_size, progress)
     if previous is None:
         previous = read_previous_clusters(driver, database)
 
@@ -110,7 +111,7 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     for kind, frame in plan.records.items():
         writer.write(f"records:{kind}", cypher.records(kind, fresh), frame,
                      {"batch": batch, "loaded_at": manifest.started_at})
-    _write_relations(writer, plan)
+    _write_relations(writer, plan, fresh)
     if not previous.empty:
         _remove_stale_relations(writer, plan)
     _remove_orphans(writer)
@@ -177,13 +178,13 @@ def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame,
     writer.manifest.mark_step_done(writer.driver, writer.database, "history")
 
 
-def _write_relations(writer: BatchWriter, plan: GraphPlan) -> None:
+def _write_relations(writer: BatchWriter, plan: GraphPlan, fresh: bool) -> None:
     if plan.relations.empty:
         return
     groups = plan.relations.groupby(["type", "from_kind", "to_kind"], sort=True)
     for (rel_type, from_kind, to_kind), frame in groups:
         writer.write(f"relations:{rel_type}:{from_kind}:{to_kind}",
-                     cypher.relations(rel_type, from_kind, to_kind),
+                     cypher.relations(rel_type, from_kind, to_kind, fresh),
                      frame.drop(columns=["type", "from_kind", "to_kind"]))
 
 
