@@ -214,11 +214,10 @@ def _combine(edges: pd.DataFrame) -> pd.DataFrame:
     key = ["type", "from_id", "to_id"]
     if edges.empty:
         return edges.assign(record_keys=[]).drop(columns="record_key")
-    edges = edges.sort_values(key + ["record_key"])
     repeated = edges.duplicated(key, keep=False).to_numpy()
     single = edges[~repeated].copy()
     single["record_keys"] = [[k] for k in single["record_key"].tolist()]
-    multi = edges[repeated]
+    multi = edges[repeated].sort_values(key + ["record_key"])  # few: sort only these
     if len(multi):
         combined = multi.drop_duplicates(key).set_index(key).drop(
             columns=["record_key", "start_date", "end_date"])
