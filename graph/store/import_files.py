@@ -25,7 +25,7 @@ ARRAY_DELIMITER = "\x1f"  # ASCII unit separator: never part of a standardised v
 
 
 class ImportFilesError(ValueError):
-    """The plan holds a value the import CSV cannot carry; the online path must write it."""
+    """The plan holds a value the import CSV cannot carry (load with --bulk-import never)."""
 
 
 @dataclass
@@ -56,23 +56,23 @@ def write_import_files(plan: GraphPlan, directory: Path, batch: str,
     out = ImportFiles(directory)
     k = props
     division, department = labels.AdministrativeDivision, labels.Department
-    out_nodes = _Writer(out)
+    writer = _Writer(out)
 
-    out_nodes.nodes(department, pd.DataFrame({k.name: plan.departments}), k.name)
+    writer.nodes(department, pd.DataFrame({k.name: plan.departments}), k.name)
     divisions = plan.divisions[["code", "name", "level"]].rename(
         columns={"code": k.code, "name": k.name, "level": k.level})
-    out_nodes.nodes(division, divisions, k.code)
+    writer.nodes(division, divisions, k.code)
     codes = set(plan.divisions["code"])
     parents = plan.divisions[plan.divisions["parent_code"].isin(codes)]
-    out_nodes.relationships(rels.LOCATED_IN, division, division, parents["code"],
+    writer.relationships(rels.LOCATED_IN, division, division, parents["code"],
                             parents["parent_code"])
 
     for kind, frame in plan.entities.items():
         label = entity_label(kind)
         keys = [k.uri, *(f for f in entity_fields(kind) if f in frame.columns)]
-        out_nodes.nodes(label, frame[[k.entity_id, *keys]], k.entity_id)
+        writer.nodes(label, frame[[k.entity_id, *keys]], k.entity_id)
         located = frame[frame["division"].isin(codes)]
-        out_nodes.relationships(rels.LOCATED_IN, label, division, located[k.entity_id],
+        writer.relationships(rels.LOCATED_IN, label, division, located[k.entity_id],
                                 located["division"])
 
     for kind, frame in plan.records.items():
@@ -84,11 +84,11 @@ def write_import_files(plan: GraphPlan, directory: Path, batch: str,
         nodes[k.batch] = batch
         nodes[k.loaded_at] = loaded_at
         nodes[k.content_hash] = frame["hash"]
-        out_nodes.nodes(labels.SourceRecord, nodes, k.record_key, name=f"records_{kind}")
-        out_nodes.relationships(rels.FROM_DEPARTMENT, labels.SourceRecord, department,
+        writer.nodes(labels.SourceRecord, nodes, k.record_key, name=f"records_{kind}")
+        writer.relationships(rels.FROM_DEPARTMENT, labels.SourceRecord, department,
                                 frame[k.record_key], frame[k.department],
                                 name=f"from_department_{kind}")
-        out_nodes.relationships(rels.REFERS_TO, labels.SourceRecord, label,
+        writer.relationships(rels.REFERS_TO, labels.SourceRecord, label,
                                 frame[k.record_key], frame["entity_id"],
                                 frame[[k.score, k.evidence]], name=f"refers_to_{kind}")
 
@@ -98,10 +98,9 @@ def write_import_files(plan: GraphPlan, directory: Path, batch: str,
         unique = plan.relations.drop_duplicates(["type", "from_id", "to_id"], keep="last")
         for (rel_type, from_kind, to_kind), frame in unique.groupby(
                 ["type", "from_kind", "to_kind"], sort=True):
-            out_nodes.relationships(getattr(rels, rel_type), entity_label(from_kind),
+            writer.relationships(getattr(rels, rel_type), entity_label(from_kind),
                                     entity_label(to_kind), frame["from_id"], frame["to_id"],
-                                    frame[relation_props],
-                                    name=f"{rel_type}_{from_kind}_{to_kind}")
+                                    frame[relation_props])
     return out
 
 
@@ -146,9 +145,10 @@ class _Writer:
             if pa.types.is_string(column.type) and pc.any(
                     pc.match_substring_regex(column, "[\r\n]")).as_py():
                 self.files.multiline = True
-        self.files.property_count += sum(
-            table.column(i).length() - table.column(i).null_count
-            for i in range(id_columns, table.num_columns)) + (id_columns == 1) * table.num_rows
+        self.files.property_count += sum(c.length() - c.null_count
+                                         for c in table.columns[id_columns:])
+        if id_columns == 1:  # a node's :ID column is stored as a property too
+            self.files.property_count += table.num_rows
         pacsv.write_csv(table, path)
 
 
@@ -163,9 +163,9 @@ def _table(frame: pd.DataFrame) -> pa.Table:
         if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
             values = pc.list_flatten(column)
             if pc.any(pc.match_substring(values.cast(pa.string()), ARRAY_DELIMITER)).as_py():
-                raise ImportFilesError(f"a value of {name} contains the import array delimiter")
+                raise ImportFilesError(f"a value of {name} contains the import array delimiter "
+                                       "U+001F: load with --bulk-import never")
             column = pc.binary_join(column.cast(pa.list_(pa.string())), ARRAY_DELIMITER)
-            column = pa.chunked_array(column.chunks, pa.string()).cast(pa.string())
             name = name + "\0list"
         elif pa.types.is_null(column.type):
             column = column.cast(pa.string())

@@ -5,7 +5,10 @@ Steps, in order (each checkpointed in the batch's LoadBatch node): departments, 
 and their hierarchy, merge/split history (computed against the graph's current assignment
 before anything changes), entities, source records with REFERS_TO / FROM_DEPARTMENT,
 relations, removal of relations no longer supported by their records, removal of entities
-no record refers to. Every write is an ``UNWIND ... MERGE`` in a managed transaction.
+no record refers to. Every write is a batched ``UNWIND`` in a managed transaction: MERGE,
+or CREATE while the graph holds no entities yet (then in two concurrent transactions).
+A large first load into an empty local graph goes through ``graph.store.bulk_import``
+instead and yields the same graph.
 """
 
 from __future__ import annotations
