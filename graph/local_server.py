@@ -205,10 +205,7 @@ class LocalNeo4j:
         return f"Neo4j {NEO4J_VERSION} running at {self.uri} (pid {self.pid()}, home {self.home})"
 
     def _spawn(self) -> subprocess.Popen:
-        java = shutil.which("java")
-        if java is None:
-            raise Neo4jSetupError("java not found: install a Java 17+ runtime "
-                                  "(apt-get install openjdk-17-jre-headless) or set NEO4J_URI")
+        java = _java()
         classpath = os.pathsep.join([str(self.home / "plugins" / "*"), str(self.conf_dir),
                                      str(self.lib_dir / "*")])
         cmd = [java, "-cp", classpath, "-Xms512m", f"-Xmx{self.heap}", *JVM_FLAGS,
@@ -306,9 +303,7 @@ class LocalNeo4j:
         """Run ``neo4j-admin database import full`` into ``database`` (a staging name that
         no server uses; overwritten). Its progress goes to stderr; a failure raises with the
         tool's last lines."""
-        java = shutil.which("java")
-        if java is None:
-            raise Neo4jSetupError("java not found: install a Java 17+ runtime")
+        java = _java()
         self.install()
         cmd = [java, "-Xmx1g", "-cp", str(self.lib_dir / "*"), *JVM_FLAGS,
                ADMIN_ENTRY_POINT, "database", "import", "full", "--overwrite-destination",
@@ -355,6 +350,15 @@ class LocalNeo4j:
             return f"Neo4j {NEO4J_VERSION} not running (home {self.home})"
         state = "accepting Bolt" if self._bolt_open() else "starting"
         return f"Neo4j {NEO4J_VERSION} running at {self.uri}, {state} (pid {pid}, home {self.home})"
+
+
+def _java() -> str:
+    """The java executable that runs the server and its admin tool."""
+    java = shutil.which("java")
+    if java is None:
+        raise Neo4jSetupError("java not found: install a Java 17+ runtime "
+                              "(apt-get install openjdk-17-jre-headless) or set NEO4J_URI")
+    return java
 
 
 def _port_in_use(port: int) -> bool:

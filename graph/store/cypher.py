@@ -65,17 +65,15 @@ def entities(kind: str, fresh: bool = False) -> str:
             f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
             f"FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | "
             f"CREATE (e)-[:{located}]->(a))")
-    cleanup = ("" if fresh else
-               f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
-               f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} ")
     return (f"UNWIND range(0, $n - 1) AS i "
             f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
-            f"{'CREATE' if fresh else 'MERGE'} (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
+            f"MERGE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
             f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
             f"WITH e, a, $c.division[i] AS code "
-            f"{cleanup}"
+            f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
+            f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} "
             f"WITH e, a WHERE a IS NOT NULL "
-            f"{'CREATE' if fresh else 'MERGE'} (e)-[:{located}]->(a)")
+            f"MERGE (e)-[:{located}]->(a)")
 
 
 def records(kind: str, fresh: bool = False) -> str:
@@ -106,15 +104,10 @@ def records(kind: str, fresh: bool = False) -> str:
             f"CREATE (r)-[:{rels.REFERS_TO} {{{k.score}: $c.score[i], "
             f"{k.evidence}: $c.evidence[i]}}]->(e) "
             f"RETURN count(*) AS changed")
-    link = "MERGE"
-    cleanup = ("" if fresh else
-               f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
-               f"WHERE x.{k.entity_id} <> $c.entity_id[i] DELETE old }} "
-               f"WITH r, i, d, e, same ")
     return (f"UNWIND range(0, $n - 1) AS i "
             f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
             f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
-            f"{link} (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
+            f"MERGE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
             f"WITH r, i, d, e, coalesce(r.{k.content_hash} = $c.hash[i], false) AS same "
             f"SET r.{k.department} = $c.department[i], r.{k.record_id} = $c.record_id[i], "
             f"r.{k.source} = $c.source[i], r.{k.line} = $c.line[i], "
@@ -122,10 +115,12 @@ def records(kind: str, fresh: bool = False) -> str:
             f"r.{k.batch} = CASE WHEN same THEN r.{k.batch} ELSE $batch END, "
             f"r.{k.loaded_at} = CASE WHEN same THEN r.{k.loaded_at} ELSE $loaded_at END, "
             f"r.{k.content_hash} = $c.hash[i] "
-            f"{link} (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
+            f"MERGE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
             f"WITH r, i, d, e, same "
-            f"{cleanup}"
-            f"{link} (r)-[t:{rels.REFERS_TO}]->(e) "
+            f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
+            f"WHERE x.{k.entity_id} <> $c.entity_id[i] DELETE old }} "
+            f"WITH r, i, d, e, same "
+            f"MERGE (r)-[t:{rels.REFERS_TO}]->(e) "
             f"SET t.{k.score} = $c.score[i], t.{k.evidence} = $c.evidence[i] "
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 
@@ -138,15 +133,11 @@ def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False) 
     match = (f"UNWIND range(0, $n - 1) AS i "
              f"MATCH (a:{entity_label(from_kind)} {{{k.entity_id}: $c.from_id[i]}}) "
              f"MATCH (b:{entity_label(to_kind)} {{{k.entity_id}: $c.to_id[i]}}) ")
-    values = (f"{k.department}: $c.department[i], {k.share_ratio}: $c.share_ratio[i], "
-              f"{k.start_date}: $c.start_date[i], {k.end_date}: $c.end_date[i], "
-              f"{k.record_keys}: $c.record_keys[i]")
+    keys = (k.department, k.share_ratio, k.start_date, k.end_date, k.record_keys)
     if fresh:
-        return CreateOnly(match + f"CREATE (a)-[:{getattr(rels, rel_type)} {{{values}}}]->(b)")
-    return (match + f"MERGE (a)-[x:{getattr(rels, rel_type)}]->(b) "
-            f"SET x.{k.department} = $c.department[i], x.{k.share_ratio} = $c.share_ratio[i], "
-            f"x.{k.start_date} = $c.start_date[i], x.{k.end_date} = $c.end_date[i], "
-            f"x.{k.record_keys} = $c.record_keys[i]")
+        return CreateOnly(
+            match + f"CREATE (a)-[:{getattr(rels, rel_type)} {{{_props(keys)}}}]->(b)")
+    return match + f"MERGE (a)-[x:{getattr(rels, rel_type)}]->(b) SET {_set('x', keys)}"
 
 
 def events(label_name: str) -> str:

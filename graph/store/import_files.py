@@ -115,10 +115,7 @@ class _Writer:
         table = _table(frame)
         headers = [f"{id_key}:ID({label})" if column == id_key else _header(column, kind)
                    for column, kind in zip(table.column_names, table.schema.types, strict=True)]
-        path = self.files.directory / f"nodes_{name or label}.csv"
-        if path.exists():
-            raise FileExistsError(f"{path} written twice in one import")
-        self._write(path, headers, table, id_columns=1)
+        path = self._write(f"nodes_{name or label}.csv", headers, table, id_columns=1)
         self.files.nodes.append((label, path))
         self.files.node_count += table.num_rows
 
@@ -132,14 +129,18 @@ class _Writer:
         headers = [f":START_ID({start_group})", f":END_ID({end_group})"] + [
             _header(column, kind)
             for column, kind in zip(table.column_names[2:], table.schema.types[2:], strict=True)]
-        path = self.files.directory / f"rels_{name or f'{rel_type}_{start_group}_{end_group}'}.csv"
-        if path.exists():
-            raise FileExistsError(f"{path} written twice in one import")
-        self._write(path, headers, table, id_columns=2)
+        path = self._write(f"rels_{name or f'{rel_type}_{start_group}_{end_group}'}.csv",
+                           headers, table, id_columns=2)
         self.files.relationships.append((rel_type, path))
         self.files.relationship_count += table.num_rows
 
-    def _write(self, path: Path, headers: list[str], table: pa.Table, id_columns: int) -> None:
+    def _write(self, file_name: str, headers: list[str], table: pa.Table, id_columns: int
+               ) -> Path:
+        """One CSV with its typed header (its path); tallies properties and multi-line
+        values."""
+        path = self.files.directory / file_name
+        if path.exists():
+            raise FileExistsError(f"{path} written twice in one import")
         table = table.rename_columns(headers)
         for column in table.columns:
             if pa.types.is_string(column.type) and pc.any(
@@ -150,6 +151,7 @@ class _Writer:
         if id_columns == 1:  # a node's :ID column is stored as a property too
             self.files.property_count += table.num_rows
         pacsv.write_csv(table, path)
+        return path
 
 
 def _table(frame: pd.DataFrame) -> pa.Table:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from graph.store import cypher
+from graph.store.plan import row_hashes
 from graph.store.previous import read_previous_clusters
 from graph.store.sessions import quiet_session
 from graph.store.write import WriteSummary, write_graph
@@ -44,7 +45,7 @@ def input_digest(ingested) -> str:
         if frame is not None and len(frame):
             h.update(name.encode())
             h.update(",".join(map(str, frame.columns)).encode())
-            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+            h.update(row_hashes(frame))
     return h.hexdigest()[:16]
 
 

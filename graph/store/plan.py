@@ -38,13 +38,14 @@ class GraphPlan:
         h = hashlib.sha1()
         for kind in sorted(self.records):
             frame = self.records[kind]
-            h.update(_row_hashes(frame[["record_key", "hash", "entity_id"]]))
+            h.update(row_hashes(frame[["record_key", "hash", "entity_id"]]))
         if not self.relations.empty:
-            h.update(_row_hashes(self.relations.drop(columns=["record_keys"])))
+            h.update(row_hashes(self.relations.drop(columns=["record_keys"])))
         return h.hexdigest()[:16]
 
 
-def _row_hashes(frame: pd.DataFrame) -> bytes:
+def row_hashes(frame: pd.DataFrame) -> bytes:
+    """The rows' 64-bit hashes as bytes, to feed a digest of a whole frame."""
     return pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
 
 
