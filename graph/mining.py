@@ -86,15 +86,23 @@ def party_edges(driver: Driver, database: str) -> pd.DataFrame:
         subset=["source", "target"])
 
 
+def _vertex_positions(nodes: pd.DataFrame, edges: pd.DataFrame
+                      ) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """(entity id index, source rows, target rows) of the edges whose two ends are among
+    ``nodes``: vertex i of an igraph built on ``nodes`` is row i."""
+    index = pd.Index(nodes["entity_id"])
+    a, b = index.get_indexer(edges["source"]), index.get_indexer(edges["target"])
+    keep = (a >= 0) & (b >= 0)
+    return index, a[keep], b[keep]
+
+
 def undirected(nodes: pd.DataFrame, edges: pd.DataFrame) -> igraph.Graph:
     """A simple undirected igraph of the parties, vertex i = ``nodes`` row i (attribute
     ``name`` = entity id); edge ``weight`` counts the relationships between two parties."""
     import igraph
 
-    index = pd.Index(nodes["entity_id"])
-    a = index.get_indexer(edges["source"])
-    b = index.get_indexer(edges["target"])
-    keep = (a >= 0) & (b >= 0) & (a != b)
+    index, a, b = _vertex_positions(nodes, edges)
+    keep = a != b
     lo, hi = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
     pairs, weight = np.unique(np.stack([lo, hi], axis=1), axis=0, return_counts=True)
     graph = igraph.Graph(n=len(index), edges=pairs.tolist(), directed=False)
@@ -136,8 +144,9 @@ def _native(value: Any) -> Any:
 
 def communities(driver: Driver, database: str, write: bool = True, seed: int = 42,
                 top: int = 10) -> MiningReport:
-    """Leiden communities (modularity objective, Louvain's successor) of the party graph; writes ``community_id`` (0 = largest) and
-    ``community_size`` on every person and company."""
+    """Leiden communities (modularity objective, Louvain's successor) of the party graph;
+    writes ``community_id`` (0 = largest) and ``community_size`` on every person and
+    company."""
     nodes, edges = party_nodes(driver, database), party_edges(driver, database)
     import random
 
@@ -160,9 +169,9 @@ def communities(driver: Driver, database: str, write: bool = True, seed: int = 4
     modularity = (graph.modularity(clustering.membership, weights="weight")
                   if graph.ecount() else 0.0)
     rows = []
+    degree = pd.Series(graph.degree(), index=ids)
     for i, members in enumerate(ordered[:top]):
         part = frame[frame["community_id"] == i]
-        degree = pd.Series(graph.degree(), index=ids)
         names = part.assign(d=part["entity_id"].map(degree))\
             .sort_values(["d", "entity_id"], ascending=[False, True])["name"].head(5)
         rows.append([i, len(members), int((part["label"] == L.NaturalPerson).sum()),
@@ -280,13 +289,10 @@ def holding_cycle_members(nodes: pd.DataFrame, edges: pd.DataFrame) -> set[str]:
     or holding shares in themselves."""
     import igraph
 
-    shares = edges[edges["type"] == R.SHAREHOLDER_OF]
-    index = pd.Index(nodes["entity_id"])
-    a, b = index.get_indexer(shares["source"]), index.get_indexer(shares["target"])
-    keep = (a >= 0) & (b >= 0)
+    index, a, b = _vertex_positions(nodes, edges[edges["type"] == R.SHAREHOLDER_OF])
     ids = index.to_numpy()
-    members = set(ids[a[keep][a[keep] == b[keep]]])
-    graph = igraph.Graph(n=len(index), edges=np.stack([a[keep], b[keep]], axis=1).tolist(),
+    members = set(ids[a[a == b]])
+    graph = igraph.Graph(n=len(index), edges=np.stack([a, b], axis=1).tolist(),
                          directed=True)
     for component in graph.connected_components(mode="strong"):
         if len(component) > 1:
