@@ -73,7 +73,8 @@ def ingest(spec: SourcesSpec, progress: bool = True,
         check_source_columns(source)
         report = {"department": source.department, "entity": source.entity,
                   "source": source.label, "format": source.format, "read": 0, "loaded": 0,
-                  "quarantined": 0, "quarantine_reasons": Counter(), "flags": Counter()}
+                  "quarantined": 0, "quarantine_reasons": Counter(), "flags": Counter(),
+                  "date_ranges": {name: r.as_iso() for name, r in source.dates.items()}}
         bar = tqdm(desc=f"{source.department} {source.label}", unit=" rows", file=sys.stderr,
                    disable=not progress, leave=False)
         wanted = [source.id_column, *dict.fromkeys(source.columns)]
@@ -81,7 +82,7 @@ def ingest(spec: SourcesSpec, progress: bool = True,
             good, bad = _load_chunk(source, chunk.frame, chunk.lines, chunk.bad)
             report["read"] += len(chunk.frame) + len(chunk.bad)
             if len(good):
-                done = STANDARDISERS[source.entity](good)
+                done = STANDARDISERS[source.entity](good, source.dates)
                 report["flags"].update(done.flag_counts())
                 loaded = done.frame
                 if done.rejected:

@@ -6,6 +6,8 @@ name or a column that the file lacks fails at once with a message naming file an
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +15,25 @@ import yaml
 
 from loaders.errors import SpecError
 from loaders.fields import ENTITY_KINDS, FIELDS
+from loaders.standardise.dates import DATE_FIELDS, TODAY, DateRange, default_ranges
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl", "parquet", "sql")
 ENCODINGS_AUTO = "auto"
 _SOURCE_KEYS = {"department", "entity", "format", "path", "url", "table", "query", "encoding",
-                "id_column", "columns", "sheet", "name"}
+                "id_column", "columns", "sheet", "name", "dates"}
+_RANGE_KEYS = ("earliest", "latest")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+Bounds = dict[str, dict[str, dt.date]]  # date field -> {"earliest"|"latest": date}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as the text written, so that a bad date in `dates:` is
+    reported with its key by `_bound` instead of failing inside the YAML parser."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,8 @@ class SourceSpec:
     sheet: str | None = None          # xlsx: sheet name (default: the first)
     index: int = 0                    # position in SOURCES.yaml
     spec_file: Path = field(default_factory=Path)
+    # plausible range per date field of this entity (defaults < top-level dates: < own dates:)
+    dates: dict[str, DateRange] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -80,12 +98,16 @@ def load_spec(path: str | Path, check_columns: bool = True) -> SourcesSpec:
     if not path.is_file():
         raise SpecError(f"{path}: no such file")
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list) or not doc["sources"]:
         raise SpecError(f"{path}: expected a top-level key 'sources' with a list of sources")
-    sources = tuple(_source(path, i, raw) for i, raw in enumerate(doc["sources"]))
+    today = dt.date.today()
+    shared = _date_settings(doc.get("dates"), f"{path} dates", DATE_FIELDS, today)
+    _date_ranges(shared, {}, DATE_FIELDS, f"{path} dates", today)  # earliest <= latest
+    sources = tuple(_source(path, i, raw, shared, today)
+                    for i, raw in enumerate(doc["sources"]))
     if check_columns:
         for source in sources:
             check_source_columns(source)
@@ -104,7 +126,8 @@ def check_source_columns(source: SourceSpec) -> None:
                             f"its columns: {', '.join(existing)}")
 
 
-def _source(spec_file: Path, index: int, raw: object) -> SourceSpec:
+def _source(spec_file: Path, index: int, raw: object, shared: Bounds,
+            today: dt.date) -> SourceSpec:
     where = f"{spec_file} sources[{index}]"
     if not isinstance(raw, dict):
         raise SpecError(f"{where}: expected a mapping of keys, got {type(raw).__name__}")
@@ -157,12 +180,72 @@ def _source(spec_file: Path, index: int, raw: object) -> SourceSpec:
             codecs.lookup(encoding)
         except LookupError:
             raise SpecError(f"{where}.encoding: unknown encoding {encoding!r}") from None
+    own_fields = tuple(name for name in allowed if name in DATE_FIELDS)
+    own = _date_settings(raw.get("dates"), f"{where}.dates", own_fields, today, entity)
     return SourceSpec(
         department=str(raw["department"]), entity=entity, format=fmt, id_column=id_column,
         columns=mapped, path=path, url=url, table=str(table) if table else None,
         query=str(query) if query else None, encoding=encoding,
         sheet=str(raw["sheet"]) if raw.get("sheet") else None, index=index,
-        spec_file=spec_file)
+        spec_file=spec_file,
+        dates=_date_ranges(shared, own, own_fields, f"{where}.dates", today))
+
+
+def _date_settings(raw: object, where: str, allowed: tuple[str, ...], today: dt.date,
+                   entity: str | None = None) -> Bounds:
+    """Validated `dates:` overrides: field -> the bounds it sets (either or both)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SpecError(f"{where}: expected a mapping of date field -> {{earliest, latest}}")
+    out: Bounds = {}
+    for name, bounds in raw.items():
+        key = f"{where}.{name}"
+        if str(name) not in allowed:
+            kind = f"{entity} date field" if entity else "date field"
+            raise SpecError(f"{key}: unknown {kind} {str(name)!r}; allowed: "
+                            f"{', '.join(allowed) or '(none)'}")
+        if not isinstance(bounds, dict) or not bounds:
+            raise SpecError(f"{key}: expected a mapping with earliest and/or latest")
+        unknown = sorted(set(map(str, bounds)) - set(_RANGE_KEYS))
+        if unknown:
+            raise SpecError(f"{key}: unknown key {unknown[0]!r}; allowed: "
+                            f"{', '.join(_RANGE_KEYS)}")
+        out[str(name)] = {str(k): _bound(v, f"{key}.{k}", str(k) == "latest", today)
+                          for k, v in bounds.items()}
+    return out
+
+
+def _bound(value: object, key: str, today_allowed: bool, today: dt.date) -> dt.date:
+    """One range bound: a YYYY-MM-DD date, or 'today' (only as latest)."""
+    text = str(value).strip() if isinstance(value, str) else None
+    if text == TODAY and today_allowed:
+        return today
+    if text == TODAY:
+        raise SpecError(f"{key}: {TODAY!r} is allowed only as latest")
+    if text is not None and _ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    hint = " or 'today'" if today_allowed else ""
+    raise SpecError(f"{key}: {value!r} is not a date; expected YYYY-MM-DD{hint}")
+
+
+def _date_ranges(shared: Bounds, own: Bounds, names: tuple[str, ...], where: str,
+                 today: dt.date) -> dict[str, DateRange]:
+    """The range of each date field in `names`: defaults, then shared, then own bounds."""
+    defaults = default_ranges(today)
+    out: dict[str, DateRange] = {}
+    for name in names:
+        base = defaults[name]
+        bounds = {"earliest": base.earliest, "latest": base.latest,
+                  **shared.get(name, {}), **own.get(name, {})}
+        if bounds["earliest"] > bounds["latest"]:
+            raise SpecError(f"{where}.{name}: earliest {bounds['earliest'].isoformat()} is after "
+                            f"latest {bounds['latest'].isoformat()}")
+        out[name] = DateRange(bounds["earliest"], bounds["latest"])
+    return out
 
 
 def _resolve_sqlite_url(spec_file: Path, url: str) -> str:

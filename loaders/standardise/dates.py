@@ -1,6 +1,12 @@
 """Dates in the formats departments use: 1990-01-02, 19900102, 1990/1/2, 1990.1.2,
 1990年1月2日, 一九九〇年一月二日, Excel serial numbers (33240), with or without a time part.
-Output is ISO `YYYY-MM-DD`; anything else (or an impossible date) becomes null.
+Output is ISO `YYYY-MM-DD` for every real calendar date with a 4-digit year (0001-9999, any
+century: 1627-03-14 is kept); text in no known format, or an impossible date (1990-02-30),
+becomes null. Two-digit years are not guessed.
+
+Whether a parsed date is plausible for its field (a birth date in 1627, or next year) is a
+separate check, `out_of_range`, against a `DateRange` per field: the loaders flag such values
+and keep them. `DEFAULT_RANGES` holds the generic defaults; SOURCES.yaml may override them.
 """
 
 from __future__ import annotations
@@ -8,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,6 +31,54 @@ _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _CN_TENS = re.compile(r"([一二三]?)十([一二三四五六七八九]?)")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FIRST_YEAR, _LAST_YEAR = dt.MINYEAR, dt.MAXYEAR  # every year a 4-digit date can express
+
+TODAY = "today"
+# Plausible span per date field, inclusive; TODAY is resolved when the spec is loaded.
+#   birth_date 1880..today: no living or recently deceased person in a register was born
+#     earlier (the same floor as the ID-number check); a birth date after today is impossible.
+#   established_date 1800..today: old firms still registered (老字号) give founding dates in
+#     the 1800s; a future establishment is a typo or a placeholder.
+#   start_date 1900..today: a relation (office, shareholding, marriage) that began; not yet
+#     begun is suspicious.
+#   end_date 1900..2100-12-31: terms of office and contracts legitimately end in the future.
+DEFAULT_RANGES: dict[str, tuple[str, str]] = {
+    "birth_date": ("1880-01-01", TODAY),
+    "established_date": ("1800-01-01", TODAY),
+    "start_date": ("1900-01-01", TODAY),
+    "end_date": ("1900-01-01", "2100-12-31"),
+}
+DATE_FIELDS = tuple(DEFAULT_RANGES)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The plausible span of one date field, both ends inclusive."""
+
+    earliest: dt.date
+    latest: dt.date
+
+    def as_iso(self) -> list[str]:
+        """[earliest, latest] as ISO strings (for report.json)."""
+        return [self.earliest.isoformat(), self.latest.isoformat()]
+
+
+def default_ranges(today: dt.date | None = None) -> dict[str, DateRange]:
+    """DEFAULT_RANGES with TODAY resolved (to the local date when `today` is not given)."""
+    today = today or dt.date.today()
+    return {name: DateRange(dt.date.fromisoformat(lo),
+                            today if hi == TODAY else dt.date.fromisoformat(hi))
+            for name, (lo, hi) in DEFAULT_RANGES.items()}
+
+
+def out_of_range(iso: pd.Series, bounds: DateRange) -> np.ndarray:
+    """Mask of ISO dates before bounds.earliest or after bounds.latest (null -> False).
+    ISO strings with 4-digit years (date.isoformat pads 627 to 0627) sort like the dates,
+    so this is two Arrow string comparisons."""
+    a = arrow(iso)
+    outside = pc.or_(pc.less(a, bounds.earliest.isoformat()),
+                     pc.greater(a, bounds.latest.isoformat()))
+    return pc.fill_null(outside, False).to_numpy(zero_copy_only=False)
 
 
 def parse_one(text: str) -> tuple[int, int, int] | None:
@@ -52,7 +107,7 @@ _FAST = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})
          r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 
 
-def _iso_distinct(values: pa.Array, earliest: int, latest: int) -> pa.Array:
+def _iso_distinct(values: pa.Array) -> pa.Array:
     """ISO dates for distinct strings: the common layouts by Arrow regex (vectorised), the
     rest (Chinese numerals, Excel serials, day-first) one by one."""
     n = len(values)
@@ -74,7 +129,7 @@ def _iso_distinct(values: pa.Array, earliest: int, latest: int) -> pa.Array:
             found = parse_one(text)
             if found:
                 y[i], m[i], d[i] = found
-    ok = valid_dates(y, m, d, earliest=earliest, latest=latest)
+    ok = valid_dates(y, m, d, earliest=_FIRST_YEAR, latest=_LAST_YEAR)
     mat = np.full((n, 10), ord("-"), dtype=np.uint8)
     for col, width, start in ((y, 4, 0), (m, 2, 5), (d, 2, 8)):
         value = np.where(ok, col, 0)
@@ -84,11 +139,12 @@ def _iso_distinct(values: pa.Array, earliest: int, latest: int) -> pa.Array:
     return pc.if_else(pa.array(ok), fixed_width_text(mat), pa.scalar(None, pa.string()))
 
 
-def parse_dates(s: pd.Series, earliest: int = 1850, latest: int = 2100) -> pd.Series:
-    """ISO dates (Arrow strings) for a Series of date text; null where unparseable."""
+def parse_dates(s: pd.Series) -> pd.Series:
+    """ISO dates (Arrow strings) for a Series of date text; null where unparseable. No
+    plausibility bound here: see `out_of_range`."""
     a = clean_arrow(arrow(s))
     if len(a) == 0 or a.null_count == len(a):
         return from_arrow(pa.nulls(len(a), pa.string()), s.index)
     encoded = pc.dictionary_encode(a).combine_chunks()
-    iso = _iso_distinct(encoded.dictionary, earliest, latest)
+    iso = _iso_distinct(encoded.dictionary)
     return from_arrow(pc.take(iso, encoded.indices), s.index)

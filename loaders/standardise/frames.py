@@ -7,11 +7,18 @@ Flags (counted per source in report.json, listed per row in `flags`):
   credit_code_invalid, legal_rep_id_invalid, established_date_unparsed,
   share_ratio_unparsed, relation_reversed, date_unparsed,
   name_composed (a person's `name` built from given_name/family_name, see
-  loaders.standardise.names.compose_person_names)
+  loaders.standardise.names.compose_person_names),
+  birth_date_out_of_range, established_date_out_of_range, start_date_out_of_range,
+  end_date_out_of_range (a real date outside the field's plausible range, see
+  loaders.standardise.dates.DateRange; the value is kept).
+
+A `*_unparsed` date is null in the output; a date that parses is never nulled, however old
+or far in the future it is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +35,7 @@ from loaders.standardise.codes import (
     parse_share_ratios,
 )
 from loaders.standardise.creditcode import normalise_credit_codes
-from loaders.standardise.dates import parse_dates
+from loaders.standardise.dates import DateRange, default_ranges, out_of_range, parse_dates
 from loaders.standardise.idcard import normalise_id_numbers
 from loaders.standardise.names import (
     compose_person_names,
@@ -98,6 +105,16 @@ def _flag_column(flags: dict[str, np.ndarray], index: pd.Index) -> pd.Series:
     return from_arrow(joined, index)
 
 
+def _flag_out_of_range(out: pd.DataFrame, names: tuple[str, ...],
+                       ranges: Mapping[str, DateRange] | None,
+                       flags: dict[str, np.ndarray]) -> None:
+    """`<field>_out_of_range` for each date field whose (kept) value is outside its range;
+    fields without a given range use the defaults."""
+    bounds = {**default_ranges(), **(ranges or {})}
+    for name in names:
+        flags[f"{name}_out_of_range"] = out_of_range(out[name], bounds[name])
+
+
 def _traditional(raw: pd.Series) -> np.ndarray:
     """Rows whose name holds traditional characters (converted to simplified)."""
     import re
@@ -110,8 +127,10 @@ def _traditional(raw: pd.Series) -> np.ndarray:
     return pc.fill_null(hits, False).to_numpy(zero_copy_only=False)
 
 
-def standardise_persons(frame: pd.DataFrame) -> Standardised:
-    """Person rows: ID number, names, dates, sex, phone, address; flags for what was fixed."""
+def standardise_persons(frame: pd.DataFrame,
+                        ranges: Mapping[str, DateRange] | None = None) -> Standardised:
+    """Person rows: ID number, names, dates, sex, phone, address; flags for what was fixed.
+    `ranges`: plausible range per date field (default: dates.default_ranges())."""
     from loaders.fields import PERSON_FIELDS
 
     out = _clean_all(frame, PERSON_FIELDS)
@@ -132,7 +151,7 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
     flags["id_legacy_converted"] = _mask(ids["id_legacy"])
     out["id_number"] = ids["id_number"]
 
-    birth = parse_dates(out["birth_date"], earliest=1880)
+    birth = parse_dates(out["birth_date"])
     had_birth = _present(out["birth_date"])
     flags["birth_date_unparsed"] = had_birth & birth.isna().to_numpy()
     from_id = ~birth.notna().to_numpy() & valid
@@ -140,6 +159,7 @@ def standardise_persons(frame: pd.DataFrame) -> Standardised:
     flags["birth_date_id_mismatch"] = birth.notna().to_numpy() & valid & \
         (birth.fillna("").to_numpy() != ids["birth_date"].fillna("").to_numpy())
     out["birth_date"] = _choose(from_id, ids["birth_date"], birth)
+    _flag_out_of_range(out, ("birth_date",), ranges, flags)
 
     sex = normalise_sex(out["sex"])
     sex_from_id = sex.isna().to_numpy() & valid
@@ -172,9 +192,10 @@ def _standardise_contacts(out: pd.DataFrame, flags: dict[str, np.ndarray]) -> pd
     flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
     return places
 
-def standardise_organizations(frame: pd.DataFrame) -> Standardised:
+def standardise_organizations(frame: pd.DataFrame,
+                              ranges: Mapping[str, DateRange] | None = None) -> Standardised:
     """Organisation rows: credit code, name parts, legal representative's ID, dates, phone,
-    address."""
+    address. `ranges`: plausible range per date field (default: dates.default_ranges())."""
     from loaders.fields import ORGANIZATION_FIELDS
 
     out = _clean_all(frame, ORGANIZATION_FIELDS)
@@ -191,10 +212,11 @@ def standardise_organizations(frame: pd.DataFrame) -> Standardised:
     out["legal_rep_id"] = rep["id_number"]
     if out["legal_rep_name"].notna().any():
         out["legal_rep_name"] = out["legal_rep_name"].str.replace(r"\s+", "", regex=True)
-    established = parse_dates(out["established_date"], earliest=1900)
+    established = parse_dates(out["established_date"])
     flags["established_date_unparsed"] = _present(out["established_date"]) & \
         established.isna().to_numpy()
     out["established_date"] = established
+    _flag_out_of_range(out, ("established_date",), ranges, flags)
     places = _standardise_contacts(out, flags)
     credit_region = _nulls_where_not(_mask(codes["credit_code_valid"]), codes["region_code"])
     out["region_code"] = _coalesce(places["region_code"], credit_region)
@@ -218,9 +240,11 @@ def normalise_party_ids(s: pd.Series) -> pd.Series:
     return out
 
 
-def standardise_relations(frame: pd.DataFrame) -> Standardised:
+def standardise_relations(frame: pd.DataFrame,
+                          ranges: Mapping[str, DateRange] | None = None) -> Standardised:
     """Relation rows: canonical type (unknown types rejected), endpoints normalised, share
-    ratio as a float in [0, 1], dates ISO; child-side terms (子女) reversed to parent -> child."""
+    ratio as a float in [0, 1], dates ISO; child-side terms (子女) reversed to parent -> child.
+    `ranges`: plausible range per date field (default: dates.default_ranges())."""
     from loaders.fields import RELATION_FIELDS
 
     out = _clean_all(frame, RELATION_FIELDS)
@@ -239,10 +263,11 @@ def standardise_relations(frame: pd.DataFrame) -> Standardised:
     out["share_ratio"] = ratio
     unparsed = np.zeros(len(out), dtype=bool)
     for name in ("start_date", "end_date"):
-        parsed = parse_dates(out[name], earliest=1900)
+        parsed = parse_dates(out[name])
         unparsed |= _present(out[name]) & parsed.isna().to_numpy()
         out[name] = parsed
     flags["date_unparsed"] = unparsed
+    _flag_out_of_range(out, ("start_date", "end_date"), ranges, flags)
     out["flags"] = _flag_column(flags, out.index)
     return Standardised(_ordered(out, "relation"), flags, rejected)
 
