@@ -10,7 +10,8 @@ Flags (counted per source in report.json, listed per row in `flags`):
   loaders.standardise.names.compose_person_names),
   birth_date_out_of_range, established_date_out_of_range, start_date_out_of_range,
   end_date_out_of_range (a real date outside the field's plausible range, see
-  loaders.standardise.dates.DateRange; the value is kept).
+  loaders.standardise.dates.DateRange; the value is kept; for birth_date this includes a
+  date taken from the ID number).
 
 A `*_unparsed` date is null in the output; a date that parses is never nulled, however old
 or far in the future it is.
