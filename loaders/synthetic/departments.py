@@ -60,14 +60,33 @@ def _sex(male: np.ndarray, style: str) -> np.ndarray:
 
 
 def _phone_variants(phone: np.ndarray, noise, p: float) -> np.ndarray:
+    """Written forms: mobiles as "+86 138-1234-5678" or "138 1234 5678", landlines
+    ("0731-84123456") as "(0731)84123456" or "0731 84123456"; 20% blank (scaled by noise)."""
     n = len(phone)
     s = pd.Series(phone, dtype=object)
-    dashed = "+86 " + s.str[:3] + "-" + s.str[3:7] + "-" + s.str[7:]
-    spaced = s.str[:3] + " " + s.str[3:7] + " " + s.str[7:]
+    code, dash, local = (s.str.partition("-")[i] for i in range(3))
+    landline = (dash == "-").to_numpy()
+    dashed = np.where(landline, "(" + code + ")" + local,
+                      "+86 " + s.str[:3] + "-" + s.str[3:7] + "-" + s.str[7:])
+    spaced = np.where(landline, code + " " + local,
+                      s.str[:3] + " " + s.str[3:7] + " " + s.str[7:])
     pick = noise.rng.random(n)
     out = np.where(noise.hit(n, p) & (pick < 0.5), dashed, np.where(
         noise.hit(n, p) & (pick >= 0.5), spaced, phone))
     return noise.blank(_obj(out), 0.2)
+
+
+# The share of people who give a department their household's shared number (a landline or
+# the head's mobile) rather than their own mobile; people without a mobile always give it.
+HOUSEHOLD_PHONE_P = {"公安厅户籍": 0.7, "税务局": 0.1, "人社厅社保": 0.15, "卫健委": 0.5}
+
+
+def given_phones(people: pd.DataFrame, department: str,
+                 rng: np.random.Generator) -> np.ndarray:
+    """The number each person gives `department`: the household's or their own mobile."""
+    mobile = people["mobile"].to_numpy()
+    shared = rng.random(len(people)) < HOUSEHOLD_PHONE_P[department]
+    return np.where(shared | pd.isna(mobile), people["household_phone"].to_numpy(), mobile)
 
 
 def department_tables(world, noise, rng: np.random.Generator) -> list[Table]:
@@ -85,7 +104,7 @@ def department_tables(world, noise, rng: np.random.Generator) -> list[Table]:
         "出生日期": _iso(people["birth"].to_numpy()),
         "性别": _sex(people["male"].to_numpy(), "zh"), "民族": people["ethnicity"].to_numpy(),
         "住址": people["new_address"].to_numpy(),
-        "联系电话": noise.blank(people["phone"].to_numpy(), 0.4)}), "记录号",
+        "联系电话": noise.blank(given_phones(people, "公安厅户籍", rng), 0.4)}), "记录号",
         {"姓名": "name", "公民身份号码": "id_number", "出生日期": "birth_date", "性别": "sex",
          "民族": "ethnicity", "住址": "address", "联系电话": "phone"},
         pd.DataFrame({"record_id": rid, "true_id": people["true_id"].to_numpy()}),
@@ -100,7 +119,7 @@ def department_tables(world, noise, rng: np.random.Generator) -> list[Table]:
         "证件号码": noise.ids(sub["id_number"].to_numpy(), sub["birth"].to_numpy(), 0.05, 0.03),
         "出生日期": _obj(np.char.replace(np.datetime_as_string(sub["birth"].to_numpy(),
                                                               unit="D"), "-", "")),
-        "手机号码": _phone_variants(sub["phone"].to_numpy(), noise, 0.3),
+        "手机号码": _phone_variants(given_phones(sub, "税务局", rng), noise, 0.3),
         "登记地址": noise.blank(sub["address"].to_numpy(), 0.05)}), "纳税人编号",
         {"纳税人姓名": "name", "证件号码": "id_number", "出生日期": "birth_date",
          "手机号码": "phone", "登记地址": "address"},
@@ -118,7 +137,7 @@ def department_tables(world, noise, rng: np.random.Generator) -> list[Table]:
         "身份证号": noise.ids(sub["id_number"].to_numpy(), sub["birth"].to_numpy(), 0.02, 0.02),
         "性别": _sex(sub["male"].to_numpy(), "code"),
         "出生年月": _slashed(sub["birth"].to_numpy()),
-        "联系电话": noise.blank(sub["phone"].to_numpy(), 0.3),
+        "联系电话": noise.blank(given_phones(sub, "人社厅社保", rng), 0.3),
         "户籍省市": _obj(address.str[:6]), "详细地址": _obj(address.str[6:])}), "个人编号",
         {"姓名": "name", "身份证号": "id_number", "性别": "sex", "出生年月": "birth_date",
          "联系电话": "phone", "户籍省市": "address", "详细地址": "address"},
@@ -169,7 +188,7 @@ def department_tables(world, noise, rng: np.random.Generator) -> list[Table]:
         "证件号": noise.ids(sub["id_number"].to_numpy(), sub["birth"].to_numpy(), 0.05, 0.2),
         "出生日期": _slashed(sub["birth"].to_numpy(), "."),
         "性别": _sex(sub["male"].to_numpy(), "zh"),
-        "电话": _phone_variants(sub["phone"].to_numpy(), noise, 0.3),
+        "电话": _phone_variants(given_phones(sub, "卫健委", rng), noise, 0.3),
         "家庭住址": sub["address"].to_numpy()}), "病案号",
         {"患者姓名": "name", "证件号": "id_number", "出生日期": "birth_date", "性别": "sex",
          "电话": "phone", "家庭住址": "address"},

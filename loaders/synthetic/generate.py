@@ -17,7 +17,15 @@ from loaders.divisions import load as load_divisions
 from loaders.divisions import short_names
 from loaders.standardise.chinese import s2t_table
 from loaders.synthetic import vocab
-from loaders.synthetic.identity import _ascii, _text, credit_codes, id_numbers, legacy_ids
+from loaders.synthetic.identity import (
+    _ascii,
+    _text,
+    credit_codes,
+    distinct_integers,
+    id_numbers,
+    legacy_ids,
+)
+from loaders.synthetic.names import draw_given_names, draw_surnames
 from loaders.synthetic.ownership import designed_shareholdings
 from loaders.synthetic.writers import write_sources
 
@@ -63,31 +71,77 @@ def _addresses(rng: np.random.Generator, counties: pd.DataFrame, n: int,
     return address, counties["code"].to_numpy()[pick]
 
 
-def _world(persons: int, organizations: int, rng: np.random.Generator) -> World:
+MOBILE_PREFIXES = np.array(["138", "139", "135", "150", "158", "186", "188", "177", "199", "131"])
+# landline area codes of Hunan's prefectures (长株潭 share 0731 and eight-digit numbers; the
+# others have seven digits)
+AREA_CODES = {"长沙市": "0731", "株洲市": "0731", "湘潭市": "0731", "衡阳市": "0734",
+              "邵阳市": "0739", "岳阳市": "0730", "常德市": "0736", "张家界市": "0744",
+              "益阳市": "0737", "郴州市": "0735", "永州市": "0746", "怀化市": "0745",
+              "娄底市": "0738", "湘西土家族苗族自治州": "0743"}
+OWN_MOBILE_P = 0.75  # members of a family (other than its head) with a mobile of their own
+LANDLINE_P = 0.4  # families whose shared number is a landline rather than the head's mobile
+
+
+def _mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n distinct mainland mobile numbers."""
+    number = distinct_integers(n, len(MOBILE_PREFIXES) * 10**8, rng)
+    return _obj(np.char.add(MOBILE_PREFIXES[number // 10**8],
+                            np.char.zfill((number % 10**8).astype(str), 8)))
+
+
+def _landlines(rng: np.random.Generator, cities: np.ndarray) -> np.ndarray:
+    """A distinct landline ("0731-84123456") for each household, in its city's area code."""
+    code = pd.Series(cities).map(AREA_CODES).to_numpy().astype(str)
+    number = distinct_integers(len(cities), 8 * 10**6, rng)
+    local = np.where(code == "0731", 8 * 10**7 + number, 2 * 10**6 + number).astype(str)
+    return _obj(np.char.add(np.char.add(code, "-"), local))
+
+
+def _household_phones(rng: np.random.Generator, household: np.ndarray, rank: np.ndarray,
+                      members: np.ndarray, cities: np.ndarray,
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """(own mobile or None, the household's shared number) per person. Heads of household and
+    people living alone always have a mobile; other members have one with OWN_MOBILE_P. A
+    family's shared number is a landline (LANDLINE_P) or the head's mobile; someone living
+    alone shares their own mobile."""
+    n = len(household)
+    mobile = _mobiles(rng, n)
+    own = (rank == 0) | (rng.random(n) < OWN_MOBILE_P)
+    mobile = np.where(own, mobile, None)
+    head = np.flatnonzero(rank == 0)
+    landline = (rng.random(len(head)) < LANDLINE_P) & (members[head] >= 2)
+    shared = np.where(landline, _landlines(rng, cities), mobile[head])
+    return mobile, shared[household]
+
+
+def world(persons: int, organizations: int, rng: np.random.Generator) -> World:
+    """The true persons, organisations and relations: names drawn with realistic frequencies,
+    households sharing an address and a phone, valid and distinct ID numbers."""
     counties = _hunan_counties()
     n = persons
     true_id = _obj(np.char.add("P", np.char.zfill(np.arange(n).astype(str), 7)))
-    surname = rng.integers(0, len(vocab.SURNAMES), size=n)
-    g1 = rng.integers(0, len(vocab.GIVEN), size=n)
-    g2 = np.where(rng.random(n) < 0.7, rng.integers(0, len(vocab.GIVEN), size=n), -1)
+    surname = draw_surnames(rng, n)
     male = rng.random(n) < 0.5
     birth = (np.datetime64("1945-01-01") + rng.integers(0, 60 * 365, size=n)).astype(
         "datetime64[D]")
-    # households: consecutive people share an address; the first two are spouses, the rest
-    # their children (born 22-38 years after the first).
+    # households: consecutive people share an address and a phone; the first two are spouses
+    # (a husband and a wife with her own surname), the rest their children (the father's
+    # surname, born 22-38 years after him).
     size = rng.choice([1, 2, 3, 4], p=[0.35, 0.3, 0.25, 0.1], size=n)
     starts = np.cumsum(size)
     starts = np.concatenate([[0], starts[starts < n]])
     household = np.repeat(np.arange(len(starts)), np.diff(np.concatenate([starts, [n]])))
     head = starts[household]
     rank = np.arange(n) - head
-    male = np.where(rank == 0, True, np.where(rank == 1, False, male))
+    members = np.diff(np.concatenate([starts, [n]]))[household]
+    male = np.where((rank == 0) & (members >= 2), True, np.where(rank == 1, False, male))
     child = rank >= 2
+    surname = np.where(child, surname[head], surname)
+    g1, g2 = draw_given_names(rng, male)
     # parents of children are born by 1985; a child is born 22-38 years after the first
     # parent, or, when that would be after LATEST_BIRTH, some time between the parent's 16th
     # birthday and LATEST_BIRTH (never all on the one latest day, which would crowd their ID
     # numbers into one region + date).
-    members = np.diff(np.concatenate([starts, [n]]))[household]
     parent = (rank == 0) & (members >= 3)
     birth = np.where(parent, np.datetime64("1945-01-01") + rng.integers(0, 40 * 365, size=n),
                      birth).astype("datetime64[D]")
@@ -104,14 +158,15 @@ def _world(persons: int, organizations: int, rng: np.random.Generator) -> World:
     old_address, old_county = _addresses(rng, counties, n)
     born_region = np.where(rng.random(n) < 0.7, county, old_county)
     ids = id_numbers(born_region, birth, male, rng)
-    phone = _obj(np.char.add(rng.choice(["138", "139", "135", "150", "158", "186", "188",
-                                         "177", "199", "131"], size=n),
-                             np.char.zfill(rng.integers(0, 10**8, size=n).astype(str), 8)))
+    cities = _obj(pd.Series(county[starts]).map(
+        dict(zip(counties["code"], counties["city"], strict=True))))
+    mobile, household_phone = _household_phones(rng, household, rank, members, cities)
     given = _obj(vocab.GIVEN)
     name = _obj(vocab.SURNAMES)[surname] + given[g1] + np.where(g2 >= 0, given[g2], "")
     people = pd.DataFrame({
         "true_id": true_id, "name": name, "surname": surname, "g1": g1, "g2": g2,
-        "male": male, "birth": birth, "id_number": ids, "phone": phone,
+        "male": male, "birth": birth, "id_number": ids, "mobile": mobile,
+        "household_phone": household_phone,
         "address": np.where(moved, old_address, address), "new_address": address,
         "moved": moved, "household": household, "rank": rank,
         "ethnicity": _obj(vocab.ETHNICITIES)[rng.integers(0, len(vocab.ETHNICITIES), size=n)]})
@@ -273,8 +328,8 @@ def generate(out_dir: Path, persons: int = 2000, organizations: int = 400, seed:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    world = _world(persons, organizations, rng)
+    true = world(persons, organizations, rng)
     from loaders.synthetic.departments import department_tables
 
-    tables = department_tables(world, Noise(rng, noise), rng)
-    return write_sources(out_dir, tables, world, formats)
+    tables = department_tables(true, Noise(rng, noise), rng)
+    return write_sources(out_dir, tables, true, formats)

@@ -65,9 +65,11 @@ def legacy_ids(ids: np.ndarray) -> np.ndarray:
     return _text(np.concatenate([mat[:, :6], mat[:, 8:17]], axis=1))
 
 
-def _distinct_integers(n: int, high: int, rng: np.random.Generator) -> np.ndarray:
+def distinct_integers(n: int, high: int, rng: np.random.Generator) -> np.ndarray:
     """n distinct random integers in [0, high): draw, then redraw the repeats (a few rounds
     at most while n is far below high)."""
+    if n > high:
+        raise ValueError(f"cannot draw {n} distinct integers below {high}")
     values = rng.integers(0, high, size=n)
     while True:
         _, first = np.unique(values, return_index=True)
@@ -88,7 +90,7 @@ def credit_codes(regions: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     mat = np.zeros((n, 18), dtype=np.uint8)
     mat[:, 0], mat[:, 1] = ord("9"), ord("1")
     mat[:, 2:8] = _ascii(regions, 6)
-    body = _distinct_integers(n, base ** 8, rng)
+    body = distinct_integers(n, base ** 8, rng)
     mat[:, 8:16] = letters[(body[:, None] // base ** np.arange(7, -1, -1)) % base]
     org_total = (_ORG_VALUE[mat[:, 8:16]] * ORG_WEIGHTS).sum(axis=1)
     expected = 11 - org_total % 11

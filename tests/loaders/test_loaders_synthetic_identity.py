@@ -10,7 +10,7 @@ from loaders.ingest import ingest
 from loaders.spec import load_spec
 from loaders.standardise.idcard import normalise_id_numbers
 from loaders.synthetic import generate
-from loaders.synthetic.identity import _distinct_integers, credit_codes, id_numbers
+from loaders.synthetic.identity import credit_codes, distinct_integers, id_numbers
 
 
 def _with_truth(frame: pd.DataFrame, truth_csv) -> pd.DataFrame:
@@ -57,4 +57,4 @@ def test_credit_codes_are_distinct_even_for_one_region():
     codes = credit_codes(np.full(50_000, "430102"), rng)
     assert len(set(codes)) == 50_000
     # the organisation bodies are drawn without repeats: a full draw is a permutation
-    assert sorted(_distinct_integers(1_000, 1_000, rng).tolist()) == list(range(1_000))
+    assert sorted(distinct_integers(1_000, 1_000, rng).tolist()) == list(range(1_000))
