@@ -1,186 +1,221 @@
-"""Cluster: accepted links -> entities, with constraints enforced.
+"""Cluster: scored pairs -> entities, without chaining.
 
-Connected components (scipy, vectorised) give the entities directly when a component is
-clean. A component is re-clustered greedily (strongest link first, union-find) when it
-holds two different valid identifiers, a "different" judgment, or a weak link that could
-chain records: then
+Connected components of the accepted links are only a first cut: one doubtful link, or a
+run of them, can chain many people into one "entity". So every component of three or more
+records is checked on ALL its record pairs (the ones no blocking pass compared are scored
+now): a component whose pairs all reach the threshold is an entity as it stands; any other
+is re-clustered by average linkage on (weight - threshold), i.e. two groups merge only while
+the average evidence between them, in bits, is above the threshold. A sure match (same valid
+identifier, "same" judgment) weighs +BIG and a sure non-match (different valid identifiers,
+"different" judgment) -BIG, so constraints hold by construction.
 
-* two clusters with different valid identifiers never merge (a "same" judgment overrides),
-* two clusters one of whose records was judged different from the other's never merge,
-* a link below ``strong`` merges two clusters (beyond a plain pair) only when at least two
-  accepted links support it, so one doubtful link cannot chain two entities.
-
-Only the components that need care go through the Python loop, so the cost stays small.
+A component too large to score exhaustively is first cut by dropping its weakest accepted
+links until its pieces fit. Only the components that need it reach the Python loop; the
+checks are vectorised.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from linking.index import unique_sorted
+
+BIG = 1e9
+
+# (left rows, right rows) -> (bits, sure match, sure non-match) for pairs not yet scored
+PairScorer = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
 
 @dataclass
 class ClusterInfo:
-    """What the constraints did."""
+    """What clustering did, for link_stats.json."""
 
     components: int = 0
+    oversized_components_cut: int = 0
+    weak_links_dropped: int = 0
+    checked_components: int = 0
+    pairs_scored_inside_components: int = 0
     reclustered_components: int = 0
-    refused_id_conflict: int = 0
-    refused_judgment: int = 0
-    refused_weak_support: int = 0
-    extra: dict = field(default_factory=dict)
+    split_off_entities: int = 0
 
     def as_dict(self) -> dict:
-        return {"components": self.components,
-                "reclustered_components": self.reclustered_components,
-                "refused_links_id_conflict": self.refused_id_conflict,
-                "refused_links_judgment_different": self.refused_judgment,
-                "refused_links_weak_support": self.refused_weak_support}
+        return dict(self.__dict__)
 
 
 def components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Connected-component label per record for the given edges."""
     graph = coo_matrix((np.ones(left.size, dtype=np.int8), (left, right)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    return connected_components(graph, directed=False)[1].astype(np.int64)
 
 
-class _Forest:
-    """Union-find with the per-cluster state the constraints need."""
-
-    def __init__(self, nodes: np.ndarray, id_code: np.ndarray,
-                 cannot: dict[int, set[int]]) -> None:
-        self.parent = {int(v): int(v) for v in nodes}
-        self.size = dict.fromkeys(self.parent, 1)
-        self.ids = {v: ({int(id_code[v])} if id_code[v] >= 0 else set()) for v in self.parent}
-        self.members = {v: [v] for v in self.parent}
-        self.cannot = {v: set(cannot.get(v, ())) for v in self.parent}
-
-    def find(self, v: int) -> int:
-        root = v
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[v] != root:
-            self.parent[v], v = root, self.parent[v]
-        return root
-
-    def judged_apart(self, a: int, b: int) -> bool:
-        small, other = (a, b) if len(self.cannot[a]) <= len(self.cannot[b]) else (b, a)
-        return any(x in self.parent and self.find(x) == other for x in self.cannot[small])
-
-    def union(self, a: int, b: int) -> None:
-        if self.size[a] < self.size[b]:
-            a, b = b, a
-        self.parent[b] = a
-        self.size[a] += self.size[b]
-        self.ids[a] |= self.ids.pop(b)
-        self.members[a] += self.members.pop(b)
-        self.cannot[a] |= self.cannot.pop(b)
-
-
-def _recluster(nodes: list[int], edges: list[tuple[int, int, float, bool]],
-               id_code: np.ndarray, cannot: dict[int, set[int]], strong: float,
-               info: ClusterInfo) -> dict[int, int]:
-    """Greedy constrained merging of one component (edges strongest first): node -> root."""
-    forest = _Forest(np.asarray(nodes), id_code, cannot)
-    adjacency: dict[int, set[int]] = defaultdict(set)
-    for a, b, _, _ in edges:
-        adjacency[a].add(b)
-        adjacency[b].add(a)
-    pending = edges
-    while pending:
-        deferred = []
-        for a, b, p, forced in pending:
-            ra, rb = forest.find(a), forest.find(b)
-            if ra == rb:
-                continue
-            if forest.judged_apart(ra, rb):
-                info.refused_judgment += 1
-                continue
-            if not forced and forest.ids[ra] and forest.ids[rb] and \
-                    forest.ids[ra] != forest.ids[rb]:
-                info.refused_id_conflict += 1
-                continue
-            if not forced and p < strong and forest.size[ra] + forest.size[rb] > 2:
-                small = ra if forest.size[ra] <= forest.size[rb] else rb
-                other = rb if small == ra else ra
-                support = sum(1 for x in forest.members[small] for y in adjacency[x]
-                              if forest.find(y) == other)
-                if support < 2:
-                    deferred.append((a, b, p, forced))
-                    continue
-            forest.union(ra, rb)
-        if len(deferred) == len(pending):
-            info.refused_weak_support += len(deferred)
+def _cut_oversized(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+                   limit: int, info: ClusterInfo) -> np.ndarray:
+    """Keep-mask over the accepted edges: the weakest links of components above ``limit``
+    records are dropped (lowest weight first, a quarter of them per round) until each
+    component fits or only sure links are left."""
+    keep = np.ones(left.size, dtype=bool)
+    for _ in range(64):
+        comp = components(n, left[keep], right[keep])
+        sizes = np.bincount(comp)
+        big = sizes > limit
+        if not big.any():
             break
-        pending = deferred
-    return {v: forest.find(v) for v in nodes}
+        info.oversized_components_cut += int(big.sum()) if _ == 0 else 0
+        inside = keep & big[comp[left]] & (weight < BIG / 2)
+        if not inside.any():
+            break
+        rows = np.flatnonzero(inside)
+        order = rows[np.lexsort((rows, weight[rows], comp[left[rows]]))]
+        group = comp[left[order]]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        counts = np.diff(np.r_[starts, group.size])
+        rank = np.arange(group.size) - np.repeat(starts, counts)
+        drop = order[rank < np.maximum(np.repeat(counts, counts) // 4, 1)]
+        keep[drop] = False
+        info.weak_links_dropped += int(drop.size)
+    return keep
 
 
-def _care_components(comp: np.ndarray, left: np.ndarray, prob: np.ndarray,
-                     forced: np.ndarray, id_code: np.ndarray, strong: float,
-                     cannot_left: np.ndarray, cannot_right: np.ndarray) -> np.ndarray:
-    """Components that need constrained re-clustering (sorted ids)."""
-    sizes = np.bincount(comp)
-    weak = (prob < strong) & ~forced
-    care = [np.unique(comp[left[weak]][sizes[comp[left[weak]]] > 2])]
-    has_id = id_code >= 0
-    if has_id.any():
-        pairs = np.unique(np.column_stack([comp[has_id], id_code[has_id]]), axis=0)
-        multi = np.bincount(pairs[:, 0], minlength=sizes.size) > 1
-        care.append(np.flatnonzero(multi))
-    together = comp[cannot_left] == comp[cannot_right]
-    care.append(comp[cannot_left[together]])
-    return np.unique(np.concatenate(care)).astype(np.int64)
+def _inner_pairs(comp: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All record pairs (left < right) inside the wanted components."""
+    rows = np.flatnonzero(wanted[comp])
+    order = rows[np.argsort(comp[rows], kind="stable")]
+    group = comp[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if order.size else order
+    sizes = np.diff(np.r_[starts, group.size])
+    block = np.repeat(np.arange(sizes.size), sizes)
+    ends = (starts + sizes)[block]
+    pos = np.arange(order.size)
+    partners = ends - pos - 1
+    total = int(partners.sum())
+    left_pos = np.repeat(pos, partners)
+    first = np.repeat(np.cumsum(partners) - partners, partners)
+    right_pos = left_pos + 1 + (np.arange(total) - first)
+    a, b = order[left_pos], order[right_pos]
+    return np.minimum(a, b), np.maximum(a, b)
 
 
-def constrained_clusters(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray,
-                         forced: np.ndarray, id_code: np.ndarray, strong: float,
-                         cannot_left: np.ndarray, cannot_right: np.ndarray
-                         ) -> tuple[np.ndarray, ClusterInfo]:
-    """Cluster label per record from accepted links (all of left/right are accepted).
+def _average_linkage(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Group label per member of one component: merge while the best average weight > 0."""
+    total = np.zeros((k, k))
+    total[i, j] = w
+    total[j, i] = w
+    size = np.ones(k)
+    active = np.ones(k, dtype=bool)
+    label = np.arange(k)
+    np.fill_diagonal(total, -np.inf)
+    while True:
+        average = total / np.outer(size, size)
+        average[~active, :] = -np.inf
+        average[:, ~active] = -np.inf
+        best = int(np.argmax(average))
+        a, b = divmod(best, k)
+        if not average[a, b] > 0:
+            return label
+        total[a, :] += total[b, :]
+        total[:, a] += total[:, b]
+        total[a, a] = -np.inf
+        size[a] += size[b]
+        active[b] = False
+        label[label == b] = a
 
-    ``forced`` marks links a "same" judgment imposed; ``id_code`` is the valid strong
-    identifier code per record (-1 none); cannot_* are record pairs judged different.
+
+def cluster_records(n: int, left: np.ndarray, right: np.ndarray, bits: np.ndarray,
+                    sure: np.ndarray, never: np.ndarray, threshold_bits: float,
+                    score_more: PairScorer, max_exhaustive: int = 300
+                    ) -> tuple[np.ndarray, ClusterInfo]:
+    """Entity label per record from scored candidate pairs (see the module docstring).
+
+    ``bits``: total match weight per pair; ``sure`` / ``never``: pairs a rule makes a match
+    or a non-match; ``score_more`` scores record pairs that were not candidates.
     """
     info = ClusterInfo()
-    comp = components(n, left, right)
+    weight = np.where(sure, BIG, np.where(never, -BIG, bits - threshold_bits))
+    accepted = np.flatnonzero(weight >= 0)
+    al, ar, aw = left[accepted], right[accepted], weight[accepted]
+    keep = _cut_oversized(n, al, ar, aw, max_exhaustive, info)
+    comp = components(n, al[keep], ar[keep])
     info.components = int(comp.max() + 1) if n else 0
-    labels = comp.astype(np.int64)
-    care = _care_components(comp, left, prob, forced, id_code, strong, cannot_left,
-                            cannot_right)
-    if care.size == 0:
-        return labels, info
-    info.reclustered_components = int(care.size)
-    cannot: dict[int, set[int]] = defaultdict(set)
-    for a, b in zip(cannot_left.tolist(), cannot_right.tolist(), strict=True):
-        cannot[a].add(b)
-        cannot[b].add(a)
-    in_care = np.isin(comp[left], care)
-    el, er, ep, ef = left[in_care], right[in_care], prob[in_care], forced[in_care]
-    ec = comp[el]
-    order = np.lexsort((er, el, -ep, ~ef, ec))  # by component, forced first, strongest first
-    el, er, ep, ef, ec = el[order], er[order], ep[order], ef[order], ec[order]
-    edge_bounds = np.searchsorted(ec, care, side="left"), np.searchsorted(ec, care, "right")
-    node_order = np.argsort(comp, kind="stable")
-    sorted_comp = comp[node_order]
-    node_bounds = (np.searchsorted(sorted_comp, care, side="left"),
-                   np.searchsorted(sorted_comp, care, side="right"))
-    next_label = info.components
-    el_l, er_l, ep_l, ef_l = el.tolist(), er.tolist(), ep.tolist(), ef.tolist()
-    for i in range(care.size):
-        lo, hi = int(edge_bounds[0][i]), int(edge_bounds[1][i])
-        nodes = node_order[node_bounds[0][i]:node_bounds[1][i]].tolist()
-        edges = list(zip(el_l[lo:hi], er_l[lo:hi], ep_l[lo:hi], ef_l[lo:hi], strict=True))
-        roots = _recluster(nodes, edges, id_code, cannot, strong, info)
-        root_label: dict[int, int] = {}
-        for node in sorted(roots):
-            root = roots[node]
-            if root not in root_label:
-                root_label[root] = next_label
-                next_label += 1
-            labels[node] = root_label[root]
-    return labels, info
+    sizes = np.bincount(comp, minlength=info.components)
+    wanted = sizes >= 3
+    if not wanted.any():
+        return comp, info
+    il, ir = _inner_pairs(comp, wanted)
+    info.pairs_scored_inside_components = int(il.size)
+    iw = _inner_weights(n, left, right, weight, il, ir, threshold_bits, score_more)
+    pair_comp = comp[il]
+    worst = np.full(sizes.size, np.inf)
+    np.minimum.at(worst, pair_comp, iw)
+    dirty = np.flatnonzero(wanted & (worst < 0))
+    info.checked_components = int(wanted.sum())
+    info.reclustered_components = int(dirty.size)
+    if dirty.size == 0:
+        return comp, info
+    return _recluster(comp, dirty, il, ir, iw, info), info
+
+
+def _inner_weights(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+                   il: np.ndarray, ir: np.ndarray, threshold_bits: float,
+                   score_more: PairScorer) -> np.ndarray:
+    """Weight (bits above threshold, or +/-BIG) of each inner pair; candidates are looked
+    up, the others scored now."""
+    codes = left.astype(np.int64) * n + right
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    inner = il.astype(np.int64) * n + ir
+    pos = np.clip(np.searchsorted(sorted_codes, inner), 0, max(sorted_codes.size - 1, 0))
+    found = sorted_codes.size > 0
+    hit = (sorted_codes[pos] == inner) if found else np.zeros(inner.size, dtype=bool)
+    iw = np.empty(inner.size)
+    iw[hit] = weight[order[pos[hit]]]
+    missing = np.flatnonzero(~hit)
+    if missing.size:
+        bits, sure, never = score_more(il[missing], ir[missing])
+        iw[missing] = np.where(sure, BIG, np.where(never, -BIG, bits - threshold_bits))
+    return iw
+
+
+def _recluster(comp: np.ndarray, dirty: np.ndarray, il: np.ndarray, ir: np.ndarray,
+               iw: np.ndarray, info: ClusterInfo) -> np.ndarray:
+    """Average-linkage re-clustering of the dirty components; new labels after the old."""
+    labels = comp.copy()
+    next_label = int(comp.max()) + 1
+    pair_comp = comp[il]
+    is_dirty = np.zeros(int(comp.max()) + 1, dtype=bool)
+    is_dirty[dirty] = True
+    sel = np.flatnonzero(is_dirty[pair_comp])
+    sel = sel[np.argsort(pair_comp[sel], kind="stable")]
+    pc = pair_comp[sel]
+    bounds = np.searchsorted(pc, dirty, "left"), np.searchsorted(pc, dirty, "right")
+    members_order = np.argsort(comp, kind="stable")
+    sorted_comp = comp[members_order]
+    member_bounds = (np.searchsorted(sorted_comp, dirty, "left"),
+                     np.searchsorted(sorted_comp, dirty, "right"))
+    for c in range(dirty.size):
+        members = members_order[member_bounds[0][c]:member_bounds[1][c]]
+        rows = sel[bounds[0][c]:bounds[1][c]]
+        local = np.searchsorted(members, il[rows]), np.searchsorted(members, ir[rows])
+        group = _average_linkage(members.size, local[0], local[1], iw[rows])
+        _, group = np.unique(group, return_inverse=True)
+        if group.max() > 0:
+            info.split_off_entities += int(group.max())
+            labels[members] = np.where(group == 0, labels[members], next_label + group - 1)
+            next_label += int(group.max())
+    return labels
+
+
+def size_distribution(labels: np.ndarray) -> dict[str, int]:
+    """How many entities hold 1, 2, 3-5, 6-10, 11-50, 51+ records, and the largest."""
+    sizes = np.bincount(unique_sorted(labels.astype(np.int64)).searchsorted(labels))
+    edges = [(1, 1), (2, 2), (3, 5), (6, 10), (11, 50), (51, None)]
+    out = {}
+    for lo, hi in edges:
+        name = str(lo) if hi == lo else (f"{lo}-{hi}" if hi else f"{lo}+")
+        out[name] = int(((sizes >= lo) & (sizes <= (hi or sizes.max(initial=0)))).sum())
+    out["largest"] = int(sizes.max(initial=0))
+    return out

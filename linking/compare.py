@@ -289,3 +289,71 @@ def compare_chunk(features: list[LevelFeature], columns: dict[str, Coded],
         args = [columns[c].take(left) for c in cols] + [columns[c].take(right) for c in cols]
         out[:, k] = feature._compute_vectorized(*args)
     return out
+
+
+class Comparator:
+    """The comparisons of one prepared frame: levels for any row pairs, in bounded chunks.
+
+    Columns are coded once; chunks of ``chunk`` pairs are compared on two threads (the
+    string similarities inside each release the GIL), so memory stays bounded by the chunk
+    and both cores work.
+    """
+
+    def __init__(self, prepared: pd.DataFrame, specs, chunk: int = 500_000,
+                 threads: int = 2) -> None:
+        self.specs = list(specs)
+        self.features = [make_feature(spec, prepared) for spec in self.specs]
+        self.columns = coded_columns(prepared, self.features)
+        self.chunk = max(int(chunk), 1)
+        self.threads = threads
+
+    @property
+    def labels(self) -> list[tuple[str, ...]]:
+        return [tuple(f.level_labels) for f in self.features]
+
+    @property
+    def n_levels(self) -> list[int]:
+        return [f.n_levels for f in self.features]
+
+    def levels(self, left: np.ndarray, right: np.ndarray, progress: bool = False,
+               desc: str = "compare pairs") -> np.ndarray:
+        """Levels (pairs x comparisons, int8; -1 missing) of the row pairs."""
+        import sys
+        from concurrent.futures import ThreadPoolExecutor
+
+        from tqdm import tqdm
+
+        out = np.empty((left.size, len(self.features)), dtype=np.int8)
+        starts = list(range(0, left.size, self.chunk))
+
+        def one(start: int) -> None:
+            stop = min(start + self.chunk, left.size)
+            out[start:stop] = compare_chunk(self.features, self.columns, left[start:stop],
+                                            right[start:stop])
+
+        bar = tqdm(total=len(starts), desc=desc, unit="chunk", disable=not progress,
+                   file=sys.stderr)
+        if len(starts) <= 1 or self.threads <= 1:
+            for start in starts:
+                one(start)
+                bar.update()
+        else:
+            with ThreadPoolExecutor(self.threads) as pool:
+                for _ in pool.map(one, starts):
+                    bar.update()
+        bar.close()
+        return out
+
+    def values(self, field: str, rows: np.ndarray) -> np.ndarray:
+        """The prepared values of one compared column at the given rows."""
+        coded = self.columns[field]
+        codes = coded.codes[rows]
+        out = np.full(codes.size, None, dtype=object)
+        seen = codes >= 0
+        out[seen] = coded.vocab[codes[seen]]
+        return out
+
+    def exact_values(self, model, left: np.ndarray) -> dict[int, np.ndarray]:
+        """Left values of the term-frequency comparisons (their exact level's value)."""
+        return {k: self.values(c.spec.field, left) for k, c in enumerate(model.comparisons)
+                if c.tf is not None}

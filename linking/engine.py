@@ -1,15 +1,18 @@
-"""The linking engine: index -> compare -> classify -> cluster -> stable entity ids.
+"""The linking engine: prepare -> index -> compare -> fit -> score -> cluster -> entity ids.
 
-``link(ingested)`` resolves the person and organisation records of one ingest into
-entities and returns a :class:`Linked` with ``clusters``, ``links`` (the accepted links
-that justify each cluster, with evidence) and ``stats``; ``Linked.write(DIR)`` writes
-clusters.csv, links.csv, quality.json and quality.md as the contract says.
+``link(ingested)`` resolves the person and organisation records of one ingest into entities
+and returns a :class:`Linked` with ``clusters``, ``links`` (the accepted links that justify
+each cluster, with evidence), ``stats`` and ``models`` (the fitted :class:`ModelSet`);
+``Linked.write(DIR)`` writes clusters.csv, links.csv, quality.json, link_stats.json and
+model.json. Given a saved model (``models=``), linking applies it without refitting and
+gives the same clusters as the run that saved it, on the same input.
+
+``fit(frame, entity_type)`` fits one entity type's :class:`LinkModel` alone.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,33 +21,43 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from linking.classify import (
-    RULE_JUDGED_SAME,
-    RULE_MODEL,
-    RULE_SUPERVISED,
-    RULES,
-    apply_id_rules,
-    blocked_comparisons,
-    fit_per_pass,
-    fit_supervised,
-    fit_unsupervised,
-    probability,
-    tf_adjustments,
-    u_from_random,
-)
-from linking.cluster import constrained_clusters
-from linking.compare import coded_columns, compare_chunk, make_feature
+from linking.cluster import cluster_records, size_distribution
+from linking.compare import Comparator
 from linking.entity_ids import assign_ids
-from linking.evidence import evidence_json
-from linking.index import candidate_pairs, random_pairs
+from linking.fit import (
+    assemble,
+    blocked_comparisons,
+    count_all_pairs,
+    exact_agreement_chance,
+    level_shares,
+    m_per_pass,
+    prior_over_all_pairs,
+    term_frequencies,
+    u_probabilities,
+)
+from linking.index import PassStats, candidate_pairs, random_pairs
 from linking.judgments import effective_judgments
+from linking.model import LinkModel, ModelSet
+from linking.pairs import (
+    RULE_DIFFERENT_IDS,
+    RULE_JUDGED_DIFFERENT,
+    RULE_JUDGED_SAME,
+    RULE_SAME_ID,
+    RULES,
+    IdentifierRule,
+    ScoredPairs,
+    apply_judgments,
+    score_pairs,
+)
 from linking.prepare import prepare
-from linking.settings import EntitySettings, LinkSettings, settings_as_dict
+from linking.settings import EntitySettings, LinkSettings
 
 CLUSTER_COLUMNS = ["department", "record_id", "entity_id", "entity_type"]
 LINK_COLUMNS = ["department_l", "record_id_l", "department_r", "record_id_r", "score",
                 "evidence"]
 ENTITY_FRAMES = (("person", "persons"), ("organization", "organizations"))
+SURE_RULES = np.array([RULES.index(RULE_SAME_ID), RULES.index(RULE_JUDGED_SAME)])
+NEVER_RULES = np.array([RULES.index(RULE_DIFFERENT_IDS), RULES.index(RULE_JUDGED_DIFFERENT)])
 
 
 @dataclass
@@ -55,9 +68,11 @@ class Linked:
     links: pd.DataFrame
     stats: dict = field(default_factory=dict)
     ingested: Any = None
+    models: ModelSet | None = None
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write clusters.csv, links.csv, quality.json, quality.md and link_stats.json."""
+        """Write clusters.csv, links.csv, quality.json, quality.md, link_stats.json and
+        model.json."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         paths = {name: out / name for name in ("clusters.csv", "links.csv", "quality.json",
@@ -71,15 +86,13 @@ class Linked:
         paths["link_stats.json"].write_text(json.dumps(self.stats, ensure_ascii=False,
                                                        indent=1, default=str),
                                             encoding="utf-8")
+        if self.models is not None:
+            paths["model.json"] = self.models.save(out / "model.json")
         return paths
 
     def _quality(self) -> tuple[dict, str]:
-        try:  # linking.quality is built by the benchmark engineer beside this module
-            from linking.quality import quality_report, render_markdown
-        except ImportError:
-            report = {"note": "linking.quality is not available in this installation",
-                      "linking": self.stats}
-            return report, "# Data-quality report\n\nNot available in this installation.\n"
+        from linking.quality import quality_report, render_markdown
+
         ingested = self.ingested if self.ingested is not None else {}
         report = quality_report(ingested, self.clusters)
         return report, render_markdown(report)
@@ -105,67 +118,106 @@ def _check_keys(frame: pd.DataFrame, attr: str) -> pd.Series:
 
 def link(ingested: Any, settings: LinkSettings | None = None, judgments=None,
          previous_clusters: pd.DataFrame | None = None, progress: bool = True,
-         labels: pd.DataFrame | None = None) -> Linked:
+         labels: pd.DataFrame | None = None, models: ModelSet | None = None) -> Linked:
     """Resolve the persons and organisations of ``ingested`` into entities.
 
     ``ingested`` has DataFrames ``persons`` / ``organizations`` (attributes or mapping keys).
     ``judgments`` is a JudgmentStore or (verdict, "DEPT:ID", "DEPT:ID") tuples;
     ``previous_clusters`` a prior clusters.csv frame, so entity ids stay stable;
     ``labels`` labelled pairs (department_l, record_id_l, department_r, record_id_r, match)
-    switch classification to logistic regression.
+    from which m is counted instead of estimated; ``models`` a saved ModelSet to apply
+    without refitting (an entity type it lacks is fitted).
     """
     settings = settings or LinkSettings()
     judged = effective_judgments(judgments)
-    all_clusters, all_links = [], []
+    all_clusters, all_links, fitted = [], [], {}
     stats: dict[str, Any] = {}
     for entity_type, attr in ENTITY_FRAMES:
         frame = _frame(ingested, attr)
         if frame is None:
             continue
         keys = _check_keys(frame, attr)
-        previous = None
-        if previous_clusters is not None and len(previous_clusters):
-            prev = previous_clusters[previous_clusters["entity_type"] == entity_type]
-            prev_map = pd.Series(prev["entity_id"].to_numpy(),
-                                 index=prev["department"].astype(str) + ":"
-                                 + prev["record_id"].astype(str))
-            prev_map = prev_map[~prev_map.index.duplicated()]
-            previous = keys.map(prev_map)
-        clusters, links, entity_stats = _link_entity(
-            frame, keys, entity_type, settings, judged, previous, labels, progress)
+        previous = _previous_ids(previous_clusters, entity_type, keys)
+        given = models.get(entity_type) if models is not None else None
+        clusters, links, entity_stats, model = _link_entity(
+            frame, keys, entity_type, settings, judged, previous, labels, given, progress)
         all_clusters.append(clusters)
         all_links.append(links)
         stats[entity_type] = entity_stats
+        fitted[entity_type] = model
     clusters = (pd.concat(all_clusters, ignore_index=True) if all_clusters
                 else pd.DataFrame(columns=CLUSTER_COLUMNS))
     links = (pd.concat(all_links, ignore_index=True) if all_links
              else pd.DataFrame(columns=LINK_COLUMNS))
-    return Linked(clusters=clusters, links=links, stats=stats, ingested=ingested)
+    return Linked(clusters=clusters, links=links, stats=stats, ingested=ingested,
+                  models=ModelSet(fitted))
 
 
-def _judged_rows(judged: dict, row_of: pd.Series, verdict: str) -> tuple[np.ndarray, np.ndarray]:
+def _previous_ids(previous_clusters: pd.DataFrame | None, entity_type: str,
+                  keys: pd.Series) -> pd.Series | None:
+    if previous_clusters is None or not len(previous_clusters):
+        return None
+    prev = previous_clusters[previous_clusters["entity_type"] == entity_type]
+    prev_map = pd.Series(prev["entity_id"].to_numpy(),
+                         index=prev["department"].astype(str) + ":"
+                         + prev["record_id"].astype(str))
+    return keys.map(prev_map[~prev_map.index.duplicated()])
+
+
+class _Laps:
+    """Seconds spent per step, for link_stats.json."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._clock, 3)
+        self._clock = now
+
+
+@dataclass
+class _Candidates:
+    """Candidate pairs after blocking, with what pruning removed."""
+
+    left: np.ndarray
+    right: np.ndarray
+    passes: list[PassStats]
+    blocked: int
+    ruled_out: int
+
+
+def _judged_codes(judged: dict, row_of: pd.Series, verdict: str, n: int) -> np.ndarray:
     pairs = [(row_of.get(a), row_of.get(b)) for (a, b), v in judged.items() if v == verdict]
     pairs = [(int(a), int(b)) for a, b in pairs if a is not None and b is not None]
     if not pairs:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.empty(0, np.int64)
     arr = np.array(pairs, dtype=np.int64)
-    return np.minimum(arr[:, 0], arr[:, 1]), np.maximum(arr[:, 0], arr[:, 1])
+    return np.unique(np.minimum(arr[:, 0], arr[:, 1]) * n + np.maximum(arr[:, 0], arr[:, 1]))
 
 
-def _compare(features, arrays, left, right, chunk: int, progress: bool, desc: str) -> np.ndarray:
-    from tqdm import tqdm
+def _candidates(prepared: pd.DataFrame, es: EntitySettings, ids: IdentifierRule | None,
+                same_codes: np.ndarray) -> _Candidates:
+    """Blocked pairs, plus judged-same pairs, minus pairs two different valid ids rule out
+    (they can never match, so comparing them would be wasted)."""
+    n = len(prepared)
+    left, right, passes = candidate_pairs(prepared, es.blocking, es.link_type,
+                                          es.max_block_size)
+    blocked = int(left.size)
+    if same_codes.size:
+        codes = np.unique(np.r_[left * n + right, same_codes])
+        left, right = codes // n, codes % n
+    ruled_out = 0
+    if ids is not None:
+        out = ids.different(left, right) & ~np.isin(left * n + right, same_codes)
+        ruled_out = int(out.sum())
+        left, right = left[~out], right[~out]
+    return _Candidates(left, right, passes, blocked, ruled_out)
 
-    levels = np.empty((left.size, len(features)), dtype=np.int8)
-    starts = range(0, left.size, chunk)
-    for start in tqdm(starts, desc=desc, unit="chunk", disable=not progress, file=sys.stderr):
-        stop = min(start + chunk, left.size)
-        levels[start:stop] = compare_chunk(features, arrays, left[start:stop], right[start:stop])
-    return levels
 
-
-def _training(labels: pd.DataFrame, row_of: pd.Series, n: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Labelled pairs of this entity type as (left rows, right rows, 0/1)."""
+def _training(labels: pd.DataFrame, row_of: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Labelled matching pairs of this entity type as (left rows, right rows)."""
     needed = {"department_l", "record_id_l", "department_r", "record_id_r", "match"}
     missing = needed - set(labels.columns)
     if missing:
@@ -177,166 +229,159 @@ def _training(labels: pd.DataFrame, row_of: pd.Series, n: int
     if y.isna().any():
         bad = labels.index[y.isna()][0]
         raise ValueError(f"labelled pairs row {bad + 2}: match must be 1/0/true/false")
-    ok = a.notna() & b.notna()
-    left, right, y = a[ok].to_numpy(np.int64), b[ok].to_numpy(np.int64), y[ok].to_numpy(int)
-    if y.size and y.min() == 1:  # only matches given: random record pairs as non-matches
-        rng = np.random.default_rng(0)
-        extra = min(5 * y.size, max(n * (n - 1) // 2, 0))
-        rl, rr = rng.integers(0, n, extra), rng.integers(0, n, extra)
-        keep = rl != rr
-        left = np.r_[left, rl[keep]]
-        right = np.r_[right, rr[keep]]
-        y = np.r_[y, np.zeros(int(keep.sum()), dtype=int)]
-    return left, right, y
+    ok = a.notna() & b.notna() & (y == 1)
+    return a[ok].to_numpy(np.int64), b[ok].to_numpy(np.int64)
 
 
-def _pair_completeness(train: tuple[np.ndarray, np.ndarray, np.ndarray], candidate_codes:
-                       np.ndarray, n: int) -> float | None:
-    """Share of the labelled matches that blocking made candidates (None without any)."""
-    left, right, y = train
-    match = y == 1
-    if not match.any():
-        return None
-    codes = np.minimum(left[match], right[match]) * n + np.maximum(left[match], right[match])
-    return round(float(np.isin(codes, candidate_codes).mean()), 6)
+def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
+         cand: _Candidates, levels: np.ndarray, ids: IdentifierRule | None,
+         sure_codes: np.ndarray, labelled: tuple[np.ndarray, np.ndarray] | None,
+         progress: bool) -> LinkModel:
+    """The model of one entity type from its candidates' comparison levels."""
+    n = len(prepared)
+    departments = prepared["department"].to_numpy()
+    rl, rr = random_pairs(departments, es.link_type, es.u_sample)
+    random_levels = comparator.levels(rl, rr, progress=progress, desc="compare random pairs")
+    exact = [exact_agreement_chance(prepared[spec.field].to_numpy(dtype=object))
+             for spec in es.comparisons]
+    u = u_probabilities(random_levels, comparator.n_levels, exact)
+    codes = cand.left * n + cand.right
+    if labelled is not None and labelled[0].size:
+        m = level_shares(comparator.levels(*labelled), comparator.n_levels)
+        training = {"method": "m_from_labelled_matches", "labelled_matches":
+                    int(labelled[0].size)}
+    else:
+        passes = [(p.codes, blocked_comparisons(p.keys, es.comparisons)) for p in cand.passes]
+        m, iterations = m_per_pass(levels, comparator.n_levels, codes, passes, u,
+                                   es.em_max_iter, es.em_tol)
+        training = {"method": "em_per_blocking_pass", "iterations": iterations}
+    tf = term_frequencies(es, lambda f: prepared[f].to_numpy(dtype=object))
+    unscaled = assemble(es, comparator.labels, m, u, tf, 0.5, n, training)
+    scored = score_pairs(unscaled, comparator, cand.left, cand.right, ids, levels)
+    sure = (scored.rule == RULES.index(RULE_SAME_ID)) | np.isin(codes, sure_codes)
+    decided = sure | (scored.rule == RULES.index(RULE_DIFFERENT_IDS))
+    all_pairs = count_all_pairs(departments, es.link_type)
+    prior = prior_over_all_pairs(scored.total[~decided], int(sure.sum()), all_pairs)
+    training.update({"candidate_pairs": int(codes.size), "random_pairs": int(rl.size),
+                     "all_record_pairs": all_pairs})
+    return assemble(es, comparator.labels, m, u, tf, prior, n, training)
+
+
+def fit(frame: pd.DataFrame, entity_type: str, settings: LinkSettings | None = None,
+        progress: bool = False) -> LinkModel:
+    """Fit the model of one entity type on an ingested frame (persons or organisations)."""
+    prepared = prepare(frame.reset_index(drop=True), entity_type)
+    es = (settings or LinkSettings()).for_entity(entity_type, prepared)
+    comparator = Comparator(prepared, es.comparisons, es.chunk_size)
+    empty = np.empty(0, np.int64)
+    model_ids = IdentifierRule.of(prepared, LinkModel(es, [], 0.5))
+    cand = _candidates(prepared, es, model_ids, empty)
+    levels = comparator.levels(cand.left, cand.right, progress=progress)
+    return _fit(prepared, es, comparator, cand, levels, model_ids, empty, None, progress)
+
+
+def _pair_scorer(model: LinkModel, comparator: Comparator, ids: IdentifierRule | None,
+                 same_codes: np.ndarray, different_codes: np.ndarray, n: int):
+    """Score record pairs that were not candidates (clustering checks whole components)."""
+
+    def score_more(left: np.ndarray, right: np.ndarray):
+        scored = score_pairs(model, comparator, left, right, ids)
+        apply_judgments(scored, same_codes, different_codes, n)
+        return scored.total, np.isin(scored.rule, SURE_RULES), np.isin(scored.rule,
+                                                                       NEVER_RULES)
+
+    return score_more
 
 
 def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
                  settings: LinkSettings, judged: dict, previous: pd.Series | None,
-                 labels: pd.DataFrame | None, progress: bool
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 3)
-        clock = now
-
+                 labels: pd.DataFrame | None, given: LinkModel | None, progress: bool
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, LinkModel]:
+    laps = _Laps()
     prepared = prepare(frame, entity_type)
-    es: EntitySettings = settings.for_entity(entity_type, prepared)
+    es = given.settings if given is not None else settings.for_entity(entity_type, prepared)
     n = len(prepared)
     row_of = pd.Series(np.arange(n), index=keys.to_numpy())
-    lap("prepare")
+    same_codes = _judged_codes(judged, row_of, "same", n)
+    different_codes = _judged_codes(judged, row_of, "different", n)
+    ids = IdentifierRule.of(prepared, given or LinkModel(es, [], 0.5))
+    laps("prepare")
 
-    left, right, pass_stats = candidate_pairs(prepared, es.blocking, es.link_type,
-                                              es.max_block_size)
-    same_l, same_r = _judged_rows(judged, row_of, "same")
-    diff_l, diff_r = _judged_rows(judged, row_of, "different")
-    candidates = int(left.size)
-    train = _training(labels, row_of, n) if labels is not None else None
-    completeness = _pair_completeness(train, left * n + right, n) if train is not None else None
-    if same_l.size:  # judged-same pairs are scored (for evidence) even if not blocked together
-        codes = np.unique(np.r_[left * n + right, same_l * n + same_r])
-        left, right = codes // n, codes % n
-    if es.id_field and es.id_valid_field:
-        valid = prepared[es.id_valid_field].to_numpy(dtype=bool)
-        id_code = np.where(valid, pd.factorize(prepared[es.id_field])[0], -1)
-        # Two different valid identifiers are never merged: no need to compare them.
-        ruled_out = (valid[left] & valid[right] & (id_code[left] != id_code[right])
-                     & ~np.isin(left * n + right, same_l * n + same_r))
-        left, right = left[~ruled_out], right[~ruled_out]
-    else:
-        id_code = np.full(n, -1, dtype=np.int64)
-        ruled_out = np.zeros(0, dtype=bool)
-    lap("index")
+    cand = _candidates(prepared, es, ids, same_codes)
+    laps("index")
 
-    features = [make_feature(spec, prepared) for spec in es.comparisons]
-    names = [spec.field for spec in es.comparisons]
-    level_labels = [tuple(f.level_labels) for f in features]
-    n_levels = [f.n_levels for f in features]
-    arrays = coded_columns(prepared, features)
-    levels = _compare(features, arrays, left, right, es.chunk_size, progress,
-                      f"compare {entity_type} pairs")
-    lap("compare")
+    comparator = Comparator(prepared, es.comparisons, es.chunk_size)
+    levels = comparator.levels(cand.left, cand.right, progress=progress,
+                               desc=f"compare {entity_type} pairs")
+    laps("compare")
 
-    model: dict[str, Any]
-    if train is not None and train[2].size:
-        train_levels = compare_chunk(features, arrays, train[0], train[1])
-        level_weights, _, total, info = fit_supervised(levels, n_levels, train_levels, train[2])
-        rule_code = RULES.index(RULE_SUPERVISED)
-        model = {"kind": RULE_SUPERVISED, **info}
-    else:
-        u_random = None
-        if es.u_source in ("random", "random_start"):
-            rl, rr = random_pairs(prepared["department"].to_numpy(), es.link_type, es.u_sample)
-            u_random = u_from_random(compare_chunk(features, arrays, rl, rr), n_levels)
-        if es.u_source == "random":
-            passes = [(p.codes, blocked_comparisons(p.keys, es.comparisons))
-                      for p in pass_stats]
-            params, total = fit_per_pass(levels, n_levels, left * n + right, passes, u_random,
-                                         es.em_max_iter, es.em_tol)
-        else:
-            params, total = fit_unsupervised(
-                levels, n_levels, es.em_max_iter, es.em_tol,
-                u_init=u_random if es.u_source == "random_start" else None,
-                fit_mask=~((id_code[left] >= 0) & (id_code[left] == id_code[right])))
-        level_weights = params.weights()
-        rule_code = RULES.index(RULE_MODEL)
-        model = {"kind": RULE_MODEL, **params.as_dict(names, level_labels)}
-    tf_adjust: dict[int, np.ndarray] = {}
-    for k, spec in enumerate(es.comparisons):
-        if spec.tf:
-            tf_adjust[k] = tf_adjustments(prepared[spec.field].to_numpy(dtype=object), left,
-                                          levels[:, k], n_levels[k] - 1, es.tf_cap)
-            total = total + tf_adjust[k]
-    prob = probability(total)
-    rule = np.full(left.size, rule_code, dtype=np.int8)
-    if es.id_field and es.id_valid_field:
-        apply_id_rules(prob, rule, id_code, id_code >= 0, left, right)
-    pair_code = left * n + right
-    forced = np.isin(pair_code, same_l * n + same_r)
-    prob[forced] = 1.0
-    rule[forced] = RULES.index(RULE_JUDGED_SAME)
-    forbidden = np.isin(pair_code, diff_l * n + diff_r)
-    prob[forbidden] = 0.0
-    lap("classify")
+    labelled = _training(labels, row_of) if labels is not None else None
+    model = given or _fit(prepared, es, comparator, cand, levels, ids, same_codes, labelled,
+                          progress)
+    laps("fit" if given is None else "load_model")
 
-    threshold = es.supervised_threshold if model["kind"] == RULE_SUPERVISED else es.threshold
-    accepted = (prob >= threshold) | forced
-    acc = np.flatnonzero(accepted)
-    cluster_labels, info = constrained_clusters(
-        n, left[acc], right[acc], prob[acc], forced[acc], id_code, es.strong_threshold,
-        diff_l, diff_r)
-    lap("cluster")
+    scored = score_pairs(model, comparator, cand.left, cand.right, ids, levels)
+    apply_judgments(scored, same_codes, different_codes, n)
+    sure, never = np.isin(scored.rule, SURE_RULES), np.isin(scored.rule, NEVER_RULES)
+    laps("score")
+
+    cluster_labels, info = cluster_records(
+        n, cand.left, cand.right, scored.total, sure, never, model.threshold_weight,
+        _pair_scorer(model, comparator, ids, same_codes, different_codes, n))
+    laps("cluster")
 
     entity_ids = assign_ids(keys, cluster_labels, entity_type, previous)
     clusters = pd.DataFrame({"department": prepared["department"],
                              "record_id": prepared["record_id"],
                              "entity_id": entity_ids, "entity_type": entity_type})
-    lap("ids")
+    laps("ids")
 
-    kept = acc[cluster_labels[left[acc]] == cluster_labels[right[acc]]]
-    evidence = evidence_json(names, level_labels, levels[kept],
-                             [np.asarray(w) for w in level_weights],
-                             {k: v[kept] for k, v in tf_adjust.items()}, rule[kept],
-                             total[kept])
-    links = pd.DataFrame({
-        "department_l": prepared["department"].to_numpy()[left[kept]],
-        "record_id_l": prepared["record_id"].to_numpy()[left[kept]],
-        "department_r": prepared["department"].to_numpy()[right[kept]],
-        "record_id_r": prepared["record_id"].to_numpy()[right[kept]],
-        "score": np.round(prob[kept], 6),
-        "evidence": evidence})
-    lap("evidence")
+    accepted = np.flatnonzero(((scored.total >= model.threshold_weight) & ~never) | sure)
+    kept = accepted[cluster_labels[cand.left[accepted]] == cluster_labels[cand.right[accepted]]]
+    links = _links_frame(prepared, scored, kept)
+    laps("evidence")
 
     stats = {
         "records": n,
-        "blocking": [p.as_dict() for p in pass_stats],
-        "candidate_pairs": candidates,
-        "labelled_pair_completeness": completeness,
-        "pairs_compared": int(left.size),
-        "capped_pairs": int(sum(p.capped_pairs for p in pass_stats)),
-        "accepted_links": int(acc.size),
+        "blocking": [p.as_dict() for p in cand.passes],
+        "candidate_pairs": cand.blocked,
+        "labelled_pair_completeness": _completeness(labelled, cand, n),
+        "pairs_ruled_out_different_valid_ids": cand.ruled_out,
+        "pairs_compared": int(cand.left.size),
+        "capped_pairs": int(sum(p.capped_pairs for p in cand.passes)),
+        "accepted_links": int(accepted.size),
         "links_written": int(kept.size),
         "entities": int(pd.Series(entity_ids).nunique()),
-        "rules": {name: int((rule == i).sum()) for i, name in enumerate(RULES)},
-        "pairs_ruled_out_different_valid_ids": int(ruled_out.sum()),
-        "judgments_applied": {"same": int(forced.sum()), "different": int(diff_l.size)},
+        "entity_sizes": size_distribution(cluster_labels),
+        "rules": {name: int((scored.rule == i).sum()) for i, name in enumerate(RULES)},
+        "judgments_applied": {"same": int(same_codes.size), "different":
+                              int(different_codes.size)},
         "clustering": info.as_dict(),
-        "model": model,
-        "settings": settings_as_dict(es),
-        "timings_s": timings,
+        "model": {"prior": model.prior, "prior_weight": round(model.prior_weight, 4),
+                  "threshold": model.threshold, "refitted": given is None,
+                  **model.training},
+        "timings_s": laps.timings,
     }
-    return clusters, links, stats
+    return clusters, links, stats, model
+
+
+def _completeness(labelled: tuple[np.ndarray, np.ndarray] | None, cand: _Candidates,
+                  n: int) -> float | None:
+    """Share of the labelled matches that blocking made candidates (None without any)."""
+    if labelled is None or not labelled[0].size:
+        return None
+    codes = np.minimum(*labelled) * n + np.maximum(*labelled)
+    return round(float(np.isin(codes, cand.left * n + cand.right).mean()), 6)
+
+
+def _links_frame(prepared: pd.DataFrame, scored: ScoredPairs, rows: np.ndarray
+                 ) -> pd.DataFrame:
+    """links.csv rows for the given scored pairs, with their evidence."""
+    dept = prepared["department"].to_numpy()
+    record = prepared["record_id"].to_numpy()
+    left, right = scored.left[rows], scored.right[rows]
+    return pd.DataFrame({
+        "department_l": dept[left], "record_id_l": record[left],
+        "department_r": dept[right], "record_id_r": record[right],
+        "score": np.round(scored.probability[rows], 6),
+        "evidence": scored.evidence(rows)})

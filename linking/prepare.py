@@ -173,8 +173,8 @@ def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
         out["birth_year"] = by_unique(out["birth_date"].to_numpy(), lambda u: u.str[:4])
         for col in _PERSON_TEXT:
             out[col] = by_unique(_column(frame, col), _norm_text)
-        if out["region_code"].isna().all():
-            out["region_code"] = by_unique(_column(frame, "id_region_code"), _clean)
+        out["region_code"] = _first_present(out["region_code"].to_numpy(dtype=object),
+                                            by_unique(_column(frame, "id_region_code"), _clean))
     else:
         out["established_date"] = by_unique(_column(frame, "established_date"), _date8)
         out["legal_rep_id"] = by_unique(_column(frame, "legal_rep_id"), _identifier)

@@ -26,7 +26,6 @@ import pandas as pd
 
 ENTITY_TYPES = ("person", "organization")
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
-U_SOURCES = ("random", "em", "random_start")
 COMPARISON_KINDS = ("name", "identifier", "date", "phone", "text", "postcode", "category",
                     "region", "exact")
 
@@ -67,17 +66,12 @@ class EntitySettings:
     blocking: tuple[BlockingPass, ...]
     comparisons: tuple[ComparisonSpec, ...]
     link_type: str = "dedupe_and_link"
-    threshold: float = 0.99          # accept a scored pair at this match probability
-    supervised_threshold: float = 0.5  # the same, when labelled pairs train a classifier
-    strong_threshold: float = 0.999  # links below this cannot chain clusters on their own
+    threshold: float = 0.5           # match probability (over all record pairs) to accept
     max_block_size: int = 1000       # exact blocks above this are capped (pairs dropped, counted)
     chunk_size: int = 500_000        # pairs compared per chunk (bounds memory)
     em_max_iter: int = 200
     em_tol: float = 1e-7
-    u_source: str = "random"         # "random": u from random record pairs and m by EM per
-                                     # blocking pass (Splink-style); "em": m and u by one EM;
-                                     # "random_start": one EM started from random-pair u
-    u_sample: int = 100_000          # random pairs drawn to estimate u
+    u_sample: int = 300_000          # random record pairs drawn to estimate u
     tf_cap: float = 4.0              # bits: bound on a term-frequency adjustment
     id_field: str | None = None      # strong identifier for the deterministic rules
     id_valid_field: str | None = None
@@ -228,8 +222,6 @@ def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySett
                              f"allowed: {allowed}")
     if changes.get("link_type", base.link_type) not in LINK_TYPES:
         raise ValueError(f"linking settings: link_type must be one of {LINK_TYPES}")
-    if changes.get("u_source", base.u_source) not in U_SOURCES:
-        raise ValueError(f"linking settings: u_source must be one of {U_SOURCES}")
     return replace(base, **changes)
 
 
@@ -272,3 +264,16 @@ def settings_as_dict(settings: EntitySettings) -> dict[str, Any]:
     out = asdict(settings)
     out["blocking"] = [p.name for p in settings.blocking]
     return out
+
+
+def settings_from_plain(plain: dict[str, Any]) -> EntitySettings:
+    """EntitySettings from ``settings_as_dict`` output whose blocking and comparisons are
+    already objects (a saved model supplies them); unknown keys are an error."""
+    known = {f.name for f in fields(EntitySettings)}
+    unknown = set(plain) - known
+    if unknown:
+        raise ValueError(f"unknown settings key(s) {sorted(unknown)}")
+    values = dict(plain)
+    values["blocking"] = tuple(values["blocking"])
+    values["comparisons"] = tuple(values["comparisons"])
+    return EntitySettings(**values)

@@ -1,7 +1,8 @@
-"""``kglink link SOURCES.yaml --out DIR [--settings FILE] [--labels PAIRS.csv]``.
+"""``kglink link SOURCES.yaml --out DIR [--model FILE] [--settings FILE] [--labels PAIRS.csv]``.
 
 Ingests the sources, resolves persons and organisations and writes DIR/clusters.csv,
-DIR/links.csv, DIR/quality.json (+ quality.md, link_stats.json). No database is needed. If
+DIR/links.csv, DIR/quality.json (+ quality.md, link_stats.json) and DIR/model.json, the
+fitted model. ``--model`` applies a saved model without refitting. No database is needed. If
 DIR/clusters.csv exists from an earlier run its entity ids are carried over (stable ids);
 human judgments (``kglink judge``) are obeyed.
 """
@@ -15,6 +16,9 @@ from pathlib import Path
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", type=Path, help="the SOURCES.yaml to ingest")
     parser.add_argument("--out", type=Path, required=True, help="output directory")
+    parser.add_argument("--model", type=Path,
+                        help="apply this saved model.json without refitting (same clusters as "
+                             "the run that saved it, on the same input)")
     parser.add_argument("--settings", type=Path,
                         help="linking settings YAML (default: the spec's optional linking: "
                              "section, else settings generated from the data)")
@@ -58,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
     from linking.engine import CLUSTER_COLUMNS, link
     from linking.judgments import JudgmentStore
 
+    from linking.model import ModelSet
+
+    if args.model is not None and (args.settings is not None or args.labels is not None):
+        raise ValueError("--model applies a fitted model: it cannot be combined with "
+                         "--settings or --labels")
+    models = ModelSet.load(args.model) if args.model is not None else None
     settings = _settings(args)
     labels = _read_csv(args.labels, "labelled pairs") if args.labels else None
     previous = None
@@ -70,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     pipeline = Pipeline(args.spec, progress=not args.no_progress)
     ingested = pipeline.ingest()
     linked = link(ingested, settings=settings, judgments=JudgmentStore(args.judgments),
-                  previous_clusters=previous, labels=labels, progress=not args.no_progress)
+                  previous_clusters=previous, labels=labels, models=models,
+                  progress=not args.no_progress)
     paths = linked.write(args.out)
     for kind, stats in linked.stats.items():
         print(f"{kind}: {stats['records']} records -> {stats['entities']} entities; "

@@ -1,69 +1,86 @@
-"""Clustering constraints: different valid IDs never share an entity, one weak link cannot
-chain two groups, judged-different records stay apart even through others, forced links
-merge."""
+"""Clustering without chaining: components are checked on all their pairs and re-clustered
+by average linkage when their pairs disagree; sure matches and sure non-matches hold."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from linking.cluster import constrained_clusters
+from linking.cluster import cluster_records, size_distribution
 
-NO_ID = -1
+T = 0.0  # threshold in bits (probability 0.5)
 
 
-def run(n, edges, ids=None, strong=0.999, cannot=(), forced=None):
+def run(n, edges, sure=(), never=(), unscored=None):
+    """Cluster ``n`` records from (a, b, bits) candidate edges; pairs that are not
+    candidates score ``unscored[(a, b)]`` bits (default -20: clearly different)."""
     left = np.array([e[0] for e in edges], dtype=np.int64)
     right = np.array([e[1] for e in edges], dtype=np.int64)
-    prob = np.array([e[2] for e in edges], dtype=float)
-    forced_arr = np.zeros(len(edges), dtype=bool) if forced is None else np.array(forced)
-    id_code = np.array(ids if ids is not None else [NO_ID] * n, dtype=np.int64)
-    cl = np.array([c[0] for c in cannot], dtype=np.int64)
-    cr = np.array([c[1] for c in cannot], dtype=np.int64)
-    labels, info = constrained_clusters(n, left, right, prob, forced_arr, id_code, strong,
-                                        cl, cr)
-    return labels, info
+    bits = np.array([e[2] for e in edges], dtype=float)
+    sure_mask = np.array([(a, b) in sure for a, b, _ in edges], dtype=bool)
+    never_mask = np.array([(a, b) in never for a, b, _ in edges], dtype=bool)
+    asked = []
+
+    def score_more(sl, sr):
+        asked.extend(zip(sl.tolist(), sr.tolist(), strict=True))
+        got = np.array([(unscored or {}).get((a, b), -20.0) for a, b in zip(sl, sr,
+                                                                          strict=True)])
+        none = np.zeros(sl.size, dtype=bool)
+        return got, none, none.copy()
+
+    labels, info = cluster_records(n, left, right, bits, sure_mask, never_mask, T,
+                                   score_more, max_exhaustive=6)
+    return labels, info, asked
 
 
-def same(labels, a, b):
-    return labels[a] == labels[b]
+def groups(labels):
+    out = {}
+    for i, lab in enumerate(labels.tolist()):
+        out.setdefault(lab, []).append(i)
+    return sorted(out.values())
 
 
-def test_clean_components_are_kept_as_they_are():
-    labels, info = run(5, [(0, 1, 1.0), (1, 2, 1.0), (3, 4, 1.0)])
-    assert same(labels, 0, 2) and same(labels, 3, 4) and not same(labels, 0, 3)
-    assert info.reclustered_components == 0
+def test_clean_components_stay_whole_and_are_not_rescored():
+    labels, info, asked = run(5, [(0, 1, 12.0), (1, 2, 9.0), (0, 2, 11.0), (3, 4, 3.0)])
+    assert groups(labels) == [[0, 1, 2], [3, 4]]
+    assert asked == [] and info.reclustered_components == 0 and info.checked_components == 1
 
 
-def test_two_different_valid_ids_are_never_merged():
-    # 0 and 2 hold different valid IDs; 1 (no ID) links strongly to both.
-    labels, info = run(3, [(0, 1, 1.0), (1, 2, 0.9999)], ids=[0, NO_ID, 1])
-    assert not same(labels, 0, 2)
-    assert same(labels, 0, 1)  # the stronger link wins
-    assert info.refused_id_conflict == 1
+def test_a_chain_through_one_link_is_split_when_the_ends_disagree():
+    # 0-1 and 2-3 are strong pairs; 1-2 a weak accepted link; the cross pairs never met.
+    labels, info, asked = run(4, [(0, 1, 15.0), (2, 3, 15.0), (1, 2, 1.0)])
+    assert groups(labels) == [[0, 1], [2, 3]]
+    assert sorted(asked) == [(0, 2), (0, 3), (1, 3)]
+    assert info.reclustered_components == 1 and info.split_off_entities == 1
 
 
-def test_one_weak_link_does_not_chain_two_groups():
-    # {0,1,2} and {3,4} are tight; one weak link 2-3 would chain them.
-    edges = [(0, 1, 1.0), (1, 2, 1.0), (0, 2, 1.0), (3, 4, 1.0), (2, 3, 0.8)]
-    labels, info = run(5, edges)
-    assert same(labels, 0, 2) and same(labels, 3, 4) and not same(labels, 2, 3)
-    assert info.refused_weak_support == 1
+def test_average_evidence_keeps_a_true_entity_with_one_weak_pair():
+    # 0-2 scored below threshold but 0-1 and 1-2 are strong: average linkage keeps all three.
+    labels, _, _ = run(3, [(0, 1, 20.0), (1, 2, 20.0)], unscored={(0, 2): -5.0})
+    assert groups(labels) == [[0, 1, 2]]
 
 
-def test_weak_links_with_support_do_merge():
-    # Record 3 links weakly to both 1 and 2 of a tight pair: two supporting links.
-    edges = [(1, 2, 1.0), (1, 3, 0.8), (2, 3, 0.8)]
-    labels, _ = run(4, edges)
-    assert same(labels, 1, 3) and same(labels, 2, 3)
+def test_sure_non_match_is_never_merged_even_through_others():
+    labels, _, _ = run(3, [(0, 1, 30.0), (1, 2, 30.0), (0, 2, -3.0)], never={(0, 2)})
+    assert labels[0] != labels[2]
+    assert groups(labels) in ([[0], [1, 2]], [[0, 1], [2]])
 
 
-def test_judged_different_stays_apart_even_transitively():
-    edges = [(0, 1, 1.0), (1, 2, 1.0)]
-    labels, info = run(3, edges, cannot=[(0, 2)])
-    assert not same(labels, 0, 2)
-    assert info.refused_judgment == 1
+def test_sure_match_merges_against_the_weights():
+    labels, _, _ = run(2, [(0, 1, -40.0)], sure={(0, 1)})
+    assert groups(labels) == [[0, 1]]
 
 
-def test_forced_link_overrides_an_id_conflict():
-    labels, _ = run(2, [(0, 1, 1.0)], ids=[0, 1], forced=[True])
-    assert same(labels, 0, 1)
+def test_oversized_component_is_cut_at_its_weakest_links():
+    # a path of 8 records (limit 6 per exhaustively checked component): 3-4 is the weakest
+    edges = [(i, i + 1, 30.0) for i in range(7)]
+    edges[3] = (3, 4, 0.5)
+    scores = {(a, b): 30.0 for a in range(8) for b in range(a + 1, 8)
+              if (a < 4) == (b < 4)}
+    labels, info, _ = run(8, edges, unscored=scores)
+    assert groups(labels) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert info.oversized_components_cut == 1 and info.weak_links_dropped == 1
+
+
+def test_size_distribution():
+    dist = size_distribution(np.array([0, 0, 0, 1, 2, 2, 5, 5, 5, 5, 5, 5]))
+    assert dist == {"1": 1, "2": 1, "3-5": 1, "6-10": 1, "11-50": 0, "51+": 0, "largest": 6}

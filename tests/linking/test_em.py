@@ -53,7 +53,7 @@ def test_em_labels_the_agreeing_class_as_match():
 
 
 def test_blocked_comparisons_follow_field_groups():
-    from linking.classify import blocked_comparisons
+    from linking.fit import blocked_comparisons
     from linking.settings import ComparisonSpec
 
     comps = (ComparisonSpec("name", "name"), ComparisonSpec("id_number", "identifier"),
@@ -65,18 +65,30 @@ def test_blocked_comparisons_follow_field_groups():
 
 
 def test_per_pass_training_learns_m_of_unblocked_fields():
-    from linking.classify import fit_per_pass, u_from_random
+    from linking.fit import level_shares, m_per_pass
 
     m = [[0.05, 0.95], [0.1, 0.9], [0.2, 0.8]]
     u = [[0.9, 0.1], [0.8, 0.2], [0.95, 0.05]]
     levels, is_match = simulate(100_000, 0.3, m, u, seed=5)
     random_levels, _ = simulate(100_000, 0.0, m, u, seed=6)
-    u_hat = u_from_random(random_levels, [2, 2, 2])
+    u_hat = level_shares(random_levels, [2, 2, 2])
     codes = np.arange(levels.shape[0], dtype=np.int64)
     # Pass 1 "blocked on" comparison 0, pass 2 on comparison 1: each learns the others.
-    params, total = fit_per_pass(levels, [2, 2, 2], codes, [(codes, [0]), (codes, [1])],
-                                 u_hat, 200, 1e-8)
-    for got, want in zip(params.m, m, strict=True):
+    m_hat, _ = m_per_pass(levels, [2, 2, 2], codes, [(codes, [0]), (codes, [1])],
+                          u_hat, 200, 1e-8)
+    for got, want in zip(m_hat, m, strict=True):
         assert np.abs(got - np.array(want)).max() < 0.03
-    assert abs(params.lam - 0.3) < 0.02
-    assert ((total > 0) == is_match).mean() > 0.95
+
+
+def test_prior_is_over_all_record_pairs_not_candidates():
+    from linking.fit import count_all_pairs, prior_over_all_pairs
+
+    # 100 candidate pairs with overwhelming evidence, 1,000 clearly different ones, and
+    # 3 pairs a rule makes sure, among the 1,000,000 pairs of the data: about 103 matches.
+    bits = np.r_[np.full(100, 30.0), np.full(1000, -10.0)]
+    prior = prior_over_all_pairs(bits, 3, 1_000_000)
+    assert abs(prior - 103e-6) / 103e-6 < 1e-3
+    departments = np.array(list("AAABBC"))
+    assert count_all_pairs(departments, "dedupe_and_link") == 15
+    assert count_all_pairs(departments, "dedupe_only") == 4
+    assert count_all_pairs(departments, "link_only") == 11

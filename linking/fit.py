@@ -1,0 +1,179 @@
+"""Fit: estimate a LinkModel's parameters from the data, Splink-style.
+
+* u (chance of each level among non-matches) from random record pairs; the exact level's u
+  of a field is the exact chance that two random records agree on it (sum of squared value
+  shares), so a rare-field agreement is not left to sampling luck.
+* m (chance of each level among matches) by EM on each blocking pass's candidate pairs with
+  u fixed, leaving out the comparisons that pass conditions on, averaged over passes; or,
+  when labelled pairs are given, counted from the labelled matches.
+* the prior, P(two random records match), over ALL record pairs and not over blocked
+  candidates: the fixed point of lambda = sum of candidate posteriors(lambda) / all pairs,
+  which is EM for lambda with m and u fixed and non-candidate pairs taken as non-matches.
+  This is what makes a threshold mean the same on any data set.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from linking.em import fit_em, pattern_codes
+from linking.model import ComparisonModel, LinkModel, TermFrequencies
+from linking.settings import ComparisonSpec, EntitySettings
+
+ALPHA = 0.5  # additive smoothing of level counts
+
+# Fields that carry the same information: blocking on one makes agreement on the others
+# a consequence of blocking, so their m cannot be learnt from that pass either.
+_GROUPS = (
+    {"name", "name_pinyin", "name_sorted", "given_name", "family_name", "name_core",
+     "former_name"},
+    {"address", "city", "region_code", "postcode", "province"},
+    {"birth_date", "birth_year"},
+)
+_ID_KEYS = {"id_key1", "id_key2", "id_key3"}
+
+
+def smoothed(counts: np.ndarray) -> np.ndarray:
+    """Level probabilities from counts, with additive smoothing (no level is impossible)."""
+    counts = np.asarray(counts, dtype=float)
+    return (counts + ALPHA) / (counts.sum() + ALPHA * counts.size)
+
+
+def level_shares(levels: np.ndarray, n_levels: list[int]) -> list[np.ndarray]:
+    """Per comparison, the smoothed share of each level among the rows (missing ignored)."""
+    out = []
+    for k, n in enumerate(n_levels):
+        lev = levels[:, k]
+        out.append(smoothed(np.bincount(lev[lev >= 0], minlength=n)))
+    return out
+
+
+def exact_agreement_chance(values: np.ndarray) -> float:
+    """P(two random records with a value agree on it): the sum of squared value shares."""
+    shares = pd.Series(values, dtype=object).value_counts(normalize=True, dropna=True)
+    return float((shares ** 2).sum())
+
+
+def u_probabilities(random_levels: np.ndarray, n_levels: list[int],
+                    exact_chance: list[float | None]) -> list[np.ndarray]:
+    """u per level from random pairs, the top level replaced by its exact chance when known."""
+    u = level_shares(random_levels, n_levels)
+    for k, chance in enumerate(exact_chance):
+        if chance is None or chance <= 0:
+            continue
+        rest = u[k][:-1] / max(u[k][:-1].sum(), 1e-300)
+        top = min(max(chance, 1e-12), 1 - 1e-9)
+        u[k] = np.r_[rest * (1.0 - top), top]
+    return u
+
+
+def blocked_comparisons(keys: tuple[str, ...], comparisons: tuple[ComparisonSpec, ...]
+                        ) -> list[int]:
+    """Indices of the comparisons a blocking pass on ``keys`` conditions on."""
+    columns = {k.split("[")[0] for k in keys}
+    touched = set(columns)
+    for group in _GROUPS:
+        if columns & group:
+            touched |= group
+    out = []
+    for k, spec in enumerate(comparisons):
+        is_id = spec.field in ("id_number", "credit_code")
+        if spec.field in touched or (is_id and columns & _ID_KEYS):
+            out.append(k)
+    return out
+
+
+def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
+               passes: list[tuple[np.ndarray | None, list[int]]], u: list[np.ndarray],
+               max_iter: int, tol: float, min_pairs: int = 50) -> tuple[list[np.ndarray], int]:
+    """m by EM on each pass's pairs (u fixed, conditioned comparisons left out), averaged.
+
+    Returns m and the EM iterations spent. A comparison that no pass can learn falls back
+    to one EM over all candidates.
+    """
+    patterns, counts, inverse = pattern_codes(levels, n_levels)
+    m_sum = [np.zeros(n) for n in n_levels]
+    m_seen = np.zeros(len(n_levels))
+    iterations = 0
+    for codes, blocked in passes:
+        if codes is None or codes.size < min_pairs or len(blocked) == len(n_levels):
+            continue
+        rows = np.searchsorted(pair_codes, codes)  # both sorted; pruned pairs are gone
+        inside = rows < pair_codes.size
+        rows = rows[inside][pair_codes[rows[inside]] == codes[inside]]
+        if rows.size < min_pairs:
+            continue
+        pass_counts = np.bincount(inverse[rows], minlength=patterns.shape[0]).astype(float)
+        used = pass_counts > 0
+        sub = patterns[used].copy()
+        if blocked:
+            sub[:, blocked] = -1
+        params = fit_em(sub, pass_counts[used], n_levels, max_iter=max_iter, tol=tol,
+                        u_fixed=u)
+        iterations += params.iterations
+        for k in range(len(n_levels)):
+            if k not in blocked:
+                m_sum[k] += params.m[k]
+                m_seen[k] += 1
+    fallback = None
+    if not m_seen.all():
+        used = counts > 0
+        fallback = fit_em(patterns[used], counts[used], n_levels, max_iter=max_iter,
+                          tol=tol, u_fixed=u)
+        iterations += fallback.iterations
+    m = [m_sum[k] / m_seen[k] if m_seen[k] else fallback.m[k] for k in range(len(n_levels))]
+    return m, iterations
+
+
+def prior_over_all_pairs(evidence_bits: np.ndarray, sure_matches: int, all_pairs: int,
+                         max_iter: int = 500, tol: float = 1e-9) -> float:
+    """P(two random records match) over all pairs, by EM for lambda with m and u fixed.
+
+    ``evidence_bits``: the Fellegi–Sunter weight of each scored candidate pair without the
+    prior; ``sure_matches``: candidate pairs a rule makes matches; every other record pair
+    (not a candidate) counts as a non-match.
+    """
+    all_pairs = max(int(all_pairs), 1)
+    floor = 1.0 / all_pairs
+    lam = min(0.5, max((evidence_bits.size + sure_matches) / all_pairs * 0.1, floor))
+    log_odds = evidence_bits * math.log(2.0)
+    for _ in range(max_iter):
+        prior = math.log(lam / (1.0 - lam))
+        posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds + prior, -700, 700)))
+        new = min(max((float(posterior.sum()) + sure_matches) / all_pairs, floor), 0.5)
+        if abs(new - lam) <= tol * lam:
+            return new
+        lam = new
+    return lam
+
+
+def count_all_pairs(departments: np.ndarray, link_type: str) -> int:
+    """How many record pairs the link type allows (the population the prior is over)."""
+    n = departments.size
+    sizes = pd.Series(departments).value_counts().to_numpy(dtype=np.int64)
+    within = int((sizes * (sizes - 1) // 2).sum())
+    total = n * (n - 1) // 2
+    if link_type == "link_only":
+        return total - within
+    if link_type == "dedupe_only":
+        return within
+    return total
+
+
+def term_frequencies(settings: EntitySettings, values_of) -> list[TermFrequencies | None]:
+    """A term-frequency table for each comparison that asks for one."""
+    return [TermFrequencies.of(values_of(spec.field), settings.tf_cap) if spec.tf else None
+            for spec in settings.comparisons]
+
+
+def assemble(settings: EntitySettings, labels: list[tuple[str, ...]], m: list[np.ndarray],
+             u: list[np.ndarray], tf: list[TermFrequencies | None], prior: float,
+             records: int, training: dict) -> LinkModel:
+    """The LinkModel from its fitted parts."""
+    comparisons = [ComparisonModel(spec, lab, np.asarray(mk, float), np.asarray(uk, float), t)
+                   for spec, lab, mk, uk, t in zip(settings.comparisons, labels, m, u, tf,
+                                                   strict=True)]
+    return LinkModel(settings, comparisons, prior, "em_over_all_pairs", records, training)
