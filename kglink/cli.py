@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "neo4j": ("neo4j", "manage the local Neo4j server (start|stop|status|reset)"),
     "ingest": ("ingest", "load and standardise the sources of SOURCES.yaml"),
     "link": ("link", "ingest and resolve entities; write clusters, links and quality"),
+    "model": ("model", "inspect a saved linking model: show FILE [--chart PATH]"),
     "run": ("run", "ingest, link and store in Neo4j (idempotent)"),
     "judge": ("judge", "record a human judgment: two records are the same / different"),
     "cypher": ("cypher", "run read-only Cypher and print the rows"),
