@@ -172,15 +172,19 @@ def comparison_title(comparison: dict) -> str:
 def tf_adjustment_range(comparison: dict) -> tuple[float, float] | None:
     """The smallest and largest term-frequency adjustment in bits on the top level.
 
-    Each value's adjustment is log2(u_random / tf(value)) clipped to ±cap, as the classifier
-    applies it; None when the comparison carries no term frequencies.
+    Each value's adjustment is log2(u_random / share) clipped to ±cap, as the scorer applies
+    it; a value not listed has share ``floor`` when the model gives one. None when the
+    comparison carries no term frequencies.
     """
     import numpy as np
 
     tf = comparison.get("term_frequencies")
-    if not tf or not tf.get("values") or not _is_number(tf.get("u_random")):
+    if not tf or not _is_number(tf.get("u_random")):
         return None
-    freqs = np.fromiter(tf["values"].values(), dtype=float)
+    shares = list(tf.get("values", {}).values())
+    if _is_number(tf.get("floor")):
+        shares.append(tf["floor"])
+    freqs = np.asarray(shares, dtype=float)
     freqs = freqs[freqs > 0]
     if not len(freqs):
         return None
@@ -191,11 +195,13 @@ def tf_adjustment_range(comparison: dict) -> tuple[float, float] | None:
 
 
 def tf_summary(comparison: dict) -> str | None:
-    """'1,234 values, u_random 0.0031, cap 4 bits, exact adjusted by -2.10 .. +4.00 bits'."""
+    """'1,234 values, u_random 0.0031, cap 4 bits, top level adjusted by -2.10 .. +4.00 bits'."""
     tf = comparison.get("term_frequencies")
     if not tf:
         return None
     parts = [f"{len(tf.get('values', {})):,} values"]
+    if _is_number(tf.get("floor")):
+        parts.append(f"unlisted values share {fmt_prob(tf['floor'])}")
     if _is_number(tf.get("u_random")):
         parts.append(f"u_random {fmt_prob(tf['u_random'])}")
     if _is_number(tf.get("cap")):
@@ -344,7 +350,7 @@ def weights_figure(document: dict):
     heights = [len(chart_rows(section)) * ROW_INCHES + SECTION_INCHES for _, section in sections]
     figure, axes = plt.subplots(
         len(sections), 2, squeeze=False, figsize=(12, sum(heights) + 0.5),
-        gridspec_kw={"height_ratios": heights, "width_ratios": [2.2, 1], "wspace": 0.05},
+        gridspec_kw={"height_ratios": heights, "width_ratios": [2.1, 1.1], "wspace": 0.05},
         layout="constrained")
     for (name, section), (weights_ax, mu_ax) in zip(sections, axes, strict=True):
         rows = chart_rows(section)
@@ -444,7 +450,7 @@ def draw_m_u(ax, rows: list[ChartRow]) -> None:
         ax.text(1.04, y, f"m {fmt_prob(row.m)}  u {fmt_prob(row.u)}", va="center", fontsize=7,
                 color="#333")
     ax.set_title("m and u", loc="left", fontsize=9)
-    ax.set_xlim(0, 1.62)  # room on the right for the written values
+    ax.set_xlim(0, 1.8)  # room on the right for the written values
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
     ax.axvline(1, color="#bbbbbb", linewidth=0.6, zorder=1)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=1)

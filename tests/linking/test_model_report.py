@@ -55,11 +55,10 @@ def comparison(field, levels, tf=None):
 
 
 def model_document() -> dict:
-    # tf adjustments log2(u_random / tf): wang wei -2, li na -1, zhang san +2, ouyang xiu
-    # log2(50) = 5.64 capped at 3: range -2.00 .. +3.00 bits.
-    name_tf = {"u_random": 0.025, "cap": 3.0,
-               "values": {"wang wei": 0.1, "li na": 0.05, "zhang san": 0.00625,
-                          "ouyang xiu": 0.0005}}
+    # tf adjustments log2(u_random / share): wang wei -2, li na -1, zhang san +2, any value
+    # not listed (share = floor) log2(50) = 5.64 capped at 3: range -2.00 .. +3.00 bits.
+    name_tf = {"u_random": 0.025, "floor": 0.0005, "cap": 3.0,
+               "values": {"wang wei": 0.1, "li na": 0.05, "zhang san": 0.00625}}
     person = {
         "entity_type": "person", "link_type": "dedupe_and_link", "records_fitted": 12345,
         # p = 1/1025: log2(p / (1 - p)) = log2(1/1024) = -10
@@ -128,8 +127,8 @@ def test_model_show_prints_hand_computed_numbers(model_file):
     assert ["0", "different", "0.01", "0.99", "-6.63"] in person
     assert ["3", "exact", "0.8", "0.003125", "+8.00"] in person
     assert person.count(["-1", "missing", "+0.00"]) == 3
-    assert ("term frequencies: 4 values, u_random 0.025, cap 3 bits, "
-            "top level adjusted by -2.00 .. +3.00 bits") in out
+    assert ("term frequencies: 3 values, unlisted values share 0.0005, u_random 0.025, "
+            "cap 3 bits, top level adjusted by -2.00 .. +3.00 bits") in out
     organization = section_lines(out, "organization")
     assert ["prior", "p", "0.0002,", "weight", "-12.29", "bits", "(deterministic_rules)"] \
         in organization
