@@ -59,12 +59,12 @@ SURNAMES, SURNAME_SHARES = _surname_table()
 # people hold about 11-12 thousand distinct full names, the commonest (李伟 / 王伟 / 李娜)
 # held by 600-900 and about three in four people sharing their name with ten or more others,
 # as in a province's household register (tests/benchmarks/bench_name_distribution.py).
-GIVEN_FEMALE = ("娜 芳 敏 静 秀英 丽 艳 桂英 霞 燕 娟 秀兰 玲 红 婷 萍 英 梅 丹 玉兰 琳 雪 颖 慧 桂兰 "
+GIVEN_FEMALE = ("娜 芳 敏 静 秀英 丽 桂英 艳 秀兰 霞 燕 玉兰 娟 玲 红 婷 萍 英 梅 丹 琳 雪 颖 慧 桂兰 "
                 "莉 倩 晶 欣 洁 琴 凤英 秀珍 丽娟 海燕 婷婷 丽华 玉梅 春梅 红梅 晓燕 晓红 美玲 金凤 淑珍 "
                 "兰 月 云 凤 蓉 青 琼 翠 莹 佳 悦 彤 瑶 怡 璐 雯 欣怡 梓涵 子涵 思雨 雨欣 佳怡 诗涵 可馨 "
                 "紫涵 雨涵 欣妍 梦瑶 佳琪 思琪 晓丽 丽萍 小红 小燕 玉珍 玉华 秀云 秀梅 桂芳 桂珍 春花 "
                 "秋菊 冬梅 兰英 国英 爱华 淑英 艳红 艳华 美华 丽丽 娜娜 静静 晶晶").split()
-GIVEN_MALE = ("伟 强 磊 军 建华 洋 勇 建国 杰 涛 明 超 志强 刚 平 国强 辉 鹏 斌 波 建军 宇 浩 凯 飞 "
+GIVEN_MALE = ("伟 强 磊 军 建华 洋 建国 勇 志强 杰 国强 涛 建军 明 超 刚 平 辉 鹏 斌 波 宇 浩 凯 飞 "
               "峰 俊 亮 健 林 龙 华 新 兵 锋 毅 彬 成 东 博 阳 帅 鑫 建平 海涛 志明 俊杰 浩然 子轩 "
               "宇轩 梓睿 浩宇 明辉 国平 国华 永强 小龙 德胜 建新 志刚 海波 晓东 鹏飞 家豪 文博 文 立 "
               "福 荣 光 海 江 山 松 宏 志 德 永 文华 国庆 红兵 卫东 卫国 建设 建明 金龙 志勇 志伟 文军 "
