@@ -5,9 +5,9 @@ run of them, can chain many people into one "entity". So every component of thre
 records is checked on ALL its record pairs (the ones no blocking pass compared are scored
 now): a component whose pairs all reach the threshold is an entity as it stands; any other
 is re-clustered by average linkage on (weight - threshold), i.e. two groups merge only while
-the average evidence between them, in bits, is above the threshold. A sure match (same valid
-identifier, "same" judgment) weighs +BIG and a sure non-match (different valid identifiers,
-"different" judgment) -BIG, so constraints hold by construction.
+the average evidence between them, in bits, is above the threshold. The rules' weights
+(linking.pairs.RULE_WEIGHT: same or different valid identifiers, human judgments) dwarf any
+evidence, so those constraints hold by construction.
 
 A component too large to score exhaustively is first cut by dropping its weakest accepted
 links until its pieces fit. Only the components that need it reach the Python loop; the
@@ -25,10 +25,10 @@ from scipy.sparse.csgraph import connected_components
 
 from linking.index import unique_sorted
 
-BIG = 1e9
+SURE = 1e6  # a weight at least this large comes from a rule, never from evidence
 
-# (left rows, right rows) -> (bits, sure match, sure non-match) for pairs not yet scored
-PairScorer = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
+# (left rows, right rows) -> weight (bits above the threshold, or a rule's) per pair
+PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -59,14 +59,15 @@ def _cut_oversized(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarr
     records are dropped (lowest weight first, a quarter of them per round) until each
     component fits or only sure links are left."""
     keep = np.ones(left.size, dtype=bool)
-    for _ in range(64):
+    for round_ in range(64):
         comp = components(n, left[keep], right[keep])
         sizes = np.bincount(comp)
         big = sizes > limit
         if not big.any():
             break
-        info.oversized_components_cut += int(big.sum()) if _ == 0 else 0
-        inside = keep & big[comp[left]] & (weight < BIG / 2)
+        if round_ == 0:
+            info.oversized_components_cut = int(big.sum())
+        inside = keep & big[comp[left]] & (weight < SURE)
         if not inside.any():
             break
         rows = np.flatnonzero(inside)
@@ -125,17 +126,15 @@ def _average_linkage(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.
         label[label == b] = a
 
 
-def cluster_records(n: int, left: np.ndarray, right: np.ndarray, bits: np.ndarray,
-                    sure: np.ndarray, never: np.ndarray, threshold_bits: float,
+def cluster_records(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
                     score_more: PairScorer, max_exhaustive: int = 300
                     ) -> tuple[np.ndarray, ClusterInfo]:
     """Entity label per record from scored candidate pairs (see the module docstring).
 
-    ``bits``: total match weight per pair; ``sure`` / ``never``: pairs a rule makes a match
-    or a non-match; ``score_more`` scores record pairs that were not candidates.
+    ``weight``: per pair, bits above the threshold or a rule's weight (>= 0 accepts the
+    pair); ``score_more`` weighs record pairs that were not candidates the same way.
     """
     info = ClusterInfo()
-    weight = np.where(sure, BIG, np.where(never, -BIG, bits - threshold_bits))
     accepted = np.flatnonzero(weight >= 0)
     al, ar, aw = left[accepted], right[accepted], weight[accepted]
     keep = _cut_oversized(n, al, ar, aw, max_exhaustive, info)
@@ -147,7 +146,7 @@ def cluster_records(n: int, left: np.ndarray, right: np.ndarray, bits: np.ndarra
         return comp, info
     il, ir = _inner_pairs(comp, wanted)
     info.pairs_scored_inside_components = int(il.size)
-    iw = _inner_weights(n, left, right, weight, il, ir, threshold_bits, score_more)
+    iw = _inner_weights(n, left, right, weight, il, ir, score_more)
     pair_comp = comp[il]
     worst = np.full(sizes.size, np.inf)
     np.minimum.at(worst, pair_comp, iw)
@@ -160,10 +159,8 @@ def cluster_records(n: int, left: np.ndarray, right: np.ndarray, bits: np.ndarra
 
 
 def _inner_weights(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
-                   il: np.ndarray, ir: np.ndarray, threshold_bits: float,
-                   score_more: PairScorer) -> np.ndarray:
-    """Weight (bits above threshold, or +/-BIG) of each inner pair; candidates are looked
-    up, the others scored now."""
+                   il: np.ndarray, ir: np.ndarray, score_more: PairScorer) -> np.ndarray:
+    """Weight of each inner pair: candidates are looked up, the others scored now."""
     codes = left.astype(np.int64) * n + right
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
@@ -175,8 +172,7 @@ def _inner_weights(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarr
     iw[hit] = weight[order[pos[hit]]]
     missing = np.flatnonzero(~hit)
     if missing.size:
-        bits, sure, never = score_more(il[missing], ir[missing])
-        iw[missing] = np.where(sure, BIG, np.where(never, -BIG, bits - threshold_bits))
+        iw[missing] = score_more(il[missing], ir[missing])
     return iw
 
 

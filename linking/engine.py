@@ -40,8 +40,6 @@ from linking.judgments import effective_judgments
 from linking.model import LinkModel, ModelSet
 from linking.pairs import (
     RULE_DIFFERENT_IDS,
-    RULE_JUDGED_DIFFERENT,
-    RULE_JUDGED_SAME,
     RULE_SAME_ID,
     RULES,
     IdentifierRule,
@@ -56,8 +54,6 @@ CLUSTER_COLUMNS = ["department", "record_id", "entity_id", "entity_type"]
 LINK_COLUMNS = ["department_l", "record_id_l", "department_r", "record_id_r", "score",
                 "evidence"]
 ENTITY_FRAMES = (("person", "persons"), ("organization", "organizations"))
-SURE_RULES = np.array([RULES.index(RULE_SAME_ID), RULES.index(RULE_JUDGED_SAME)])
-NEVER_RULES = np.array([RULES.index(RULE_DIFFERENT_IDS), RULES.index(RULE_JUDGED_DIFFERENT)])
 
 
 @dataclass
@@ -284,11 +280,10 @@ def _pair_scorer(model: LinkModel, comparator: Comparator, ids: IdentifierRule |
                  same_codes: np.ndarray, different_codes: np.ndarray, n: int):
     """Score record pairs that were not candidates (clustering checks whole components)."""
 
-    def score_more(left: np.ndarray, right: np.ndarray):
+    def score_more(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         scored = score_pairs(model, comparator, left, right, ids)
         apply_judgments(scored, same_codes, different_codes, n)
-        return scored.total, np.isin(scored.rule, SURE_RULES), np.isin(scored.rule,
-                                                                       NEVER_RULES)
+        return scored.cluster_weight(model.threshold_weight)
 
     return score_more
 
@@ -322,11 +317,11 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
 
     scored = score_pairs(model, comparator, cand.left, cand.right, ids, levels)
     apply_judgments(scored, same_codes, different_codes, n)
-    sure, never = np.isin(scored.rule, SURE_RULES), np.isin(scored.rule, NEVER_RULES)
+    weight = scored.cluster_weight(model.threshold_weight)
     laps("score")
 
     cluster_labels, info = cluster_records(
-        n, cand.left, cand.right, scored.total, sure, never, model.threshold_weight,
+        n, cand.left, cand.right, weight,
         _pair_scorer(model, comparator, ids, same_codes, different_codes, n))
     laps("cluster")
 
@@ -336,7 +331,7 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
                              "entity_id": entity_ids, "entity_type": entity_type})
     laps("ids")
 
-    accepted = np.flatnonzero(((scored.total >= model.threshold_weight) & ~never) | sure)
+    accepted = np.flatnonzero(weight >= 0)
     kept = accepted[cluster_labels[cand.left[accepted]] == cluster_labels[cand.right[accepted]]]
     links = _links_frame(prepared, scored, kept)
     laps("evidence")

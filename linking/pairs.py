@@ -26,6 +26,10 @@ RULE_JUDGED_DIFFERENT = "judgment_different"
 RULES = (RULE_MODEL, RULE_SAME_ID, RULE_DIFFERENT_IDS, RULE_JUDGED_SAME, RULE_JUDGED_DIFFERENT)
 SURE = {RULE_SAME_ID: 1.0, RULE_JUDGED_SAME: 1.0, RULE_DIFFERENT_IDS: 0.0,
         RULE_JUDGED_DIFFERENT: 0.0}
+# What a rule weighs when clustering: identifier rules outweigh any evidence, and a human
+# judgment outweighs the identifier rules (a reviewer may merge records with two ids).
+RULE_WEIGHT = {RULE_SAME_ID: 1e6, RULE_DIFFERENT_IDS: -1e6, RULE_JUDGED_SAME: 1e12,
+               RULE_JUDGED_DIFFERENT: -1e12}
 
 
 @dataclass
@@ -47,6 +51,13 @@ class ScoredPairs:
         for name, value in SURE.items():
             prob[self.rule == RULES.index(name)] = value
         return prob
+
+    def cluster_weight(self, threshold_bits: float) -> np.ndarray:
+        """Bits above the threshold per pair, or the deciding rule's weight."""
+        weight = self.total - threshold_bits
+        for name, value in RULE_WEIGHT.items():
+            weight[self.rule == RULES.index(name)] = value
+        return weight
 
     def explanation(self, i: int) -> dict:
         """The evidence of pair ``i`` as a dict (what links.csv holds as JSON)."""

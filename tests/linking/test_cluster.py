@@ -6,29 +6,26 @@ from __future__ import annotations
 import numpy as np
 
 from linking.cluster import cluster_records, size_distribution
+from linking.pairs import RULE_DIFFERENT_IDS, RULE_SAME_ID, RULE_WEIGHT
 
-T = 0.0  # threshold in bits (probability 0.5)
+SAME, NEVER = RULE_WEIGHT[RULE_SAME_ID], RULE_WEIGHT[RULE_DIFFERENT_IDS]
 
 
 def run(n, edges, sure=(), never=(), unscored=None):
-    """Cluster ``n`` records from (a, b, bits) candidate edges; pairs that are not
-    candidates score ``unscored[(a, b)]`` bits (default -20: clearly different)."""
+    """Cluster ``n`` records from (a, b, bits) candidate edges (threshold 0 bits); pairs
+    that are not candidates score ``unscored[(a, b)]`` bits (default -20: different)."""
     left = np.array([e[0] for e in edges], dtype=np.int64)
     right = np.array([e[1] for e in edges], dtype=np.int64)
-    bits = np.array([e[2] for e in edges], dtype=float)
-    sure_mask = np.array([(a, b) in sure for a, b, _ in edges], dtype=bool)
-    never_mask = np.array([(a, b) in never for a, b, _ in edges], dtype=bool)
+    weight = np.array([SAME if (a, b) in sure else NEVER if (a, b) in never else w
+                       for a, b, w in edges], dtype=float)
     asked = []
 
     def score_more(sl, sr):
         asked.extend(zip(sl.tolist(), sr.tolist(), strict=True))
-        got = np.array([(unscored or {}).get((a, b), -20.0) for a, b in zip(sl, sr,
-                                                                          strict=True)])
-        none = np.zeros(sl.size, dtype=bool)
-        return got, none, none.copy()
+        return np.array([(unscored or {}).get((a, b), -20.0) for a, b in zip(sl, sr,
+                                                                           strict=True)])
 
-    labels, info = cluster_records(n, left, right, bits, sure_mask, never_mask, T,
-                                   score_more, max_exhaustive=6)
+    labels, info = cluster_records(n, left, right, weight, score_more, max_exhaustive=6)
     return labels, info, asked
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 import chinese_frames
+import numpy as np
 import pandas as pd
 import pytest
 from febrl import febrl3, febrl4
 
 from linking.engine import CLUSTER_COLUMNS, LINK_COLUMNS, link
 from linking.evaluation import pairwise_scores
+from linking.model import ModelSet
 from linking.settings import settings_from_dict
 
 
@@ -33,8 +35,10 @@ def test_febrl4_unsupervised_f1_floor():
     precision, recall, f1 = pairwise_scores(linked.clusters, febrl_truth(ingested.persons))
     assert f1 >= 0.99, (precision, recall, f1)
     stats = linked.stats["person"]
-    assert stats["model"]["kind"] == "fellegi_sunter" and stats["model"]["converged"]
-    assert stats["candidate_pairs"] > 0 and stats["blocking"]
+    assert stats["model"]["method"] == "em_per_blocking_pass" and stats["model"]["refitted"]
+    # the prior is over all record pairs: 5,000 true pairs among 10,000 * 9,999 / 2
+    assert abs(stats["model"]["prior"] / (5000 / 49_995_000) - 1) < 0.01
+    assert stats["entity_sizes"]["largest"] == 2 and stats["blocking"]
 
 
 def test_febrl3_dedupe_f1_floor():
@@ -129,7 +133,8 @@ def test_supervised_with_labelled_pairs():
         "match": ["1"] * len(pos) + ["0"] * len(neg)})
     linked = link(ingested, labels=labels, progress=False,
                   settings=settings_from_dict({"person": {"link_type": "link_only"}}))
-    assert linked.stats["person"]["model"]["kind"] == "logistic_regression"
+    assert linked.stats["person"]["model"]["method"] == "m_from_labelled_matches"
+    assert linked.stats["person"]["model"]["labelled_matches"] == 300
     assert linked.stats["person"]["labelled_pair_completeness"] >= 0.99
     assert pairwise_scores(linked.clusters, febrl_truth(persons))[2] >= 0.99
 
@@ -142,3 +147,29 @@ def test_write_produces_contract_files(cn, tmp_path):
     quality = json.loads(paths["quality.json"].read_text(encoding="utf-8"))
     assert "departments" in quality
     assert paths["quality.md"].read_text(encoding="utf-8").startswith("#")
+
+
+def test_saved_model_reloaded_gives_same_scores_and_clusters(cn, tmp_path):
+    ingested, _, linked = cn
+    path = linked.models.save(tmp_path / "model.json")
+    again = link(ingested, models=ModelSet.load(path), progress=False)
+    assert again.clusters.equals(linked.clusters)
+    assert again.links.equals(linked.links)
+    assert all(not s["model"]["refitted"] for s in again.stats.values())
+    assert "fit" not in again.stats["person"]["timings_s"]
+
+
+def test_explain_and_score_agree_with_links_evidence(cn):
+    ingested, _, linked = cn
+    for kind, frame in (("person", ingested.persons), ("organization", ingested.organizations)):
+        model = linked.models.get(kind)
+        records = frame.set_index(frame["department"] + ":" + frame["record_id"])
+        links = linked.links[linked.links["department_l"].isin(set(frame["department"]))]
+        sample = links.sample(40, random_state=1)
+        left = records.loc[sample["department_l"] + ":" + sample["record_id_l"]]
+        right = records.loc[sample["department_r"] + ":" + sample["record_id_r"]]
+        for i in range(len(sample)):
+            assert model.explain(left.iloc[i], right.iloc[i]) == \
+                json.loads(sample["evidence"].iloc[i]), kind
+        scores = model.score(left.reset_index(drop=True), right.reset_index(drop=True))
+        assert np.round(scores, 6).tolist() == sample["score"].tolist()

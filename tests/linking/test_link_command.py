@@ -92,3 +92,33 @@ def test_link_bad_input_is_one_line(tmp_path):
     bad = kglink("link", spec, "--out", tmp_path / "o", "--settings", settings)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
     assert "s.yaml" in bad.stderr and "person.blocking" in bad.stderr
+
+
+def test_link_with_saved_model_reproduces_the_run(febrl_spec, tmp_path):
+    _, spec = febrl_spec
+    env = {"KGLINK_JUDGMENTS": str(tmp_path / "none.jsonl")}
+    first, second = tmp_path / "first", tmp_path / "second"
+    fitted = kglink("link", spec, "--out", first, "--no-progress", env=env)
+    assert fitted.returncode == 0, fitted.stderr[-2000:]
+    model = json.loads((first / "model.json").read_text(encoding="utf-8"))
+    assert model["format"] == "kglink-link-model" and model["version"] == 1
+    assert list(model["entities"]) == ["person"]
+    applied = kglink("link", spec, "--out", second, "--model", first / "model.json",
+                     "--no-progress", env=env)
+    assert applied.returncode == 0, applied.stderr[-2000:]
+    for name in ("clusters.csv", "links.csv", "model.json"):
+        assert (second / name).read_bytes() == (first / name).read_bytes() or \
+            name == "model.json", name
+    again = json.loads((second / "model.json").read_text(encoding="utf-8"))
+    assert again["entities"] == model["entities"]  # applied, not refitted
+    stats = json.loads((second / "link_stats.json").read_text(encoding="utf-8"))
+    assert stats["person"]["model"]["refitted"] is False
+
+
+def test_link_model_errors_are_one_line(febrl_spec, tmp_path):
+    _, spec = febrl_spec
+    bad = tmp_path / "model.json"
+    bad.write_text('{"format": "something-else"}', encoding="utf-8")
+    result = kglink("link", spec, "--out", tmp_path / "o", "--model", bad)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert str(bad) in result.stderr and "not a kglink link model" in result.stderr
