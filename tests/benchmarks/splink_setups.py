@@ -165,3 +165,103 @@ def run_generated(frame: pd.DataFrame, entity: str,
     for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     return _cluster(linker, table, blocking_rules, "dedupe_only", mark)
+
+
+# Roles run_standard understands: role -> column of the frame(s) it is given.
+NAME_ROLES = ("first_name", "surname", "full_name")
+EXACT_ROLES = ("sex", "city", "state", "birth_place", "occupation")
+FUZZY_ROLES = ("id_number", "phone", "postcode")
+
+
+def _standard_comparisons(cl, roles: dict[str, str], date_format: str) -> list:
+    """Splink's library comparisons for the roles present (tutorial defaults)."""
+    comparisons = [cl.NameComparison(roles[r]).configure(term_frequency_adjustments=True)
+                   for r in NAME_ROLES if r in roles]
+    if "dob" in roles:
+        comparisons.append(cl.DateOfBirthComparison(roles["dob"], input_is_string=True,
+                                                    datetime_format=date_format))
+    comparisons += [cl.DamerauLevenshteinAtThresholds(roles[r], [1, 2]) for r in FUZZY_ROLES
+                    if r in roles]
+    if "email" in roles:
+        comparisons.append(cl.EmailComparison(roles["email"]))
+    if "address" in roles:
+        comparisons.append(cl.JaroWinklerAtThresholds(roles["address"], [0.9, 0.7]))
+    comparisons += [cl.ExactMatch(roles[r]).configure(term_frequency_adjustments=True)
+                    for r in EXACT_ROLES if r in roles]
+    return comparisons
+
+
+def _standard_blocking(block_on, roles: dict[str, str]) -> list:
+    """Name pairs (and swapped), name + date of birth, then identifiers and contacts."""
+    first, sur, full = (roles.get(r) for r in NAME_ROLES)
+    dob = roles.get("dob")
+    rules: list = []
+    if first and sur:
+        rules += [block_on(first, sur), f"l.{first} = r.{sur} and l.{sur} = r.{first}"]
+        rules += [block_on(sur, dob), block_on(first, dob)] if dob else []
+    elif full:
+        rules.append(block_on(full))
+    if dob and "postcode" in roles:
+        rules.append(block_on(dob, roles["postcode"]))
+    elif dob and "city" in roles:
+        rules.append(block_on(dob, roles["city"]))
+    rules += [block_on(roles[r]) for r in ("id_number", "email", "phone") if r in roles]
+    if "postcode" in roles and (first or full):
+        rules.append(block_on(roles["postcode"], first or full))
+    return rules
+
+
+def _deterministic_rules(block_on, roles: dict[str, str]) -> list:
+    """Rules that almost only pair true matches, for the prior (as the tutorials do)."""
+    first, sur, full = (roles.get(r) for r in NAME_ROLES)
+    dob = roles.get("dob")
+    rules = [block_on(roles[r]) for r in ("id_number", "email") if r in roles]
+    if dob and first and sur:
+        rules.append(block_on(first, sur, dob))
+    elif dob and full:
+        rules.append(block_on(full, dob))
+    return rules
+
+
+def _em_rules(block_on, roles: dict[str, str]) -> list:
+    """EM passes: one blocked on the names, one on the date of birth (tutorial order)."""
+    first, sur, full = (roles.get(r) for r in NAME_ROLES)
+    rules = [block_on(first, sur)] if first and sur else [block_on(full)] if full else []
+    if "dob" in roles:
+        rules.append(block_on(roles["dob"]))
+    elif "postcode" in roles:
+        rules.append(block_on(roles["postcode"]))
+    return rules
+
+
+def run_standard(frames: pd.DataFrame | Sequence[pd.DataFrame], columns: dict[str, str],
+                 link_type: str, date_format: str = "%Y-%m-%d",
+                 mark: Callable[[], None] | None = None) -> tuple[pd.DataFrame, int | None]:
+    """Splink's standard unsupervised set-up for any person data set.
+
+    ``columns`` maps roles (first_name, surname, full_name, dob, postcode, city, email, phone,
+    id_number, address, sex, state, birth_place, occupation) to columns of the frame(s),
+    which carry ``unique_id``. Comparisons and blocking rules are picked from the roles
+    present, the way Splink's tutorials build them: NameComparison (tf), DateOfBirthComparison,
+    Damerau-Levenshtein on identifiers, EmailComparison, exact matches (tf) on categories;
+    prior from deterministic rules, u by random sampling, m by EM on names and on date of
+    birth; pairs and clusters at match probability 0.5. ``link_type`` is "dedupe_only" (one
+    frame) or "link_only" (several).
+    """
+    cl, _cll, DuckDBAPI, Linker, SettingsCreator, block_on = _imports()
+    frames = [frames] if isinstance(frames, pd.DataFrame) else list(frames)
+    roles = dict(columns)
+    db = DuckDBAPI()
+    tables = [db.register(f, dataset_display_name=f"standard_{i}") for i, f in enumerate(frames)]
+    blocking_rules = _standard_blocking(block_on, roles)
+    settings = SettingsCreator(link_type=link_type, unique_id_column_name="unique_id",
+                               blocking_rules_to_generate_predictions=blocking_rules,
+                               comparisons=_standard_comparisons(cl, roles, date_format))
+    table = tables if len(tables) > 1 else tables[0]
+    linker = Linker(table, settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match(
+        _deterministic_rules(block_on, roles) or blocking_rules[:1], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in _em_rules(block_on, roles):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    return _cluster(linker, table, blocking_rules, link_type, mark)
