@@ -4,7 +4,7 @@ It shares nothing with kglink's own generator (loaders.synthetic): names, dates,
 and phones come from Faker's locales (en_GB, de_DE, fr_FR, es_ES, zh_CN), and the noise
 model below is its own. kglink has never been tuned on it.
 
-World: persons, about a third of them in households of 2-4 that share the family name, the
+World: persons, about 45% of them in households of 2-4 that share the family name, the
 address, postcode, city and a landline (hard negatives). Three departments each hold a
 subset of the persons under their own schema and date format; a few persons are recorded
 twice in one department. Noise per record: typos in names, given/family swapped, nicknames
@@ -74,14 +74,20 @@ def _people(n: int, rng: np.random.Generator, seed: int) -> pd.DataFrame:
     return _households(people, rng)
 
 
+HOUSEHOLD_SIZES, HOUSEHOLD_SHARES = (1, 2, 3, 4), (0.7, 0.12, 0.1, 0.08)
+
+
 def _households(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """About a third of persons join the household of the person before them (same locale)."""
+    """Persons grouped, within a locale, into households of 1-4 that take the first member's
+    family name, address, postcode, city and phone (about 45% of persons share a home)."""
     people = people.sort_values("locale", kind="stable").reset_index(drop=True)
-    joins = rng.random(len(people)) < 0.35
-    joins[0] = False
-    joins &= (people["locale"] == people["locale"].shift()).to_numpy()
-    head = np.where(joins, -1, np.arange(len(people)))
-    head = pd.Series(head).replace(-1, np.nan).ffill().astype(int).to_numpy()
+    sizes = rng.choice(HOUSEHOLD_SIZES, size=len(people), p=HOUSEHOLD_SHARES)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    starts = starts[starts < len(people)]
+    is_start = np.zeros(len(people), dtype=bool)
+    is_start[starts] = True
+    is_start |= (people["locale"] != people["locale"].shift()).to_numpy()
+    head = np.maximum.accumulate(np.where(is_start, np.arange(len(people)), 0))
     for column in ("family", "street", "postcode", "city", "phone"):
         people[column] = people[column].to_numpy()[head]
     people["true_id"] = np.arange(len(people)).astype(str)
