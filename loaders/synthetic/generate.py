@@ -114,6 +114,18 @@ def _household_phones(rng: np.random.Generator, household: np.ndarray, rank: np.
     return mobile, shared[household]
 
 
+def _households(rng: np.random.Generator, n: int,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Consecutive people form households of 1-4: (first person of each household, household
+    of each person, rank in it, household size of each person)."""
+    size = rng.choice([1, 2, 3, 4], p=[0.35, 0.3, 0.25, 0.1], size=n)
+    starts = np.cumsum(size)
+    starts = np.concatenate([[0], starts[starts < n]])
+    sizes = np.diff(np.concatenate([starts, [n]]))
+    household = np.repeat(np.arange(len(starts)), sizes)
+    return starts, household, np.arange(n) - starts[household], sizes[household]
+
+
 def world(persons: int, organizations: int, rng: np.random.Generator) -> World:
     """The true persons, organisations and relations: names drawn with realistic frequencies,
     households sharing an address and a phone, valid and distinct ID numbers."""
@@ -124,16 +136,11 @@ def world(persons: int, organizations: int, rng: np.random.Generator) -> World:
     male = rng.random(n) < 0.5
     birth = (np.datetime64("1945-01-01") + rng.integers(0, 60 * 365, size=n)).astype(
         "datetime64[D]")
-    # households: consecutive people share an address and a phone; the first two are spouses
-    # (a husband and a wife with her own surname), the rest their children (the father's
-    # surname, born 22-38 years after him).
-    size = rng.choice([1, 2, 3, 4], p=[0.35, 0.3, 0.25, 0.1], size=n)
-    starts = np.cumsum(size)
-    starts = np.concatenate([[0], starts[starts < n]])
-    household = np.repeat(np.arange(len(starts)), np.diff(np.concatenate([starts, [n]])))
+    # households share an address and a phone; the first two are spouses (a husband and a
+    # wife with her own surname), the rest their children (the father's surname, born 22-38
+    # years after him).
+    starts, household, rank, members = _households(rng, n)
     head = starts[household]
-    rank = np.arange(n) - head
-    members = np.diff(np.concatenate([starts, [n]]))[household]
     male = np.where((rank == 0) & (members >= 2), True, np.where(rank == 1, False, male))
     child = rank >= 2
     surname = np.where(child, surname[head], surname)
