@@ -101,29 +101,39 @@ def _inner_pairs(comp: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.n
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def _average_linkage(k: int, i: np.ndarray, j: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Group label per member of one component: merge while the best average weight > 0."""
-    total = np.zeros((k, k))
-    total[i, j] = w
-    total[j, i] = w
-    size = np.ones(k)
-    active = np.ones(k, dtype=bool)
-    label = np.arange(k)
-    np.fill_diagonal(total, -np.inf)
-    while True:
-        average = total / np.outer(size, size)
-        average[~active, :] = -np.inf
-        average[:, ~active] = -np.inf
-        best = int(np.argmax(average))
-        a, b = divmod(best, k)
-        if not average[a, b] > 0:
-            return label
-        total[a, :] += total[b, :]
-        total[:, a] += total[:, b]
-        total[a, a] = -np.inf
-        size[a] += size[b]
-        active[b] = False
-        label[label == b] = a
+def _average_linkage(weights: np.ndarray) -> np.ndarray:
+    """Group labels for a batch of same-size components, merged in lockstep.
+
+    ``weights`` is (components, k, k), symmetric, pair weights in bits above threshold.
+    Each step merges, in every component still going, the two groups with the highest
+    average weight between them, while that average is above zero.
+    """
+    m, k, _ = weights.shape
+    total = weights.astype(np.float64, copy=True)
+    eye = np.eye(k, dtype=bool)
+    total[:, eye] = -np.inf
+    size = np.ones((m, k))
+    active = np.ones((m, k), dtype=bool)
+    label = np.tile(np.arange(k), (m, 1))
+    going = np.ones(m, dtype=bool)
+    rows = np.arange(m)
+    for _ in range(k - 1):
+        average = total / (size[:, :, None] * size[:, None, :])
+        average[~(active[:, :, None] & active[:, None, :])] = -np.inf
+        flat = average.reshape(m, -1)
+        best = np.argmax(flat, axis=1)
+        going &= flat[rows, best] > 0
+        idx = np.flatnonzero(going)
+        if idx.size == 0:
+            break
+        a, b = np.divmod(best[idx], k)
+        total[idx, a, :] += total[idx, b, :]
+        total[idx, :, a] += total[idx, :, b]
+        total[idx, a, a] = -np.inf
+        size[idx, a] += size[idx, b]
+        active[idx, b] = False
+        label[idx] = np.where(label[idx] == b[:, None], a[:, None], label[idx])
+    return label
 
 
 def cluster_records(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
@@ -178,30 +188,47 @@ def _inner_weights(n: int, left: np.ndarray, right: np.ndarray, weight: np.ndarr
 
 def _recluster(comp: np.ndarray, dirty: np.ndarray, il: np.ndarray, ir: np.ndarray,
                iw: np.ndarray, info: ClusterInfo) -> np.ndarray:
-    """Average-linkage re-clustering of the dirty components; new labels after the old."""
+    """Average-linkage re-clustering of the dirty components, batched by component size;
+    split-off groups get new labels after the old ones."""
     labels = comp.copy()
     next_label = int(comp.max()) + 1
-    pair_comp = comp[il]
     is_dirty = np.zeros(int(comp.max()) + 1, dtype=bool)
     is_dirty[dirty] = True
-    sel = np.flatnonzero(is_dirty[pair_comp])
-    sel = sel[np.argsort(pair_comp[sel], kind="stable")]
-    pc = pair_comp[sel]
-    bounds = np.searchsorted(pc, dirty, "left"), np.searchsorted(pc, dirty, "right")
-    members_order = np.argsort(comp, kind="stable")
-    sorted_comp = comp[members_order]
-    member_bounds = (np.searchsorted(sorted_comp, dirty, "left"),
-                     np.searchsorted(sorted_comp, dirty, "right"))
-    for c in range(dirty.size):
-        members = members_order[member_bounds[0][c]:member_bounds[1][c]]
-        rows = sel[bounds[0][c]:bounds[1][c]]
-        local = np.searchsorted(members, il[rows]), np.searchsorted(members, ir[rows])
-        group = _average_linkage(members.size, local[0], local[1], iw[rows])
-        _, group = np.unique(group, return_inverse=True)
-        if group.max() > 0:
-            info.split_off_entities += int(group.max())
-            labels[members] = np.where(group == 0, labels[members], next_label + group - 1)
-            next_label += int(group.max())
+    members = np.flatnonzero(is_dirty[comp])
+    members = members[np.lexsort((members, comp[members]))]  # by component, then row
+    group_of = comp[members]
+    starts = np.flatnonzero(np.r_[True, group_of[1:] != group_of[:-1]])
+    sizes = np.diff(np.r_[starts, members.size])
+    rank = np.empty(comp.size, dtype=np.int64)  # position of a record in its component
+    rank[members] = np.arange(members.size) - np.repeat(starts, sizes)
+    slot = np.full(int(comp.max()) + 1, -1, dtype=np.int64)  # component -> index in batch
+    pairs = np.flatnonzero(is_dirty[comp[il]])
+    pair_size = sizes[np.searchsorted(group_of[starts], comp[il[pairs]])]
+    for k in np.unique(sizes):
+        batch = group_of[starts[sizes == k]]
+        slot[batch] = np.arange(batch.size)
+        mine = pairs[pair_size == k]
+        weights = np.zeros((batch.size, k, k))
+        c, a, b = slot[comp[il[mine]]], rank[il[mine]], rank[ir[mine]]
+        weights[c, a, b] = iw[mine]
+        weights[c, b, a] = iw[mine]
+        group = _average_linkage(weights)
+        # relabel each component's groups 0..g-1 by first member, then offset the extras
+        order = np.argsort(group, axis=1, kind="stable")
+        firsts = np.zeros_like(group, dtype=bool)
+        sorted_group = np.take_along_axis(group, order, axis=1)
+        firsts[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
+        dense = np.empty_like(group)
+        np.put_along_axis(dense, order, np.cumsum(firsts, axis=1), axis=1)
+        extra = dense.max(axis=1)
+        offsets = next_label + np.r_[0, np.cumsum(extra)[:-1]]
+        rows = members[(starts[sizes == k][:, None] + np.arange(k)).ravel()]
+        flat_dense = dense.ravel()
+        new = np.where(flat_dense == 0, comp[rows],
+                       np.repeat(offsets, k) + flat_dense - 1)
+        labels[rows] = new
+        next_label += int(extra.sum())
+        info.split_off_entities += int(extra.sum())
     return labels
 
 

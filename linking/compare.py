@@ -344,16 +344,14 @@ class Comparator:
         bar.close()
         return out
 
-    def values(self, field: str, rows: np.ndarray) -> np.ndarray:
-        """The prepared values of one compared column at the given rows."""
-        coded = self.columns[field]
-        codes = coded.codes[rows]
-        out = np.full(codes.size, None, dtype=object)
-        seen = codes >= 0
-        out[seen] = coded.vocab[codes[seen]]
+    def tf_bits(self, model, left: np.ndarray) -> dict[int, np.ndarray]:
+        """Per term-frequency comparison, the adjustment (bits) of each pair's left value,
+        computed once per distinct value and spread to the pairs."""
+        out = {}
+        for k, comparison in enumerate(model.comparisons):
+            if comparison.tf is None:
+                continue
+            coded = self.columns[comparison.spec.field]
+            per_value = np.append(comparison.tf.adjustment(coded.vocab), 0.0)
+            out[k] = per_value[coded.codes[left]].astype(np.float32)  # code -1 -> 0
         return out
-
-    def exact_values(self, model, left: np.ndarray) -> dict[int, np.ndarray]:
-        """Left values of the term-frequency comparisons (their exact level's value)."""
-        return {k: self.values(c.spec.field, left) for k, c in enumerate(model.comparisons)
-                if c.tf is not None}

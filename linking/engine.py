@@ -73,8 +73,8 @@ class Linked:
         out.mkdir(parents=True, exist_ok=True)
         paths = {name: out / name for name in ("clusters.csv", "links.csv", "quality.json",
                                                 "quality.md", "link_stats.json")}
-        self.clusters[CLUSTER_COLUMNS].to_csv(paths["clusters.csv"], index=False)
-        self.links[LINK_COLUMNS].to_csv(paths["links.csv"], index=False)
+        write_csv(self.clusters[CLUSTER_COLUMNS], paths["clusters.csv"])
+        write_csv(self.links[LINK_COLUMNS], paths["links.csv"])
         report, markdown = self._quality()
         paths["quality.json"].write_text(json.dumps(report, ensure_ascii=False, indent=1),
                                          encoding="utf-8")
@@ -92,6 +92,17 @@ class Linked:
         ingested = self.ingested if self.ingested is not None else {}
         report = quality_report(ingested, self.clusters)
         return report, render_markdown(report)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A frame as UTF-8 CSV through Arrow's writer (fast on millions of evidence strings)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with open(path, "wb") as sink:
+        sink.write((",".join(frame.columns) + "\n").encode("utf-8"))
+        pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False))
 
 
 def _frame(ingested: Any, attr: str) -> pd.DataFrame | None:
@@ -198,8 +209,11 @@ def _candidates(prepared: pd.DataFrame, es: EntitySettings, ids: IdentifierRule 
     """Blocked pairs, plus judged-same pairs, minus pairs two different valid ids rule out
     (they can never match, so comparing them would be wasted)."""
     n = len(prepared)
+    open_ = ids.code < 0 if ids is not None else None
+    closed = frozenset({es.id_field or "", "id_key1", "id_key2", "id_key3"})
+    budget = int(max(es.pair_budget * n, 1_000_000))
     left, right, passes = candidate_pairs(prepared, es.blocking, es.link_type,
-                                          es.max_block_size)
+                                          es.max_block_size, open_, closed, budget)
     blocked = int(left.size)
     if same_codes.size:
         codes = np.unique(np.r_[left * n + right, same_codes])
@@ -232,8 +246,9 @@ def _training(labels: pd.DataFrame, row_of: pd.Series) -> tuple[np.ndarray, np.n
 def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
          cand: _Candidates, levels: np.ndarray, ids: IdentifierRule | None,
          sure_codes: np.ndarray, labelled: tuple[np.ndarray, np.ndarray] | None,
-         progress: bool) -> LinkModel:
-    """The model of one entity type from its candidates' comparison levels."""
+         progress: bool) -> tuple[LinkModel, ScoredPairs]:
+    """The model of one entity type from its candidates' comparison levels, and the
+    candidates scored by it (the evidence does not depend on the prior: computed once)."""
     n = len(prepared)
     departments = prepared["department"].to_numpy()
     rl, rr = random_pairs(departments, es.link_type, es.u_sample)
@@ -260,7 +275,10 @@ def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
     prior = prior_over_all_pairs(scored.total[~decided], int(sure.sum()), all_pairs)
     training.update({"candidate_pairs": int(codes.size), "random_pairs": int(rl.size),
                      "all_record_pairs": all_pairs})
-    return assemble(es, comparator.labels, m, u, tf, prior, n, training)
+    model = assemble(es, comparator.labels, m, u, tf, prior, n, training)
+    scored.model = model
+    scored.total += model.prior_weight  # the unscaled model's prior weighed 0 bits
+    return model, scored
 
 
 def fit(frame: pd.DataFrame, entity_type: str, settings: LinkSettings | None = None,
@@ -273,7 +291,7 @@ def fit(frame: pd.DataFrame, entity_type: str, settings: LinkSettings | None = N
     model_ids = IdentifierRule.of(prepared, LinkModel(es, [], 0.5))
     cand = _candidates(prepared, es, model_ids, empty)
     levels = comparator.levels(cand.left, cand.right, progress=progress)
-    return _fit(prepared, es, comparator, cand, levels, model_ids, empty, None, progress)
+    return _fit(prepared, es, comparator, cand, levels, model_ids, empty, None, progress)[0]
 
 
 def _pair_scorer(model: LinkModel, comparator: Comparator, ids: IdentifierRule | None,
@@ -311,11 +329,13 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
     laps("compare")
 
     labelled = _training(labels, row_of) if labels is not None else None
-    model = given or _fit(prepared, es, comparator, cand, levels, ids, same_codes, labelled,
-                          progress)
-    laps("fit" if given is None else "load_model")
-
-    scored = score_pairs(model, comparator, cand.left, cand.right, ids, levels)
+    if given is None:
+        model, scored = _fit(prepared, es, comparator, cand, levels, ids, same_codes,
+                             labelled, progress)
+        laps("fit")
+    else:
+        model, scored = given, score_pairs(given, comparator, cand.left, cand.right, ids,
+                                           levels)
     apply_judgments(scored, same_codes, different_codes, n)
     weight = scored.cluster_weight(model.threshold_weight)
     laps("score")

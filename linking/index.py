@@ -73,8 +73,26 @@ def key_codes(prepared: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """All pairs inside equal-code blocks (i < j by row), skipping blocks above max_block."""
+def _within_budget(weight: np.ndarray, budget: int) -> np.ndarray:
+    """Blocks kept under a pair budget: the cheapest first, so the big blocks of common
+    values (where agreement says least) are the ones capped."""
+    if weight.sum() <= budget:
+        return np.ones(weight.size, dtype=bool)
+    order = np.argsort(weight, kind="stable")
+    fits = np.cumsum(weight[order]) <= budget
+    keep = np.zeros(weight.size, dtype=bool)
+    keep[order[fits]] = True
+    return keep
+
+
+def _block_pairs(codes: np.ndarray, max_block: int, open_: np.ndarray | None = None,
+                 budget: int | None = None) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """All pairs inside equal-code blocks, skipping blocks above max_block and, when the
+    pass would exceed ``budget`` pairs, its costliest blocks.
+
+    With ``open_`` only pairs with at least one open record are made (each open record with
+    every other member of its block), so a block costs open x size pairs, not size^2.
+    """
     rows = np.flatnonzero(codes >= 0)
     if rows.size < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64), 0, 0
@@ -82,20 +100,32 @@ def _block_pairs(codes: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndar
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     sizes = np.diff(np.r_[starts, sorted_codes.size])
-    big = sizes > max_block
-    capped_blocks = int(big.sum())
-    capped_pairs = int((sizes[big] * (sizes[big] - 1) // 2).sum())
-    keep_block = (sizes >= 2) & ~big
     block_of = np.repeat(np.arange(sizes.size), sizes)
-    ends = (starts + sizes)[block_of]
+    if open_ is None:
+        weight = sizes * (sizes - 1) // 2
+    else:
+        opened = np.bincount(block_of, weights=open_[order], minlength=sizes.size)
+        weight = (opened * (sizes - 1)).astype(np.int64)
+    big = sizes > max_block
+    if budget is not None:
+        big |= ~_within_budget(np.where(big, 0, weight), budget)
+    capped_blocks = int(big.sum())
+    capped_pairs = int(weight[big].sum())
+    keep_block = (sizes >= 2) & ~big
     pos = np.arange(sorted_codes.size)
-    partners = np.where(keep_block[block_of], ends - pos - 1, 0)
+    block_start = starts[block_of]
+    if open_ is None:  # each member with the members after it
+        first_partner = pos + 1
+        partners = np.where(keep_block[block_of], block_start + sizes[block_of] - pos - 1, 0)
+    else:  # each open member with every other member
+        first_partner = block_start
+        partners = np.where(keep_block[block_of] & open_[order], sizes[block_of], 0)
     total = int(partners.sum())
     if total == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), capped_blocks, capped_pairs
     left_pos = np.repeat(pos, partners)
-    first = np.repeat(np.cumsum(partners) - partners, partners)
-    right_pos = left_pos + 1 + (np.arange(total) - first)
+    offset = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
+    right_pos = np.repeat(first_partner, partners) + offset
     return order[left_pos], order[right_pos], capped_blocks, capped_pairs
 
 
@@ -116,19 +146,31 @@ def _sorted_pairs(prepared: pd.DataFrame, keys: tuple[str, ...], window: int
 
 def candidate_pairs(prepared: pd.DataFrame, passes: tuple[BlockingPass, ...],
                     link_type: str = "dedupe_and_link", max_block_size: int = 1000,
+                    open_: np.ndarray | None = None, closed_keys: frozenset[str] = frozenset(),
+                    pair_budget: int | None = None
                     ) -> tuple[np.ndarray, np.ndarray, list[PassStats]]:
-    """Union of all passes as (left rows, right rows) with left < right, and per-pass stats."""
+    """Union of all passes as (left rows, right rows) with left < right, and per-pass stats.
+
+    ``open_`` marks the records whose pairs are not already decided by a rule (no valid
+    identifier): passes on other keys than ``closed_keys`` then only pair open records
+    with the rest, because two records with valid identifiers are decided by them.
+    ``pair_budget`` bounds the pairs of one exact pass (see ``_within_budget``).
+    """
     n = len(prepared)
     dept = pd.factorize(prepared["department"])[0]
     encoded: list[np.ndarray] = []
     stats: list[PassStats] = []
     for bp in passes:
         capped_blocks = capped_pairs = 0
+        restrict = open_ if not ({k.split("[")[0] for k in bp.keys} & closed_keys) else None
         if bp.method == "sorted":
             left, right = _sorted_pairs(prepared, bp.keys, bp.window)
+            if restrict is not None:
+                either = restrict[left] | restrict[right]
+                left, right = left[either], right[either]
         else:
             left, right, capped_blocks, capped_pairs = _block_pairs(
-                key_codes(prepared, bp.keys), max_block_size)
+                key_codes(prepared, bp.keys), max_block_size, restrict, pair_budget)
         keep = left != right
         if link_type == "link_only":
             keep &= dept[left] != dept[right]

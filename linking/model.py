@@ -153,28 +153,22 @@ class LinkModel:
     def level_weights(self) -> list[np.ndarray]:
         return [c.weights for c in self.comparisons]
 
-    def contributions(self, levels: np.ndarray, exact_values: dict[int, np.ndarray]
+    def contributions(self, levels: np.ndarray, tf_bits: dict[int, np.ndarray]
                       ) -> np.ndarray:
-        """Bits each comparison adds per pair (pairs x comparisons); missing adds 0.
+        """Bits each comparison adds per pair (pairs x comparisons, float32); missing adds 0.
 
-        ``exact_values[k]`` holds, per pair, the left value of comparison k (used only where
-        the pair reached the top level of a term-frequency comparison).
+        ``tf_bits[k]`` is, per pair, the term-frequency adjustment of comparison k's value
+        (added only where the pair reached that comparison's top level).
         """
-        out = np.zeros(levels.shape, dtype=np.float64)
+        out = np.zeros(levels.shape, dtype=np.float32)
         for k, comparison in enumerate(self.comparisons):
             lev = levels[:, k]
-            seen = lev >= 0
-            out[seen, k] = comparison.weights[lev[seen]]
-            if comparison.tf is not None and k in exact_values:
+            table = np.append(comparison.weights, 0.0).astype(np.float32)  # -1 -> 0 bits
+            out[:, k] = table[lev]
+            if comparison.tf is not None and k in tf_bits:
                 top = lev == len(comparison.labels) - 1
-                if top.any():
-                    out[top, k] += comparison.tf.adjustment(exact_values[k][top])
+                out[top, k] += tf_bits[k][top]
         return out
-
-    def total_weight(self, levels: np.ndarray, exact_values: dict[int, np.ndarray]
-                     ) -> np.ndarray:
-        """Total match weight (bits, prior included) per pair."""
-        return self.prior_weight + self.contributions(levels, exact_values).sum(axis=1)
 
     def score(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Match probability of each row pair (left row i with right row i).

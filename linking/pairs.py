@@ -126,8 +126,8 @@ def score_pairs(model: LinkModel, comparator: Comparator, left: np.ndarray, righ
     """Score row pairs of the comparator's frame (levels are computed unless given)."""
     if levels is None:
         levels = comparator.levels(left, right, progress=progress)
-    contributions = model.contributions(levels, comparator.exact_values(model, left))
-    total = model.prior_weight + contributions.sum(axis=1)
+    contributions = model.contributions(levels, comparator.tf_bits(model, left))
+    total = model.prior_weight + contributions.sum(axis=1, dtype=np.float64)
     rule = np.zeros(left.size, dtype=np.int8)
     if ids is not None:
         rule[ids.same(left, right)] = RULES.index(RULE_SAME_ID)

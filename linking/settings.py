@@ -68,6 +68,8 @@ class EntitySettings:
     link_type: str = "dedupe_and_link"
     threshold: float = 0.5           # match probability (over all record pairs) to accept
     max_block_size: int = 1000       # exact blocks above this are capped (pairs dropped, counted)
+    pair_budget: float = 3.0         # an exact pass makes at most this many pairs per record
+                                     # (never fewer than 1M); its costliest blocks are capped
     chunk_size: int = 500_000        # pairs compared per chunk (bounds memory)
     em_max_iter: int = 200
     em_tol: float = 1e-7
@@ -106,11 +108,16 @@ def default_settings(entity_type: str, prepared: pd.DataFrame) -> EntitySettings
     return _organization_defaults(has)
 
 
-def _keep(has: set[str], *passes: tuple[str, ...]) -> list[BlockingPass]:
+def _keep(has: set[str], *passes: tuple[str, ...] | list[tuple[str, ...]]
+          ) -> list[BlockingPass]:
+    """The passes whose keys the data has; a list offers alternatives of which the first
+    available is kept (one place key is enough: more only repeats the same pairs)."""
     out = []
-    for keys in passes:
-        if all(k.split("[")[0] in has for k in keys):
-            out.append(BlockingPass(tuple(keys)))
+    for item in passes:
+        for keys in (item if isinstance(item, list) else [item]):
+            if all(k.split("[")[0] in has for k in keys):
+                out.append(BlockingPass(tuple(keys)))
+                break
     return out
 
 
@@ -120,8 +127,8 @@ def _person_defaults(has: set[str]) -> EntitySettings:
         has, ("id_number",), ("id_key1",), ("id_key2",), ("id_key3",),
         ("given_name", "family_name"), ("family_name", "birth_date"),
         ("given_name", "birth_date"), ("name_pinyin", "birth_year"),
-        ("name_pinyin", "region_code[:4]"), ("name_pinyin", "postcode"), ("name_pinyin", "city"),
-        ("birth_date", "region_code"), ("birth_date", "postcode"), ("birth_date", "city"),
+        [("name_pinyin", "region_code[:4]"), ("name_pinyin", "postcode"), ("name_pinyin", "city")],
+        [("birth_date", "region_code"), ("birth_date", "postcode"), ("birth_date", "city")],
         ("phone",), ("email",), ("postcode", "address[:6]"), ("address", "name[:1]"),
     )
     blocking += [BlockingPass(("name_sorted",), "sorted", 5)] if "name_sorted" in has else []
