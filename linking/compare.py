@@ -111,15 +111,20 @@ class LevelFeature(BaseCompareFeature):
     def _compute_vectorized(self, *columns):
         half = len(columns) // 2
         d = _Distinct(columns[0], columns[half])
-        extra = [(self._values(columns[i])[d.first], self._values(columns[half + i])[d.first])
+        first = d.first
+        extra = [(self._values(columns[i], first), self._values(columns[half + i], first))
                  for i in range(1, half)]
         return d.spread(self._levels(d, *extra))
 
     @staticmethod
-    def _values(column) -> np.ndarray:
-        if isinstance(column, Coded):
-            return column.vocab[column.codes]
-        return np.asarray(column, dtype=object)
+    def _values(column, rows: np.ndarray) -> np.ndarray:
+        """The values of a column at the given rows (None where missing)."""
+        if not isinstance(column, Coded):
+            return np.asarray(column, dtype=object)[rows]
+        codes = column.codes[rows]
+        out = np.full(codes.size, None, dtype=object)
+        out[codes >= 0] = column.vocab[codes[codes >= 0]]
+        return out
 
     def _levels(self, d: _Distinct, *extra) -> np.ndarray:
         raise NotImplementedError
@@ -191,14 +196,23 @@ class PhoneFeature(LevelFeature):
         return np.select([d.same, (dist == 1) | (tail_l == tail_r)], [2, 1], 0)
 
 
+def _yyyymmdd(values: np.ndarray) -> np.ndarray:
+    """YYYYMMDD strings as integers (0 where not 8 digits), in Arrow's C++ kernels."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values, type=pa.string(), from_pandas=True)
+    ok = pc.fill_null(pc.match_substring_regex(text, r"^\d{8}$"), False)
+    return pc.cast(pc.if_else(ok, text, "0"), pa.int64()).to_numpy()
+
+
 class DateFeature(LevelFeature):
     """YYYYMMDD dates: exact, one typo or day/month swap, same year."""
 
     level_labels = ("different", "same_year", "typo_or_swap", "exact")
 
     def _levels(self, d, *extra):
-        lv = pd.to_numeric(pd.Series(d.left), errors="coerce").fillna(0).to_numpy(np.int64)
-        rv = pd.to_numeric(pd.Series(d.right), errors="coerce").fillna(0).to_numpy(np.int64)
+        lv, rv = _yyyymmdd(d.left), _yyyymmdd(d.right)
         ly, lm, ld = lv // 10000, lv // 100 % 100, lv % 100
         ry, rm, rd = rv // 10000, rv // 100 % 100, rv % 100
         swap = (ly == ry) & (lm == rd) & (ld == rm)

@@ -156,8 +156,10 @@ def link(ingested: Any, settings: LinkSettings | None = None, judgments=None,
                 else pd.DataFrame(columns=CLUSTER_COLUMNS))
     links = (pd.concat(all_links, ignore_index=True) if all_links
              else pd.DataFrame(columns=LINK_COLUMNS))
+    reused = models is not None and all(fitted[k] is models.get(k) for k in fitted)
+    kept = ModelSet(fitted, models.created) if reused else ModelSet(fitted)
     return Linked(clusters=clusters, links=links, stats=stats, ingested=ingested,
-                  models=ModelSet(fitted))
+                  models=kept)
 
 
 def _previous_ids(previous_clusters: pd.DataFrame | None, entity_type: str,

@@ -216,6 +216,20 @@ def manifest_step_done() -> str:
             f"b.{k.chunks_done} = null")
 
 
+def keep_link_model() -> str:
+    """The model a batch applied, kept on its LoadBatch node."""
+    return (f"MATCH (b:{labels.LoadBatch} {{{props.batch}: $batch}}) "
+            f"SET b.{props.link_model} = $model")
+
+
+def latest_link_model() -> str:
+    """The model of the most recently completed batch that kept one."""
+    k = props
+    return (f"MATCH (b:{labels.LoadBatch}) WHERE b.{k.status} = '{COMPLETE}' "
+            f"AND b.{k.link_model} IS NOT NULL "
+            f"RETURN b.{k.link_model} AS model ORDER BY b.{k.completed_at} DESC LIMIT 1")
+
+
 def manifest_complete() -> str:
     k = props
     return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "

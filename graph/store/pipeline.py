@@ -35,6 +35,27 @@ class SavedLink:
 
     clusters: pd.DataFrame
     links: pd.DataFrame
+    models: object = None
+
+
+def read_link_model(driver: Driver, database: str):
+    """The ModelSet the latest completed load applied (None before any load kept one)."""
+    import json
+
+    from linking.model import ModelSet
+
+    with quiet_session(driver, database) as session:
+        rows = session.execute_read(lambda tx: tx.run(cypher.latest_link_model()).values())
+    if not rows:
+        return None
+    return ModelSet.from_dict(json.loads(rows[0][0]), f"the graph's link model ({database})")
+
+
+def keep_link_model(driver: Driver, database: str, batch: str, models) -> None:
+    """Keep the model a load applied on its LoadBatch node, for later runs and services."""
+    with quiet_session(driver, database) as session:
+        session.execute_write(lambda tx: tx.run(cypher.keep_link_model(), batch=batch,
+                                                 model=models.to_json()).consume())
 
 
 def input_digest(ingested) -> str:
@@ -65,9 +86,14 @@ def batch_status(driver: Driver, database: str, batch: str) -> str | None:
 
 
 def run_sources(spec_path: str | Path, driver: Driver, database: str,
-                progress: bool = True, bulk: str = "auto") -> tuple[WriteSummary, object]:
+                progress: bool = True, bulk: str = "auto", refit: bool = False
+                ) -> tuple[WriteSummary, object]:
     """Ingest, link (ids kept stable against the graph) and write. Returns the write
-    summary and the ingest result (for its report). ``bulk``: see ``write_graph``."""
+    summary and the ingest result (for its report). ``bulk``: see ``write_graph``.
+
+    Linking applies the model the graph keeps from the latest load (fitting one only
+    when there is none, or when ``refit``), and the model applied is kept with the load.
+    """
     from loaders.spec import load_spec
 
     spec = load_spec(spec_path)  # a bad spec fails here, before the heavier imports
@@ -80,19 +106,25 @@ def run_sources(spec_path: str | Path, driver: Driver, database: str,
     saved = cache_dir(batch)
     previous = None
     if batch_status(driver, database, batch) == cypher.RUNNING and \
-            (saved / "clusters.parquet").exists():
+            (saved / "model.json").exists():
+        from linking.model import ModelSet
+
         linked = SavedLink(pd.read_parquet(saved / "clusters.parquet"),
-                           pd.read_parquet(saved / "links.parquet"))
+                           pd.read_parquet(saved / "links.parquet"),
+                           ModelSet.load(saved / "model.json"))
     else:
         from linking.engine import link
 
         previous = read_previous_clusters(driver, database)
         given = previous.drop(columns="record_key") if len(previous) else None
-        linked = link(ingested, previous_clusters=given, progress=progress)
+        models = None if refit else read_link_model(driver, database)
+        linked = link(ingested, previous_clusters=given, progress=progress, models=models)
         saved.mkdir(parents=True, exist_ok=True)
         linked.clusters.to_parquet(saved / "clusters.parquet", index=False)
         linked.links.to_parquet(saved / "links.parquet", index=False)
+        linked.models.save(saved / "model.json")  # written last: marks the cache complete
     summary = write_graph(driver, database, ingested, linked, batch_id=batch,
                           progress=progress, previous=previous, bulk=bulk)
+    keep_link_model(driver, database, batch, linked.models)
     shutil.rmtree(saved, ignore_errors=True)
     return summary, ingested

@@ -61,7 +61,6 @@ def run(args: argparse.Namespace) -> int:
     from kglink.pipeline import Pipeline
     from linking.engine import CLUSTER_COLUMNS, link
     from linking.judgments import JudgmentStore
-
     from linking.model import ModelSet
 
     if args.model is not None and (args.settings is not None or args.labels is not None):

@@ -1,4 +1,5 @@
-"""``kglink run SOURCES.yaml``: ingest + link + store in Neo4j (idempotent, resumable)."""
+"""``kglink run SOURCES.yaml [--refit]``: ingest + link + store in Neo4j (idempotent,
+resumable). The linking model applied is kept with the load; later runs apply it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bulk-import", choices=("auto", "always", "never"), default="auto",
                         help="first load of an empty local graph through neo4j-admin import "
                              "(auto: when it holds at least 200k records; default auto)")
+    parser.add_argument("--refit", action="store_true",
+                        help="fit a new linking model instead of applying the one the graph "
+                             "keeps from the latest load")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     driver, database = connect()
     with driver:
         summary, ingested = run_sources(args.sources, driver, database,
-                                        progress=not args.quiet, bulk=args.bulk_import)
+                                        progress=not args.quiet, bulk=args.bulk_import,
+                                        refit=args.refit)
     quarantine = getattr(ingested, "quarantine", None)
     quarantined = 0 if quarantine is None else len(quarantine)
     if args.json:

@@ -12,6 +12,7 @@ import pytest
 from graphstore_snapshot import count, snapshot
 
 from graph.store.bulk_import import forget_replaced_store
+from graph.store.pipeline import read_link_model
 from ontology.schema import labels, props, rels
 
 PSB_ROWS = [
@@ -89,6 +90,8 @@ def test_run_is_idempotent_and_keeps_entity_ids(graph_db, tmp_path, monkeypatch,
                  f"-[:{rels.LEGAL_REPRESENTATIVE_OF}]->(:{labels.LegalPerson}) RETURN count(*)",
                  e=ids["公安厅户籍:1"]) == 1
     before = snapshot(driver, database)
+    model = read_link_model(driver, database)
+    assert sorted(model.models) == ["organization", "person"]
 
     second = kglink("run", str(spec), "--quiet")
     assert second.returncode == 0, second.stderr
@@ -101,6 +104,11 @@ def test_run_is_idempotent_and_keeps_entity_ids(graph_db, tmp_path, monkeypatch,
     after = _entities_by_record(driver, database)
     assert {k: after[k] for k in ids} == ids
     assert "公安厅户籍:4" in after and after["公安厅户籍:4"] not in ids.values()
+    assert read_link_model(driver, database).to_json() == model.to_json()  # applied again
+    refit = kglink("run", str(spec), "--quiet", "--refit")
+    assert refit.returncode == 0, refit.stderr
+    assert model.get("person").records_fitted == 5  # fitted on the first run's persons
+    assert read_link_model(driver, database).get("person").records_fitted == 6
 
 
 def test_bad_sources_file_is_one_line_error(tmp_path):

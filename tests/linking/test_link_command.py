@@ -106,11 +106,8 @@ def test_link_with_saved_model_reproduces_the_run(febrl_spec, tmp_path):
     applied = kglink("link", spec, "--out", second, "--model", first / "model.json",
                      "--no-progress", env=env)
     assert applied.returncode == 0, applied.stderr[-2000:]
-    for name in ("clusters.csv", "links.csv", "model.json"):
-        assert (second / name).read_bytes() == (first / name).read_bytes() or \
-            name == "model.json", name
-    again = json.loads((second / "model.json").read_text(encoding="utf-8"))
-    assert again["entities"] == model["entities"]  # applied, not refitted
+    for name in ("clusters.csv", "links.csv", "model.json"):  # model applied, not refitted
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
     stats = json.loads((second / "link_stats.json").read_text(encoding="utf-8"))
     assert stats["person"]["model"]["refitted"] is False
 
