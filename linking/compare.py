@@ -37,14 +37,21 @@ class Coded:
     def take(self, rows: np.ndarray) -> Coded:
         return Coded(self.codes[rows], self.vocab)
 
+    def values(self) -> np.ndarray:
+        """The values as an object array (None where missing)."""
+        out = np.full(self.codes.size, None, dtype=object)
+        present = self.codes >= 0
+        out[present] = self.vocab[self.codes[present]]
+        return out
+
 
 def _shared(s_left, s_right) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Codes of both sides over one shared vocabulary."""
     if isinstance(s_left, Coded) and isinstance(s_right, Coded) and s_left.vocab is s_right.vocab:
         return s_left.codes, s_right.codes, s_left.vocab
-    left = s_left.vocab[s_left.codes] if isinstance(s_left, Coded) else s_left
-    right = s_right.vocab[s_right.codes] if isinstance(s_right, Coded) else s_right
-    left, right = np.asarray(left, dtype=object), np.asarray(right, dtype=object)
+    left = s_left.values() if isinstance(s_left, Coded) else np.asarray(s_left, dtype=object)
+    right = s_right.values() if isinstance(s_right, Coded) else np.asarray(s_right,
+                                                                            dtype=object)
     both = Coded.of(np.concatenate([left, right]))
     return both.codes[:left.size], both.codes[left.size:], both.vocab
 
@@ -121,10 +128,7 @@ class LevelFeature(BaseCompareFeature):
         """The values of a column at the given rows (None where missing)."""
         if not isinstance(column, Coded):
             return np.asarray(column, dtype=object)[rows]
-        codes = column.codes[rows]
-        out = np.full(codes.size, None, dtype=object)
-        out[codes >= 0] = column.vocab[codes[codes >= 0]]
-        return out
+        return column.take(rows).values()
 
     def _levels(self, d: _Distinct, *extra) -> np.ndarray:
         raise NotImplementedError
@@ -250,6 +254,21 @@ class CategoryFeature(LevelFeature):
         return np.where(d.same, 2, np.where(jw >= self.thresholds[0], 1, 0))
 
 
+class EmailFeature(LevelFeature):
+    """E-mail addresses: exact, same user name, Jaro-Winkler on the whole or the user name."""
+
+    thresholds = (0.88,)
+    level_labels = ("different", "user_jw", "jw", "same_user", "exact")
+
+    def _levels(self, d, *extra):
+        hi = self.thresholds[0]
+        user_l = pd.Series(d.left, dtype=object).str.split("@").str[0].to_numpy(dtype=object)
+        user_r = pd.Series(d.right, dtype=object).str.split("@").str[0].to_numpy(dtype=object)
+        jw = _sim(JaroWinkler.normalized_similarity, d.left, d.right)
+        user_jw = _sim(JaroWinkler.normalized_similarity, user_l, user_r)
+        return np.select([d.same, user_l == user_r, jw >= hi, user_jw >= hi], [4, 3, 2, 1], 0)
+
+
 class RegionFeature(LevelFeature):
     """GB/T 2260 division codes: same county, same prefecture (first 4 digits)."""
 
@@ -265,6 +284,7 @@ FEATURES: dict[str, type[LevelFeature]] = {
     "name": NameFeature, "identifier": IdentifierFeature, "date": DateFeature,
     "phone": PhoneFeature, "text": TextFeature, "postcode": PostcodeFeature,
     "category": CategoryFeature, "region": RegionFeature, "exact": ExactFeature,
+    "email": EmailFeature,
 }
 _PINYIN_OF = {"name": "name_pinyin", "name_core": "name_pinyin"}
 
@@ -320,6 +340,9 @@ class Comparator:
         self.columns = coded_columns(prepared, self.features)
         self.chunk = max(int(chunk), 1)
         self.threads = threads
+        fields = [spec.field for spec in self.specs]
+        self.name_parts = ((fields.index("given_name"), fields.index("family_name"))
+                           if {"given_name", "family_name"} <= set(fields) else None)
 
     @property
     def labels(self) -> list[tuple[str, ...]]:
@@ -342,8 +365,11 @@ class Comparator:
 
         def one(start: int) -> None:
             stop = min(start + self.chunk, left.size)
-            out[start:stop] = compare_chunk(self.features, self.columns, left[start:stop],
-                                            right[start:stop])
+            block = compare_chunk(self.features, self.columns, left[start:stop],
+                                  right[start:stop])
+            if self.name_parts is not None:
+                self._swapped_names(block, left[start:stop], right[start:stop])
+            out[start:stop] = block
 
         bar = tqdm(total=len(starts), desc=desc, unit="chunk", disable=not progress,
                    file=sys.stderr)
@@ -357,6 +383,22 @@ class Comparator:
                     bar.update()
         bar.close()
         return out
+
+    def _swapped_names(self, levels: np.ndarray, left: np.ndarray, right: np.ndarray) -> None:
+        """Given and family name written the other way round on one side (Watson Noah /
+        Noah Watson): where one name agrees exactly crosswise and the other at least at the
+        closest similarity level, and crosswise beats straight, the crosswise levels count."""
+        kg, kf = self.name_parts
+        given, family = self.columns["given_name"], self.columns["family_name"]
+        cross_g = self.features[kg]._compute_vectorized(given.take(left), family.take(right))
+        cross_f = self.features[kf]._compute_vectorized(family.take(left), given.take(right))
+        straight = levels[:, kg].astype(np.int16) + levels[:, kf]
+        top = self.features[kg].n_levels - 1  # exact; top - 2 is the closest jw level
+        crosswise = (np.maximum(cross_g, cross_f) == top) & \
+            (np.minimum(cross_g, cross_f) >= top - 2)
+        better = crosswise & (cross_g.astype(np.int16) + cross_f > straight)
+        levels[better, kg] = cross_g[better]
+        levels[better, kf] = cross_f[better]
 
     def tf_bits(self, model, left: np.ndarray) -> dict[int, np.ndarray]:
         """Per term-frequency comparison, the adjustment (bits) of each pair's left value,

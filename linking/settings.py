@@ -27,7 +27,7 @@ import pandas as pd
 ENTITY_TYPES = ("person", "organization")
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
 COMPARISON_KINDS = ("name", "identifier", "date", "phone", "text", "postcode", "category",
-                    "region", "exact")
+                    "region", "exact", "email")
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _person_defaults(has: set[str]) -> EntitySettings:
     elif "name" in has:
         comparisons.append(ComparisonSpec("name", "name", tf=True))
     kinds = [("id_number", "identifier", False), ("birth_date", "date", False),
-             ("sex", "exact", False), ("phone", "phone", False), ("email", "exact", False),
+             ("sex", "exact", False), ("phone", "phone", False), ("email", "email", False),
              ("address", "text", False), ("postcode", "postcode", False),
              ("city", "category", True), ("province", "category", False),
              ("region_code", "region", False), ("birth_place", "category", True),
@@ -163,7 +163,7 @@ def _organization_defaults(has: set[str]) -> EntitySettings:
     kinds = [("name", "name", True), ("name_core", "name", True),
              ("credit_code", "identifier", False), ("reg_number", "identifier", False),
              ("legal_rep_name", "name", True), ("legal_rep_id", "identifier", False),
-             ("address", "text", False), ("phone", "phone", False), ("email", "exact", False),
+             ("address", "text", False), ("phone", "phone", False), ("email", "email", False),
              ("established_date", "date", False), ("industry", "category", False),
              ("region_code", "region", False), ("legal_form", "exact", False)]
     comparisons = [ComparisonSpec(f, k, tf=tf) for f, k, tf in kinds if f in has]

@@ -23,8 +23,10 @@ from loaders.standardise.frames import STANDARDISERS
 
 MAX_FIELD_CHARS = 10_000  # a longer value is not a name, number or address: quarantined
 # each tuple: at least one of these fields must be present (a person may have only
-# given_name/family_name, as Western lists do; `name` is then composed from them)
-REQUIRED = {"person": (("name", "given_name", "family_name", "id_number"),), "organization": (("name", "credit_code"),),
+# given_name/family_name, as Western lists do; `name` is then composed from them; a person
+# known only by an ID number, e-mail or phone can still be linked, so is kept)
+REQUIRED = {"person": (("name", "given_name", "family_name", "id_number", "email", "phone"),),
+            "organization": (("name", "credit_code"),),
             "relation": (("type",), ("from_id",), ("to_id",))}
 QUARANTINE_COLUMNS = ("department", "source", "line", "record_id", "reason", "raw")
 OUTPUT_FILES = {"person": "persons.parquet", "organization": "organizations.parquet",

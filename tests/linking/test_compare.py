@@ -9,7 +9,9 @@ import recordlinkage
 
 from linking.compare import (
     Coded,
+    Comparator,
     DateFeature,
+    EmailFeature,
     ExactFeature,
     IdentifierFeature,
     NameFeature,
@@ -83,3 +85,27 @@ def test_features_run_inside_recordlinkage_compare():
     assert features.loc[("a1", "b1")].tolist() == [2, 2]
     assert features.loc[("a2", "b2"), "dob"] == 3
     assert features.loc[("a1", "b2"), "dob"] == 0
+
+
+def test_email_levels():
+    f = EmailFeature("email")
+    got = levels(f, ["ann@x.com", "ann@x.com", "patricia47@davis.com", "anne.k@y.org", "a@b.c",
+                     None],
+                 ["ann@x.com", "ann@z.net", "patrcio47@davis.cam", "annek@q.io", "zz@q.io",
+                  "a@b.c"])
+    assert got == [4, 3, 2, 1, 0, -1]
+
+
+def test_swapped_given_and_family_names_compare_crosswise():
+    from linking.settings import ComparisonSpec
+
+    frame = pd.DataFrame({"given_name": ["noah", "watson", "matilda", "harris", "john", "smith"],
+                          "family_name": ["watson", "noah", "harris", "matidla", "smith",
+                                          "jones"]})
+    specs = [ComparisonSpec("given_name", "name"), ComparisonSpec("family_name", "name")]
+    comparator = Comparator(frame, specs)
+    got = comparator.levels(np.array([0, 2, 4]), np.array([1, 3, 5])).tolist()
+    # Noah Watson / Watson Noah: both exact crosswise; Matilda Harris / Harris Matidla: one
+    # exact, one close (jw 0.97); John Smith / Smith Jones: jw(john, jones) = 0.83 is too
+    # loose to call it a swap, so the straight levels stand.
+    assert got == [[4, 4], [2, 4], [0, 0]]
