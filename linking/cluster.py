@@ -25,7 +25,7 @@ from scipy.sparse.csgraph import connected_components
 
 from linking.index import unique_sorted
 
-SURE = 1e6  # a weight at least this large comes from a rule, never from evidence
+SURE = 1e9  # a weight at least this large comes from a rule, never from evidence
 
 # (left rows, right rows) -> weight (bits above the threshold, or a rule's) per pair
 PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]

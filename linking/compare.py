@@ -211,9 +211,11 @@ def _yyyymmdd(values: np.ndarray) -> np.ndarray:
 
 
 class DateFeature(LevelFeature):
-    """YYYYMMDD dates: exact, one typo or day/month swap, same year."""
+    """YYYYMMDD dates: exact, one typo or day/month swap, then how far apart (a month, a
+    year, ten years): reporting errors in birth dates are often near misses, not typos."""
 
-    level_labels = ("different", "same_year", "typo_or_swap", "exact")
+    level_labels = ("different", "within_10_years", "within_1_year", "within_1_month",
+                    "typo_or_swap", "exact")
 
     def _levels(self, d, *extra):
         lv, rv = _yyyymmdd(d.left), _yyyymmdd(d.right)
@@ -221,7 +223,11 @@ class DateFeature(LevelFeature):
         ry, rm, rd = rv // 10000, rv // 100 % 100, rv % 100
         swap = (ly == ry) & (lm == rd) & (ld == rm)
         dist = _sim(Levenshtein.distance, d.left, d.right, dtype=np.int32)
-        return np.select([d.same, (dist == 1) | swap, ly == ry], [3, 2, 1], 0)
+        # approximate day numbers: exact enough for month / year / decade bands
+        days = np.abs((ly - ry) * 365.25 + (lm - rm) * 30.44 + (ld - rd))
+        valid = (lv > 0) & (rv > 0)
+        return np.select([d.same, (dist == 1) | swap, valid & (days <= 31),
+                          valid & (days <= 366), valid & (days <= 3653)], [5, 4, 3, 2, 1], 0)
 
 
 class TextFeature(LevelFeature):
@@ -397,17 +403,22 @@ class Comparator:
         crosswise = (np.maximum(cross_g, cross_f) == top) & \
             (np.minimum(cross_g, cross_f) >= top - 2)
         better = crosswise & (cross_g.astype(np.int16) + cross_f > straight)
-        levels[better, kg] = cross_g[better]
-        levels[better, kf] = cross_f[better]
+        # the lower level to the given name, the higher to the family name: the same for
+        # (a, b) and (b, a), whose crosswise levels are the same two numbers swapped
+        levels[better, kg] = np.minimum(cross_g, cross_f)[better]
+        levels[better, kf] = np.maximum(cross_g, cross_f)[better]
 
-    def tf_bits(self, model, left: np.ndarray) -> dict[int, np.ndarray]:
-        """Per term-frequency comparison, the adjustment (bits) of each pair's left value,
-        computed once per distinct value and spread to the pairs."""
+    def tf_bits(self, model, left: np.ndarray, right: np.ndarray) -> dict[int, np.ndarray]:
+        """Per term-frequency comparison, the adjustment (bits) of the value both sides of a
+        pair share (0 where they do not, e.g. names agreeing only crosswise), computed once
+        per distinct value and spread to the pairs."""
         out = {}
         for k, comparison in enumerate(model.comparisons):
             if comparison.tf is None:
                 continue
             coded = self.columns[comparison.spec.field]
             per_value = np.append(comparison.tf.adjustment(coded.vocab), 0.0)
-            out[k] = per_value[coded.codes[left]].astype(np.float32)  # code -1 -> 0
+            codes = coded.codes[left]
+            codes = np.where(codes == coded.codes[right], codes, -1)  # code -1 -> 0 bits
+            out[k] = per_value[codes].astype(np.float32)
         return out

@@ -97,6 +97,8 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, n_levels: list[int],
     start = u_fixed if u_fixed is not None else u_init
     u = [p.copy() for p in start] if start is not None else \
         [_initial(n, False) for n in n_levels]
+    if counts.size == 0 or counts.sum() <= 0:  # nothing to learn from: the start values
+        return FSParams(lam=lam, m=m, u=u, iterations=0, converged=False)
     converged = False
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 (count kept after the loop)

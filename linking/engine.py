@@ -157,6 +157,8 @@ def link(ingested: Any, settings: LinkSettings | None = None, judgments=None,
     links = (pd.concat(all_links, ignore_index=True) if all_links
              else pd.DataFrame(columns=LINK_COLUMNS))
     reused = models is not None and all(fitted[k] is models.get(k) for k in fitted)
+    if models is not None:  # a given model of an entity type absent from this run is kept
+        fitted = {**models.models, **fitted}
     kept = ModelSet(fitted, models.created) if reused else ModelSet(fitted)
     return Linked(clusters=clusters, links=links, stats=stats, ingested=ingested,
                   models=kept)
@@ -336,8 +338,9 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
                              labelled, progress)
         laps("fit")
     else:
-        model, scored = given, score_pairs(given, comparator, cand.left, cand.right, ids,
-                                           levels)
+        given.check_levels(comparator.labels)
+        model = given.for_records(n)
+        scored = score_pairs(model, comparator, cand.left, cand.right, ids, levels)
     apply_judgments(scored, same_codes, different_codes, n)
     weight = scored.cluster_weight(model.threshold_weight)
     laps("score")
@@ -379,7 +382,7 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
                   **model.training},
         "timings_s": laps.timings,
     }
-    return clusters, links, stats, model
+    return clusters, links, stats, given or model
 
 
 def _completeness(labelled: tuple[np.ndarray, np.ndarray] | None, cand: _Candidates,

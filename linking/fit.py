@@ -52,9 +52,10 @@ def level_shares(levels: np.ndarray, n_levels: list[int]) -> list[np.ndarray]:
 
 
 def exact_agreement_chance(values: np.ndarray) -> float:
-    """P(two random records with a value agree on it): the sum of squared value shares."""
-    shares = pd.Series(values, dtype=object).value_counts(normalize=True, dropna=True)
-    return float((shares ** 2).sum())
+    """P(two distinct random records with a value agree on it): sum c(c-1) / N(N-1)."""
+    counts = pd.Series(values, dtype=object).value_counts(dropna=True).to_numpy(float)
+    total = counts.sum()
+    return float((counts * (counts - 1)).sum() / (total * (total - 1))) if total > 1 else 0.0
 
 
 def u_probabilities(random_levels: np.ndarray, n_levels: list[int],

@@ -224,12 +224,19 @@ def random_pairs(departments: np.ndarray, link_type: str = "dedupe_and_link",
         return np.empty(0, np.int64), np.empty(0, np.int64)
     rng = np.random.default_rng(seed)
     size = int(min(size, n * (n - 1) // 2))
-    left = rng.integers(0, n, size)
-    right = rng.integers(0, n, size)
-    keep = left != right
     dept = pd.factorize(departments)[0]
-    if link_type == "link_only":
-        keep &= dept[left] != dept[right]
-    elif link_type == "dedupe_only":
-        keep &= dept[left] == dept[right]
-    return left[keep], right[keep]
+    lefts, rights, found = [], [], 0
+    for _ in range(20):  # rejection sampling; a few rounds when the link type allows few
+        left = rng.integers(0, n, size)
+        right = rng.integers(0, n, size)
+        keep = left != right
+        if link_type == "link_only":
+            keep &= dept[left] != dept[right]
+        elif link_type == "dedupe_only":
+            keep &= dept[left] == dept[right]
+        lefts.append(left[keep])
+        rights.append(right[keep])
+        found += int(keep.sum())
+        if found >= size or not keep.any():
+            break
+    return np.concatenate(lefts)[:size], np.concatenate(rights)[:size]

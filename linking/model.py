@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,12 +52,15 @@ class TermFrequencies:
 
     @classmethod
     def of(cls, values: np.ndarray, cap: float) -> TermFrequencies:
+        from linking.fit import exact_agreement_chance
+
         counts = pd.Series(values, dtype=object).value_counts(dropna=True)
         total = max(int(counts.sum()), 1)
         shares = counts / total
         repeated = shares[counts >= 2]
+        chance = exact_agreement_chance(values)
         return cls({str(k): float(v) for k, v in repeated.items()}, 1.0 / total,
-                   float((shares ** 2).sum()) or 1.0, float(cap))
+                   chance if chance > 0 else 1.0 / total, float(cap))
 
     def adjustment(self, values: np.ndarray) -> np.ndarray:
         """Bits added to exact agreement on each value: log2(u_random / share), capped."""
@@ -135,6 +138,25 @@ class LinkModel:
     def threshold(self) -> float:
         return self.settings.threshold
 
+    def for_records(self, n: int) -> LinkModel:
+        """This model for a data set of ``n`` records: the prior is rescaled so that a record
+        has as many expected duplicates as in the fitted data (it is ~1/N, not a constant)."""
+        if n == self.records_fitted or self.records_fitted < 2 or n < 2:
+            return self
+        prior = min(self.prior * (self.records_fitted - 1) / (n - 1), 0.5)
+        return replace(self, prior=prior)
+
+    def check_levels(self, labels: list[tuple[str, ...]]) -> None:
+        """Fail in one line when this kglink compares a field with other levels than the
+        model was fitted on (a model from another version must be refitted)."""
+        for comparison, now in zip(self.comparisons, labels, strict=True):
+            if tuple(comparison.labels) != tuple(now):
+                raise ValueError(
+                    f"the {self.entity_type} model's comparison {comparison.spec.field!r} has "
+                    f"levels {list(comparison.labels)} but this kglink compares it as "
+                    f"{list(now)}: refit the model (kglink link without --model, or "
+                    "kglink run --refit)")
+
     @property
     def prior_weight(self) -> float:
         """The prior in bits: log2(p / (1 - p))."""
@@ -145,13 +167,6 @@ class LinkModel:
         """The acceptance threshold in bits."""
         t = min(max(self.threshold, 1e-12), 1 - 1e-12)
         return math.log2(t / (1.0 - t))
-
-    @property
-    def names(self) -> list[str]:
-        return [c.spec.field for c in self.comparisons]
-
-    def level_weights(self) -> list[np.ndarray]:
-        return [c.weights for c in self.comparisons]
 
     def contributions(self, levels: np.ndarray, tf_bits: dict[int, np.ndarray]
                       ) -> np.ndarray:
@@ -252,7 +267,7 @@ class ModelSet:
             raise ValueError(f"{source}: model version {data.get('version')!r} is not "
                              f"supported (this kglink reads version {VERSION})")
         entities = data.get("entities")
-        if not isinstance(entities, dict) or not entities:
+        if not isinstance(entities, dict):
             raise ValueError(f"{source}: the model has no entities section")
         try:
             models = {k: LinkModel.from_dict(v) for k, v in entities.items()}

@@ -28,8 +28,9 @@ SURE = {RULE_SAME_ID: 1.0, RULE_JUDGED_SAME: 1.0, RULE_DIFFERENT_IDS: 0.0,
         RULE_JUDGED_DIFFERENT: 0.0}
 # What a rule weighs when clustering: identifier rules outweigh any evidence, and a human
 # judgment outweighs the identifier rules (a reviewer may merge records with two ids).
-RULE_WEIGHT = {RULE_SAME_ID: 1e6, RULE_DIFFERENT_IDS: -1e6, RULE_JUDGED_SAME: 1e12,
-               RULE_JUDGED_DIFFERENT: -1e12}
+# (300 x 300 pairs of 100 bits sum to 9e6: evidence can never outvote a rule)
+RULE_WEIGHT = {RULE_SAME_ID: 1e9, RULE_DIFFERENT_IDS: -1e9, RULE_JUDGED_SAME: 1e15,
+               RULE_JUDGED_DIFFERENT: -1e15}
 
 
 @dataclass
@@ -126,7 +127,7 @@ def score_pairs(model: LinkModel, comparator: Comparator, left: np.ndarray, righ
     """Score row pairs of the comparator's frame (levels are computed unless given)."""
     if levels is None:
         levels = comparator.levels(left, right, progress=progress)
-    contributions = model.contributions(levels, comparator.tf_bits(model, left))
+    contributions = model.contributions(levels, comparator.tf_bits(model, left, right))
     total = model.prior_weight + contributions.sum(axis=1, dtype=np.float64)
     rule = np.zeros(left.size, dtype=np.int8)
     if ids is not None:

@@ -95,7 +95,13 @@ class LinkSettings:
 
 
 def _present(prepared: pd.DataFrame, column: str, min_share: float = 0.05) -> bool:
-    return column in prepared.columns and prepared[column].notna().mean() >= min_share
+    """A column worth using: filled in often enough, and not one value for everybody (a
+    value shared by 100+ records and no other says nothing, and its weights are noise)."""
+    if column not in prepared.columns:
+        return False
+    values = prepared[column]
+    constant = values.nunique(dropna=True) < 2 and values.notna().sum() >= 100
+    return values.notna().mean() >= min_share and not constant
 
 
 def default_settings(entity_type: str, prepared: pd.DataFrame) -> EntitySettings:
@@ -103,6 +109,7 @@ def default_settings(entity_type: str, prepared: pd.DataFrame) -> EntitySettings
     if entity_type not in ENTITY_TYPES:
         raise ValueError(f"unknown entity type {entity_type!r}; expected one of {ENTITY_TYPES}")
     has = {c for c in prepared.columns if _present(prepared, c)}
+    has |= {c for c in ("id_valid", "credit_code_valid") if c in prepared.columns}
     if entity_type == "person":
         return _person_defaults(has)
     return _organization_defaults(has)

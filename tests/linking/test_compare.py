@@ -44,12 +44,13 @@ def test_identifier_typo_transposition_and_two_edits():
     assert got == [3, 2, 2, 1, 0, -1]
 
 
-def test_date_exact_typo_swap_same_year():
+def test_date_exact_typo_swap_and_distance_bands():
     f = DateFeature("d")
-    got = levels(f, ["19800102", "19800102", "19800102", "19800102", "19800102"],
-                 ["19800102", "19800103", "19800201", "19801230", "19810102"])
-    assert got == [3, 2, 2, 1, 2]  # 1981 vs 1980: one digit, a typo
-    assert levels(f, ["19800102"], ["19650811"]) == [0]
+    got = levels(f, ["19800102"] * 7, ["19800102", "19800103", "19800201", "19810102",
+                                       "19800120", "19801230", "19850601"])
+    # exact; one typo; day/month swap; 1981 vs 1980 is one digit; 18 days; 362 days; 5 years
+    assert got == [5, 4, 4, 4, 3, 2, 1]
+    assert levels(f, ["19800102", None], ["19650811", "19800102"]) == [0, -1]
 
 
 def test_phone_text_region_exact():
@@ -82,8 +83,8 @@ def test_features_run_inside_recordlinkage_compare():
     compare.add(NameFeature("given", "given", label="given"))
     compare.add(DateFeature("dob", "dob", label="dob"))
     features = compare.compute(pairs, a, b)
-    assert features.loc[("a1", "b1")].tolist() == [2, 2]
-    assert features.loc[("a2", "b2"), "dob"] == 3
+    assert features.loc[("a1", "b1")].tolist() == [2, 4]  # jw >= 0.92; day/month swap
+    assert features.loc[("a2", "b2"), "dob"] == 5
     assert features.loc[("a1", "b2"), "dob"] == 0
 
 

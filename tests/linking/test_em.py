@@ -92,3 +92,12 @@ def test_prior_is_over_all_record_pairs_not_candidates():
     assert count_all_pairs(departments, "dedupe_and_link") == 15
     assert count_all_pairs(departments, "dedupe_only") == 4
     assert count_all_pairs(departments, "link_only") == 11
+
+
+def test_applied_model_keeps_expected_duplicates_per_record():
+    from linking.model import LinkModel
+    from linking.settings import EntitySettings
+
+    model = LinkModel(EntitySettings("person", (), ()), [], prior=0.001, records_fitted=1001)
+    assert model.for_records(1001) is model
+    assert abs(model.for_records(2001).prior - 0.0005) < 1e-15  # twice the records: half

@@ -111,6 +111,17 @@ def test_link_with_saved_model_reproduces_the_run(febrl_spec, tmp_path):
     stats = json.loads((second / "link_stats.json").read_text(encoding="utf-8"))
     assert stats["person"]["model"]["refitted"] is False
 
+    # a model whose levels this kglink no longer produces is refused in one line
+    comparison = model["entities"]["person"]["comparisons"][0]
+    comparison["levels"] = comparison["levels"][1:]
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(model), encoding="utf-8")
+    refused = kglink("link", spec, "--out", tmp_path / "third", "--model", stale,
+                     "--no-progress", env=env)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert f"comparison {comparison['field']!r} has levels" in refused.stderr
+    assert "refit the model" in refused.stderr
+
 
 def test_link_model_errors_are_one_line(febrl_spec, tmp_path):
     _, spec = febrl_spec
