@@ -6,7 +6,7 @@ code changes. Every part can be overridden from YAML: the optional ``linking:`` 
 SOURCES.yaml or a separate file with the same shape::
 
     person:                      # or organization:
-      threshold: 0.99            # match probability to accept a link
+      threshold: 0.5             # match probability (over all record pairs) to accept
       blocking:                  # passes are unioned; "field[:k]" is a prefix key
         - [id_number]
         - [family_name, birth_date]

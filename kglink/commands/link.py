@@ -24,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "section, else settings generated from the data)")
     parser.add_argument("--labels", type=Path,
                         help="labelled pairs CSV (department_l,record_id_l,department_r,"
-                             "record_id_r,match): supervised classification")
+                             "record_id_r,match): m is counted from the labelled matches "
+                             "instead of estimated by EM")
     parser.add_argument("--judgments", type=Path,
                         help="judgments file (default $KGLINK_JUDGMENTS or "
                              "$KGLINK_HOME/judgments.jsonl)")
