@@ -24,8 +24,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from linking.index import unique_sorted
+from linking.pairs import RULE_SAME_ID, RULE_WEIGHT
 
-SURE = 1e9  # a weight at least this large comes from a rule, never from evidence
+SURE = RULE_WEIGHT[RULE_SAME_ID]  # a weight this large comes from a rule, never evidence
 
 # (left rows, right rows) -> weight (bits above the threshold, or a rule's) per pair
 PairScorer = Callable[[np.ndarray, np.ndarray], np.ndarray]

@@ -31,16 +31,6 @@ class FSParams:
     def prior(self) -> float:
         return float(np.log2(self.lam / (1.0 - self.lam)))
 
-    def as_dict(self, names: list[str], labels: list[tuple[str, ...]]) -> dict:
-        out = {"lambda": round(self.lam, 8), "iterations": self.iterations,
-               "converged": self.converged, "comparisons": {}}
-        for name, lab, m, u in zip(names, labels, self.m, self.u, strict=True):
-            out["comparisons"][name] = {
-                lab[i]: {"m": round(float(m[i]), 6), "u": round(float(u[i]), 6),
-                         "weight": round(float(np.log2(m[i] / u[i])), 3)}
-                for i in range(len(lab))}
-        return out
-
 
 def pattern_codes(levels: np.ndarray, n_levels: list[int]) -> tuple[np.ndarray, np.ndarray,
                                                                        np.ndarray]:
@@ -89,13 +79,11 @@ def _estimate(patterns: np.ndarray, weights: np.ndarray, n_levels: int, k: int,
 
 def fit_em(patterns: np.ndarray, counts: np.ndarray, n_levels: list[int],
            max_iter: int = 200, tol: float = 1e-7, lam: float = 0.1,
-           u_fixed: list[np.ndarray] | None = None, alpha: float = 0.5,
-           u_init: list[np.ndarray] | None = None) -> FSParams:
+           u_fixed: list[np.ndarray] | None = None, alpha: float = 0.5) -> FSParams:
     """EM for lambda, m and u over weighted patterns; u stays fixed when ``u_fixed`` is
-    given, and starts from ``u_init`` (e.g. random-pair estimates) when that is given."""
+    given (e.g. estimated from random pairs)."""
     m = [_initial(n, True) for n in n_levels]
-    start = u_fixed if u_fixed is not None else u_init
-    u = [p.copy() for p in start] if start is not None else \
+    u = [p.copy() for p in u_fixed] if u_fixed is not None else \
         [_initial(n, False) for n in n_levels]
     if counts.size == 0 or counts.sum() <= 0:  # nothing to learn from: the start values
         return FSParams(lam=lam, m=m, u=u, iterations=0, converged=False)

@@ -28,7 +28,6 @@ from linking.fit import (
     assemble,
     blocked_comparisons,
     count_all_pairs,
-    exact_agreement_chance,
     level_shares,
     m_per_pass,
     prior_over_all_pairs,
@@ -37,7 +36,7 @@ from linking.fit import (
 )
 from linking.index import PassStats, candidate_pairs, random_pairs
 from linking.judgments import effective_judgments
-from linking.model import LinkModel, ModelSet
+from linking.model import LinkModel, ModelSet, exact_agreement_chance
 from linking.pairs import (
     RULE_DIFFERENT_IDS,
     RULE_SAME_ID,
@@ -292,7 +291,7 @@ def fit(frame: pd.DataFrame, entity_type: str, settings: LinkSettings | None = N
     es = (settings or LinkSettings()).for_entity(entity_type, prepared)
     comparator = Comparator(prepared, es.comparisons, es.chunk_size)
     empty = np.empty(0, np.int64)
-    model_ids = IdentifierRule.of(prepared, LinkModel(es, [], 0.5))
+    model_ids = IdentifierRule.of(prepared, es)
     cand = _candidates(prepared, es, model_ids, empty)
     levels = comparator.levels(cand.left, cand.right, progress=progress)
     return _fit(prepared, es, comparator, cand, levels, model_ids, empty, None, progress)[0]
@@ -321,7 +320,7 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
     row_of = pd.Series(np.arange(n), index=keys.to_numpy())
     same_codes = _judged_codes(judged, row_of, "same", n)
     different_codes = _judged_codes(judged, row_of, "different", n)
-    ids = IdentifierRule.of(prepared, given or LinkModel(es, [], 0.5))
+    ids = IdentifierRule.of(prepared, es)
     laps("prepare")
 
     cand = _candidates(prepared, es, ids, same_codes)

@@ -1,8 +1,8 @@
 """Fit: estimate a LinkModel's parameters from the data, Splink-style.
 
 * u (chance of each level among non-matches) from random record pairs; the exact level's u
-  of a field is the exact chance that two random records agree on it (sum of squared value
-  shares), so a rare-field agreement is not left to sampling luck.
+  of a field is the exact chance that two distinct random records agree on it (sum of
+  c(c-1) / N(N-1) over value counts c), so a rare-field agreement is not left to sampling luck.
 * m (chance of each level among matches) by EM on each blocking pass's candidate pairs with
   u fixed, leaving out the comparisons that pass conditions on, averaged over passes; or,
   when labelled pairs are given, counted from the labelled matches.
@@ -49,13 +49,6 @@ def level_shares(levels: np.ndarray, n_levels: list[int]) -> list[np.ndarray]:
         lev = levels[:, k]
         out.append(smoothed(np.bincount(lev[lev >= 0], minlength=n)))
     return out
-
-
-def exact_agreement_chance(values: np.ndarray) -> float:
-    """P(two distinct random records with a value agree on it): sum c(c-1) / N(N-1)."""
-    counts = pd.Series(values, dtype=object).value_counts(dropna=True).to_numpy(float)
-    total = counts.sum()
-    return float((counts * (counts - 1)).sum() / (total * (total - 1))) if total > 1 else 0.0
 
 
 def u_probabilities(random_levels: np.ndarray, n_levels: list[int],

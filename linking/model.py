@@ -37,6 +37,13 @@ FORMAT = "kglink-link-model"
 VERSION = 1
 
 
+def exact_agreement_chance(values: np.ndarray) -> float:
+    """P(two distinct random records with a value agree on it): sum c(c-1) / N(N-1)."""
+    counts = pd.Series(values, dtype=object).value_counts(dropna=True).to_numpy(float)
+    total = counts.sum()
+    return float((counts * (counts - 1)).sum() / (total * (total - 1))) if total > 1 else 0.0
+
+
 @dataclass
 class TermFrequencies:
     """Shares of the values of one field, for term-frequency adjustment of exact agreement.
@@ -52,8 +59,6 @@ class TermFrequencies:
 
     @classmethod
     def of(cls, values: np.ndarray, cap: float) -> TermFrequencies:
-        from linking.fit import exact_agreement_chance
-
         counts = pd.Series(values, dtype=object).value_counts(dropna=True)
         total = max(int(counts.sum()), 1)
         shares = counts / total
@@ -197,7 +202,7 @@ class LinkModel:
 
     def explain(self, record_a: dict[str, Any] | pd.Series, record_b: dict[str, Any]
                 | pd.Series) -> dict[str, Any]:
-        """Why two records are (not) the same: rule, total bits, probability and, per
+        """Why two records are (not) the same: the deciding rule, the total bits and, per
         comparison, the level reached and the bits it added (as in links.csv evidence)."""
         from linking.pairs import score_record_pairs
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from linking.compare import Comparator
 from linking.model import LinkModel
+from linking.settings import EntitySettings
 
 RULE_MODEL = "fellegi_sunter"
 RULE_SAME_ID = "same_valid_id"
@@ -105,8 +106,7 @@ class IdentifierRule:
     code: np.ndarray
 
     @classmethod
-    def of(cls, prepared: pd.DataFrame, model: LinkModel) -> IdentifierRule | None:
-        es = model.settings
+    def of(cls, prepared: pd.DataFrame, es: EntitySettings) -> IdentifierRule | None:
         if not (es.id_field and es.id_valid_field) or es.id_field not in prepared.columns:
             return None
         valid = prepared[es.id_valid_field].to_numpy(dtype=bool)
@@ -159,4 +159,4 @@ def score_record_pairs(model: LinkModel, left: pd.DataFrame, right: pd.DataFrame
     comparator = Comparator(prepared, [c.spec for c in model.comparisons])
     rows = np.arange(len(left))
     return score_pairs(model, comparator, rows, rows + len(left),
-                       IdentifierRule.of(prepared, model))
+                       IdentifierRule.of(prepared, model.settings))
