@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from graph.store import cypher
+from graph.store.load_batches import batch_status, keep_link_model, read_link_model
 from graph.store.plan import row_hashes
 from graph.store.previous import read_previous_clusters
-from graph.store.sessions import quiet_session
 from graph.store.write import WriteSummary, write_graph
-from ontology.schema import labels, props
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -36,26 +35,6 @@ class SavedLink:
     clusters: pd.DataFrame
     links: pd.DataFrame
     models: object = None
-
-
-def read_link_model(driver: Driver, database: str):
-    """The ModelSet the latest completed load applied (None before any load kept one)."""
-    import json
-
-    from linking.model import ModelSet
-
-    with quiet_session(driver, database) as session:
-        rows = session.execute_read(lambda tx: tx.run(cypher.latest_link_model()).values())
-    if not rows:
-        return None
-    return ModelSet.from_dict(json.loads(rows[0][0]), f"the graph's link model ({database})")
-
-
-def keep_link_model(driver: Driver, database: str, batch: str, models) -> None:
-    """Keep the model a load applied on its LoadBatch node, for later runs and services."""
-    with quiet_session(driver, database) as session:
-        session.execute_write(lambda tx: tx.run(cypher.keep_link_model(), batch=batch,
-                                                 model=models.to_json()).consume())
 
 
 def input_digest(ingested) -> str:
@@ -74,15 +53,6 @@ def cache_dir(batch: str) -> Path:
     from graph.local_server import kglink_home
 
     return kglink_home() / "loads" / batch
-
-
-def batch_status(driver: Driver, database: str, batch: str) -> str | None:
-    """The LoadBatch status of ``batch`` (None when the graph has never seen it)."""
-    query = (f"MATCH (b:{labels.LoadBatch} {{{props.batch}: $batch}}) "
-             f"RETURN b.{props.status} AS status")
-    with quiet_session(driver, database) as session:
-        rows = session.execute_read(lambda tx: tx.run(query, batch=batch).values())
-    return rows[0][0] if rows else None
 
 
 def run_sources(spec_path: str | Path, driver: Driver, database: str,

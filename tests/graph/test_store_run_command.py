@@ -12,7 +12,7 @@ import pytest
 from graphstore_snapshot import count, snapshot
 
 from graph.store.bulk_import import forget_replaced_store
-from graph.store.pipeline import read_link_model
+from graph.store.load_batches import read_link_model
 from ontology.schema import labels, props, rels
 
 PSB_ROWS = [

@@ -1,0 +1,43 @@
+"""What the graph keeps about each load (its LoadBatch node) beyond the write manifest: its
+status, and the linking model it applied, so that later runs and services reuse it."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from graph.store import cypher
+from graph.store.sessions import quiet_session
+from ontology.schema import labels, props
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+    from linking.model import ModelSet
+
+
+def read_link_model(driver: Driver, database: str) -> ModelSet | None:
+    """The ModelSet the latest completed load applied (None before any load kept one)."""
+    from linking.model import ModelSet
+
+    with quiet_session(driver, database) as session:
+        rows = session.execute_read(lambda tx: tx.run(cypher.latest_link_model()).values())
+    if not rows:
+        return None
+    return ModelSet.from_dict(json.loads(rows[0][0]), f"the graph's link model ({database})")
+
+
+def keep_link_model(driver: Driver, database: str, batch: str, models: ModelSet) -> None:
+    """Keep the model a load applied on its LoadBatch node, for later runs and services."""
+    with quiet_session(driver, database) as session:
+        session.execute_write(lambda tx: tx.run(cypher.keep_link_model(), batch=batch,
+                                                 model=models.to_json()).consume())
+
+
+def batch_status(driver: Driver, database: str, batch: str) -> str | None:
+    """The LoadBatch status of ``batch`` (None when the graph has never seen it)."""
+    query = (f"MATCH (b:{labels.LoadBatch} {{{props.batch}: $batch}}) "
+             f"RETURN b.{props.status} AS status")
+    with quiet_session(driver, database) as session:
+        rows = session.execute_read(lambda tx: tx.run(query, batch=batch).values())
+    return rows[0][0] if rows else None
