@@ -1,12 +1,15 @@
-"""What the graph keeps about each load (its LoadBatch node) beyond the write manifest: its
-status, and the linking model it applied, so that later runs and services reuse it."""
+"""Loads as the graph knows them (LoadBatch nodes), beyond the write manifest: the one
+batch-id scheme, a batch's status, and the linking model a load applied, which later runs
+and services reuse."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import TYPE_CHECKING
 
 from graph.store import cypher
+from graph.store.plan import row_hashes
 from graph.store.sessions import quiet_session
 from ontology.schema import labels, props
 
@@ -14,6 +17,22 @@ if TYPE_CHECKING:
     from neo4j import Driver
 
     from linking.model import ModelSet
+
+
+def batch_id(ingested, linking_inputs: str = "") -> str:
+    """The batch id of a load: ``B`` + a digest of everything ingested (persons,
+    organisations, relations) and of ``linking_inputs`` (what else decides the linking:
+    settings, judgments, whether to refit). The same input gives the same batch, so a run
+    cut short resumes and a finished one is re-applied."""
+    h = hashlib.sha1()
+    for name in ("persons", "organizations", "relations"):
+        frame = getattr(ingested, name, None)
+        if frame is not None and len(frame):
+            h.update(name.encode())
+            h.update(",".join(map(str, frame.columns)).encode())
+            h.update(row_hashes(frame))
+    h.update(linking_inputs.encode())
+    return "B" + h.hexdigest()[:16]
 
 
 def read_link_model(driver: Driver, database: str) -> ModelSet | None:

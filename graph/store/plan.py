@@ -4,7 +4,6 @@ and the relation rows that could not be resolved."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,16 +31,6 @@ class GraphPlan:
         parts = [r[["record_key", "entity_id", "entity_type"]] for r in self.records.values()]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
             columns=["record_key", "entity_id", "entity_type"])
-
-    def digest(self) -> str:
-        """A short content digest of the load (the default batch id)."""
-        h = hashlib.sha1()
-        for kind in sorted(self.records):
-            frame = self.records[kind]
-            h.update(row_hashes(frame[["record_key", "hash", "entity_id"]]))
-        if not self.relations.empty:
-            h.update(row_hashes(self.relations.drop(columns=["record_keys"])))
-        return h.hexdigest()[:16]
 
 
 def row_hashes(frame: pd.DataFrame) -> bytes:

@@ -24,6 +24,7 @@ from graph.store import cypher
 from graph.store.batches import BatchWriter
 from graph.store.bulk_import import bulk_import, should_bulk_import
 from graph.store.history import history_events
+from graph.store.load_batches import batch_id as load_batch_id
 from graph.store.manifest import now_iso, open_manifest
 from graph.store.plan import GraphPlan, plan_graph
 from graph.store.previous import read_previous_clusters
@@ -85,15 +86,15 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
                 progress: bool = True, *, previous: pd.DataFrame | None = None,
                 department_priority: list[str] | None = None,
                 chunk_size: int = DEFAULT_CHUNK, bulk: str = "auto") -> WriteSummary:
-    """Write one load. ``batch_id`` defaults to a digest of the input, so re-running the same
-    input resumes (if it was cut short) or re-applies (a no-op) the same batch.
+    """Write one load. ``batch_id`` defaults to ``load_batches.batch_id(ingested)``, so
+    re-running the same input resumes (if it was cut short) or re-applies the same batch.
     ``previous``: the graph's current assignment if the caller already read it.
     ``bulk``: auto|always|never, whether a large first load into an empty local graph
     goes through ``neo4j-admin database import`` (graph.store.bulk_import)."""
     started = time.monotonic()
     plan = plan_graph(ingested, linked, department_priority)
     planned = {"plan": time.monotonic() - started}
-    batch = batch_id or "B" + plan.digest()
+    batch = batch_id or load_batch_id(ingested)
     apply_schema(driver, database)
     if should_bulk_import(driver, database, plan, bulk):
         return _write_by_import(driver, database, plan, batch, chunk_size, started, planned)
