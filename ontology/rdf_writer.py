@@ -237,12 +237,18 @@ def new_graph() -> Graph:
     return g
 
 
+def jsonld_context() -> dict[str, str]:
+    """The ``@context`` of every JSON-LD kglink writes (``ontology export`` and subgraph
+    export): the kglink prefixes, so IRIs read as ``entity:P-0001``, ``kg:NaturalPerson``."""
+    return dict(PREFIXES)
+
+
 def serialize(g: Graph, fmt: str) -> str:
     """The graph as text in ``fmt`` (turtle | ntriples | jsonld, or an alias)."""
     name = normalise_format(fmt)
     if name == "jsonld":
-        context = dict(PREFIXES)
-        return g.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False)
+        return g.serialize(format="json-ld", context=jsonld_context(), indent=2,
+                           ensure_ascii=False)
     if name == "ntriples":
         return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in sorted(g))
     return g.serialize(format="turtle")

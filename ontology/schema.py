@@ -83,6 +83,25 @@ labels = _Names("label")
 rels = _Names("type")
 props = _Names("key")
 
+PARTY = KG + "Party"  # the ontology class of persons and organisations
+
+
+@cache
+def party_relationships() -> tuple[str, ...]:
+    """The relationship types between parties, sorted: those whose ontology domain and range
+    are ``kg:Party`` or its subclasses (NaturalPerson, LegalPerson, ...). Traversals default to
+    them so that hubs (departments, divisions, records) do not flood a neighbourhood."""
+    from rdflib import RDFS, URIRef
+
+    g = ontology_graph()
+    parties = set(g.transitive_subjects(RDFS.subClassOf, URIRef(PARTY)))
+    found = []
+    for name, term in terms()["type"].items():
+        ends = [set(g.objects(URIRef(term.iri), side)) for side in (RDFS.domain, RDFS.range)]
+        if all(end and end <= parties for end in ends):
+            found.append(name)
+    return tuple(sorted(found))
+
 
 def schema_statements() -> list[str]:
     """Idempotent Cypher DDL (constraints and indexes) generated from the ontology's hints.

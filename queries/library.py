@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ontology.schema import party_relationships
+
 if TYPE_CHECKING:
     from neo4j import Driver
 
@@ -45,15 +47,6 @@ _PARAM = re.compile(
 
 class QueryError(ValueError):
     """A library query is unknown, malformed, or called with bad parameters."""
-
-
-def party_relationship_types() -> list[str]:
-    """The relationship types between parties (persons and companies): the default for
-    traversals, so that hubs (departments, divisions) do not flood a neighbourhood."""
-    from ontology.schema import rels
-
-    return [rels.LEGAL_REPRESENTATIVE_OF, rels.SHAREHOLDER_OF, rels.EXECUTIVE_OF,
-            rels.EMPLOYED_BY, rels.SPOUSE_OF, rels.PARENT_OF, rels.RELATIVE_OF]
 
 
 @dataclass(frozen=True)
@@ -147,7 +140,7 @@ class Query:
                 raise QueryError(f"query {self.name!r} needs parameter {p.name!r} "
                                  f"(-p {p.name}=...)")
             elif p.type == "reltypes":
-                values[p.name] = party_relationship_types()
+                values[p.name] = list(party_relationships())
             else:
                 values[p.name] = p.convert(self.name, p.default)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-FORMATS = ("graphml", "gexf", "json", "csv", "turtle", "jsonld", "html", "png")
+from graph.export.registry import FORMATS, formats_help
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,10 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="leave out source records, departments and divisions")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="K=V",
                         help="a query parameter for --query / --cypher")
-    parser.add_argument("--format", required=True, choices=FORMATS)
+    parser.add_argument("--format", required=True, choices=list(FORMATS), help=formats_help())
     parser.add_argument("--mask-pii", action="store_true", help="mask ID numbers and phones")
+    directories = ", ".join(f.name for f in FORMATS.values() if f.directory)
     parser.add_argument("-o", "--output", required=True, metavar="PATH",
-                        help="the file to write (a directory for csv)")
+                        help=f"the file to write (a directory for {directories})")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds (default 120)")
 
 

@@ -133,12 +133,12 @@ def build(driver, database: str, entities: int, seed: int) -> dict[str, int]:
 def walk_target(driver, database: str, entity_id: str, rng: np.random.Generator) -> str | None:
     """An entity reached from ``entity_id`` by a 4-step walk over party relations, if any:
     the far end of a pair that is surely connected within the default max_hops."""
-    from graph.nx_bridge import default_types
+    from ontology.schema import party_relationships
 
     records, _, _ = driver.execute_query(
         f"CALL () {{ MATCH (a:{L.NaturalPerson} {{{P.entity_id}: $id}}) RETURN a UNION "
         f"MATCH (a:{L.LegalPerson} {{{P.entity_id}: $id}}) RETURN a }} "
-        f"MATCH (a)-[:{'|'.join(default_types())}*4]-(b) WHERE b <> a "
+        f"MATCH (a)-[:{'|'.join(party_relationships())}*4]-(b) WHERE b <> a "
         f"WITH DISTINCT b LIMIT 200 RETURN b.{P.entity_id} AS id", id=entity_id,
         database_=database)
     return str(rng.choice([r["id"] for r in records])) if records else None

@@ -14,8 +14,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from graph.export.styles import label_colours
 from graph.nx_bridge import subgraph_by_entity, subgraph_from_cypher
-from graph.styles import label_colours
 
 ID_P1, PHONE_P1 = "330106198001011234", "13800000001"
 

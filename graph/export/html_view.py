@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+from graph.export.styles import label_colours, main_label, node_caption, node_colour
 
-from graph.styles import label_colours, main_label, node_caption, node_colour
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _json_for_script(data: Any) -> str:
@@ -42,6 +44,12 @@ def render_html(graph: nx.MultiDiGraph, title: str = "kglink subgraph") -> str:
     """The whole page as text."""
     return (_PAGE.replace("__TITLE__", html.escape(title))
             .replace("__DATA__", _json_for_script(graph_payload(graph))))
+
+
+def write_html(graph: nx.MultiDiGraph, path: Path, title: str) -> list[Path]:
+    """The page (``render_html``) written to ``path``."""
+    path.write_text(render_html(graph, title=title), encoding="utf-8")
+    return [path]
 
 
 _PAGE = """<!DOCTYPE html>

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+from graph.export.styles import label_colours, main_label, node_caption, node_colour
 
-from graph.styles import label_colours, main_label, node_caption, node_colour
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @cache
@@ -31,10 +33,10 @@ def cjk_font() -> str | None:
     return known()
 
 
-def draw_png(graph: nx.MultiDiGraph, path: Path, title: str = "kglink subgraph",
-             dpi: int = 150) -> None:
+def write_png(graph: nx.MultiDiGraph, path: Path, title: str, dpi: int = 150) -> list[Path]:
     """Draw nodes coloured by label with their names and relationship types; save as PNG."""
     import matplotlib
+    import networkx as nx
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -78,3 +80,4 @@ def draw_png(graph: nx.MultiDiGraph, path: Path, title: str = "kglink subgraph",
             fig.savefig(path, dpi=dpi, format="png")
     finally:
         plt.close(fig)
+    return [path]
