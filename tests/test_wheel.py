@@ -181,3 +181,23 @@ def test_link_on_a_small_spec(installed, tmp_path):
     run([sys.executable, "-m", "kglink", "link", "SOURCES.yaml", "--out", "repo-out",
          "--no-progress"], cwd=tmp_path, env={**env, "PYTHONPATH": str(REPO)})
     assert (tmp_path / "repo-out" / "clusters.csv").read_text(encoding="utf-8") == text
+
+
+def test_shapes_and_pom_come_with_the_wheel(installed, tmp_path):
+    """`ontology validate` reads shapes.ttl; the local server resolves Neo4j from pom.xml."""
+    bin_dir, _, _, _, env = installed
+    (tmp_path / "p.ttl").write_text(
+        "@prefix kg: <https://w3id.org/kglink/ontology#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/kglink/id/entity/P1> a kg:NaturalPerson ; kg:entityId "P1" ;\n'
+        '  kg:uri "https://w3id.org/kglink/id/entity/P1"^^xsd:anyURI ; kg:idNumber "12345" .\n',
+        encoding="utf-8")
+    done = subprocess.run([bin_dir / "kglink", "ontology", "validate", "p.ttl"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "SHACL shapes: 1 problem(s)" in done.stdout
+    assert "kg:idNumber: the ID number must be 18 characters" in done.stdout
+    pom = run([bin_dir / "python", "-c", "from graph.local_server import POM; print(POM)"],
+              cwd=tmp_path, env=env).stdout.strip()
+    assert Path(pom).read_bytes() == (REPO / "graph" / "pom.xml").read_bytes()
+    assert Path(pom).resolve().is_relative_to(bin_dir.parent.resolve())
