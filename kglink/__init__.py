@@ -1,2 +1,17 @@
-"""kglink: the application shell (CLI, HTTP service, pipeline wiring) over the packages
-graph, linking, ontology, loaders and queries."""
+"""kglink: the application shell (CLI, HTTP service, orchestration) over the packages graph,
+linking, ontology, loaders and queries. Its Python API (``kglink.api``) is re-exported here."""
+
+from kglink.api import (
+    RunResult,
+    Sources,
+    connect,
+    ingest,
+    link,
+    load_model,
+    load_sources,
+    run,
+    store,
+)
+
+__all__ = ["RunResult", "Sources", "connect", "ingest", "link", "load_model", "load_sources",
+           "run", "store"]

@@ -251,6 +251,11 @@ class ModelSet:
     def get(self, entity_type: str) -> LinkModel | None:
         return self.models.get(entity_type)
 
+    def without(self, entity_types: list[str]) -> ModelSet:
+        """This set less the models of ``entity_types`` (which linking then fits anew)."""
+        return replace(self, models={k: m for k, m in self.models.items()
+                                     if k not in entity_types})
+
     def as_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "version": VERSION, "created": self.created,
                 "entities": {k: m.as_dict() for k, m in self.models.items()}}

@@ -15,10 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from loaders.ingest import ingest
-    from loaders.spec import load_spec
+    from kglink import api
 
-    result = ingest(load_spec(args.sources), progress=not args.quiet)
+    result = api.ingest(args.sources, progress=not args.quiet)
     out = Path(args.out)
     result.write(out)
     for rep in result.report["sources"]:

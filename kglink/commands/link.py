@@ -32,21 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _settings(args: argparse.Namespace):
-    import yaml
-
-    from linking.settings import load_settings, settings_from_dict
-
-    if args.settings is not None:
-        return load_settings(args.settings)
-    doc = yaml.safe_load(Path(args.spec).read_text(encoding="utf-8-sig")) or {}
-    try:
-        return settings_from_dict({"linking": doc.get("linking")} if isinstance(doc, dict)
-                                  else {})
-    except ValueError as exc:
-        raise ValueError(f"{args.spec}: {exc}") from None
-
-
 def _read_csv(path: Path, what: str):
     import pandas as pd
 
@@ -59,17 +44,18 @@ def _read_csv(path: Path, what: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from kglink.pipeline import Pipeline
-    from linking.engine import CLUSTER_COLUMNS, link
+    from kglink import api
+    from linking.engine import CLUSTER_COLUMNS
     from linking.judgments import JudgmentStore
-    from linking.model import ModelSet
+    from linking.settings import load_settings
 
     if args.model is not None and (args.settings is not None or args.labels is not None):
         raise ValueError("--model applies a fitted model: it cannot be combined with "
                          "--settings or --labels")
-    models = ModelSet.load(args.model) if args.model is not None else None
-    settings = _settings(args)
+    models = api.load_model(args.model) if args.model is not None else None
+    settings = load_settings(args.settings) if args.settings is not None else None
     labels = _read_csv(args.labels, "labelled pairs") if args.labels else None
+    sources = api.load_sources(args.spec)
     previous = None
     previous_path = args.out / "clusters.csv"
     if previous_path.is_file():
@@ -77,11 +63,9 @@ def run(args: argparse.Namespace) -> int:
         missing = set(CLUSTER_COLUMNS) - set(previous.columns)
         if missing:
             raise ValueError(f"{previous_path}: lacks column(s) {sorted(missing)}")
-    pipeline = Pipeline(args.spec, progress=not args.no_progress)
-    ingested = pipeline.ingest()
-    linked = link(ingested, settings=settings, judgments=JudgmentStore(args.judgments),
-                  previous_clusters=previous, labels=labels, models=models,
-                  progress=not args.no_progress)
+    linked = api.link(sources, settings=settings, judgments=JudgmentStore(args.judgments),
+                      models=models, labels=labels, previous_clusters=previous,
+                      progress=not args.no_progress)
     paths = linked.write(args.out)
     for kind, stats in linked.stats.items():
         print(f"{kind}: {stats['records']} records -> {stats['entities']} entities; "

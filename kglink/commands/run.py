@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,30 +15,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bulk-import", choices=("auto", "always", "never"), default="auto",
                         help="first load of an empty local graph through neo4j-admin import "
                              "(auto: when it holds at least 200k records; default auto)")
+    parser.add_argument("--judgments", type=Path,
+                        help="judgments file (default $KGLINK_JUDGMENTS or "
+                             "$KGLINK_HOME/judgments.jsonl)")
     parser.add_argument("--refit", action="store_true",
                         help="fit a new linking model instead of applying the one the graph "
                              "keeps from the latest load")
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.connection import connect
-    from graph.store.pipeline import run_sources
-    from loaders.spec import load_spec
+    from kglink import api
+    from linking.judgments import JudgmentStore
 
-    load_spec(args.sources)  # a bad spec fails before any database is started
-    driver, database = connect()
-    with driver:
-        summary, ingested = run_sources(args.sources, driver, database,
-                                        progress=not args.quiet, bulk=args.bulk_import,
-                                        refit=args.refit)
-    quarantine = getattr(ingested, "quarantine", None)
-    quarantined = 0 if quarantine is None else len(quarantine)
+    result = api.run(args.sources, judgments=JudgmentStore(args.judgments), refit=args.refit, bulk=args.bulk_import,
+                     progress=not args.quiet)
+    quarantined = len(result.ingested.quarantine)
     if args.json:
-        print(json.dumps(summary.as_dict() | {"quarantined": quarantined},
+        print(json.dumps(result.summary.as_dict() | {"quarantined": quarantined,
+                                                     "refitted": result.refitted},
                          ensure_ascii=False, indent=2))
     else:
-        for line in summary.lines():
+        for line in result.summary.lines():
             print(line)
+        if result.refitted:
+            print(f"linking model fitted anew for: {', '.join(result.refitted)}")
         if quarantined:
             print(f"quarantined input rows: {quarantined} (see `kglink ingest --out DIR`)")
     return 0

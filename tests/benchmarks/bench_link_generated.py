@@ -55,9 +55,9 @@ def generate_job(out_dir: str, persons: int, organizations: int, seed: int) -> s
 
 def ingest_job(spec_path: str, out_dir: str) -> dict:
     """Standardised frames for Splink, written as parquet (what ``kglink ingest`` writes)."""
-    from kglink.pipeline import Pipeline
+    from kglink import api
 
-    ingested = Pipeline(Path(spec_path), progress=False).ingest()
+    ingested = api.ingest(spec_path)
     counts = {}
     for kind, attr in KINDS:
         frame = getattr(ingested, attr, None)

@@ -168,9 +168,9 @@ def _kglink_generator(directory: Path, persons: int, seed: int) -> None:
                     formats="fast")
     truth = pd.read_csv(directory / "truth_persons.csv", dtype=str, keep_default_na=False)
     truth[["department", "record_id", "true_id"]].to_csv(directory / "truth.csv", index=False)
-    from kglink.pipeline import Pipeline
+    from kglink import api
 
-    people = Pipeline(Path(spec), progress=False).ingest().persons
+    people = api.ingest(spec).persons
     keep = [c for c in GENERATED_ROLES.values() if c in people.columns]
     frame = people[["department", "record_id", *keep]].copy()
     frame["unique_id"] = frame["department"].astype(str) + "|" + frame["record_id"].astype(str)

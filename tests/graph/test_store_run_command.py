@@ -116,3 +116,28 @@ def test_bad_sources_file_is_one_line_error(tmp_path):
     assert done.returncode != 0
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert "missing.yaml" in done.stderr
+
+
+def test_run_obeys_judgments(graph_db, tmp_path, monkeypatch):
+    """A `different` judgment splits two records that share a valid id number, a `same`
+    judgment joins two records with different ids: in the graph, after `kglink run`."""
+    monkeypatch.setenv("KGLINK_JUDGMENTS", str(tmp_path / "judgments.jsonl"))
+    driver, database = graph_db
+    spec = _write_sources(tmp_path)
+    assert kglink("run", str(spec), "--quiet").returncode == 0
+    ids = _entities_by_record(driver, database)
+    assert ids["公安厅户籍:1"] == ids["人社厅社保:a"]
+    assert ids["公安厅户籍:3"] != ids["人社厅社保:b"]
+
+    for verdict, a, b in (("different", "公安厅户籍:1", "人社厅社保:a"),
+                          ("same", "公安厅户籍:3", "人社厅社保:b")):
+        judged = kglink("judge", verdict, a, b)
+        assert judged.returncode == 0, judged.stderr
+    done = kglink("run", str(spec), "--quiet")
+    assert done.returncode == 0, done.stderr
+    after = _entities_by_record(driver, database)
+    assert after["公安厅户籍:1"] != after["人社厅社保:a"]
+    assert after["公安厅户籍:3"] == after["人社厅社保:b"]
+    assert after["市场监管局:S1"] == ids["市场监管局:S1"]  # an untouched entity keeps its id
+    # persons {1}, {a}, {2}, {3, b}: the stale entities are gone
+    assert count(driver, database, f"MATCH (e:{labels.NaturalPerson}) RETURN count(e)") == 4

@@ -1,0 +1,275 @@
+"""kglink in Python: the one orchestration path (sources -> ingest -> link -> store) that
+the demo, ``kglink link``, ``kglink run`` and the service all take.
+
+    import kglink
+
+    sources = kglink.load_sources("SOURCES.yaml")   # the spec and its linking: section
+    ingested = kglink.ingest(sources)                # canonical frames + quarantine
+    linked = kglink.link(ingested, sources.linking)  # clusters, links, the fitted model
+    result = kglink.run(sources)                     # ingest + link + store in Neo4j
+
+Settings and judgments always flow through here: ``link`` and ``run`` take the spec's
+``linking:`` section unless given settings, and obey the judgment log (``kglink judge``)
+unless given other judgments. Deeper modules are internals.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from neo4j import Driver
+
+    from graph.store.write import WriteSummary
+    from linking.engine import Linked
+    from linking.model import ModelSet
+    from linking.settings import LinkSettings
+    from loaders.ingest import Ingested
+    from loaders.spec import SourcesSpec
+
+__all__ = ["RunResult", "Sources", "connect", "ingest", "link", "load_model", "load_sources",
+           "run", "store"]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """A validated SOURCES.yaml: its department sources and its linking settings."""
+
+    spec: SourcesSpec
+    linking: LinkSettings
+
+    @property
+    def path(self) -> Path:
+        return self.spec.path
+
+
+@dataclass
+class RunResult:
+    """What ``run`` did: the batch written, the ingest (with its quarantine and report), the
+    linking output and the graph write summary."""
+
+    batch: str
+    ingested: Ingested
+    linked: Linked
+    summary: WriteSummary
+    resumed_link: bool = False   # the linking of a cut-short run of this batch was reused
+    refitted: list[str] = field(default_factory=list)  # entity types fitted anew
+
+
+def load_sources(path: str | Path, check_columns: bool = True) -> Sources:
+    """Read and validate SOURCES.yaml, its ``linking:`` section included; any fault is a
+    one-line error naming the file and key."""
+    import yaml
+
+    from linking.settings import settings_from_dict
+    from loaders.spec import load_spec
+
+    spec = load_spec(path, check_columns=check_columns)
+    doc = yaml.safe_load(spec.path.read_text(encoding="utf-8-sig"))
+    try:
+        linking = settings_from_dict({"linking": doc.get("linking")})
+    except ValueError as exc:
+        raise ValueError(f"{spec.path}: {exc}") from None
+    return Sources(spec=spec, linking=linking)
+
+
+def _sources(sources: Sources | str | Path) -> Sources:
+    return sources if isinstance(sources, Sources) else load_sources(sources)
+
+
+def ingest(sources: Sources | str | Path, progress: bool = False) -> Ingested:
+    """Load and standardise every source; every input row ends loaded or quarantined."""
+    from loaders.ingest import ingest as ingest_spec
+
+    return ingest_spec(_sources(sources).spec, progress=progress)
+
+
+def link(sources_or_ingested: Sources | str | Path | Ingested,
+         settings: LinkSettings | None = None, judgments: Any = None, *,
+         models: ModelSet | None = None, labels: pd.DataFrame | None = None,
+         previous_clusters: pd.DataFrame | None = None, progress: bool = False) -> Linked:
+    """Resolve records into entities: ``Linked`` with clusters, links (with evidence), stats
+    and the model applied.
+
+    Given sources (or a SOURCES.yaml path) they are ingested first, and their ``linking:``
+    section is the default ``settings``. ``judgments``: None obeys the judgment log
+    (``$KGLINK_JUDGMENTS`` or ``$KGLINK_HOME/judgments.jsonl``); a JudgmentStore or
+    ``(verdict, "DEPT:ID", "DEPT:ID")`` tuples replace it; ``()`` obeys none. ``models``
+    applies a saved ModelSet instead of fitting; ``previous_clusters`` (a clusters.csv
+    frame) keeps entity ids stable; ``labels`` counts m from labelled pairs.
+    """
+    from linking.engine import link as link_records
+
+    ingested = sources_or_ingested
+    if isinstance(sources_or_ingested, Sources | str | Path):
+        sources = _sources(sources_or_ingested)
+        settings = settings if settings is not None else sources.linking
+        ingested = ingest(sources, progress=progress)
+    return link_records(ingested, settings=settings, judgments=_judgments(judgments),
+                        previous_clusters=previous_clusters, labels=labels, models=models,
+                        progress=progress)
+
+
+def _judgments(judgments: Any) -> Any:
+    from linking.judgments import JudgmentStore
+
+    return JudgmentStore() if judgments is None else judgments
+
+
+def load_model(path: str | Path) -> ModelSet:
+    """A saved model.json (one LinkModel per entity type)."""
+    from linking.model import ModelSet
+
+    return ModelSet.load(path)
+
+
+def connect() -> tuple[Driver, str]:
+    """A verified driver for the configured Neo4j (``NEO4J_URI``..., else the local server,
+    started if needed) and the database name to use."""
+    from graph.connection import connect as connect_graph
+
+    return connect_graph()
+
+
+def store(ingested: Ingested, linked: Linked, driver: Driver, database: str, *,
+          batch: str | None = None, previous: pd.DataFrame | None = None,
+          bulk: str = "auto", progress: bool = False) -> WriteSummary:
+    """Write one load into Neo4j (idempotent; a load cut short resumes). ``batch`` defaults
+    to the digest of the input; ``bulk`` auto|always|never: a large first load into an
+    empty local graph goes through ``neo4j-admin database import``."""
+    from graph.store.write import write_graph
+
+    return write_graph(driver, database, ingested, linked, batch_id=batch, previous=previous,
+                       bulk=bulk, progress=progress)
+
+
+def run(sources: Sources | str | Path, *, driver: Driver | None = None,
+        database: str | None = None, settings: LinkSettings | None = None,
+        judgments: Any = None, refit: bool = False, bulk: str = "auto",
+        progress: bool = False) -> RunResult:
+    """Ingest, link against the entities already in the graph (ids stay stable) and store.
+
+    Linking applies the model the graph keeps from its latest load, and fits anew when there
+    is none, when ``refit``, or for an entity type whose settings (the spec's ``linking:``
+    section or ``settings``) differ from the kept model's. The model applied is kept with
+    the load. Without ``driver`` the configured Neo4j is connected (and closed after).
+    """
+    sources = _sources(sources)  # a bad spec fails before any database is started
+    settings = settings if settings is not None else sources.linking
+    judgments = _judgments(judgments)
+    ingested = ingest(sources, progress=progress)
+    if not any(len(getattr(ingested, n)) for n in ("persons", "organizations")):
+        raise ValueError(f"{sources.path}: no person or organisation records were ingested")
+    if driver is None:
+        driver, database = connect()
+        with driver:
+            return _run(sources, ingested, driver, database, settings, judgments, refit, bulk,
+                        progress)
+    return _run(sources, ingested, driver, database or "neo4j", settings, judgments, refit,
+                bulk, progress)
+
+
+def _run(sources: Sources, ingested: Ingested, driver: Driver, database: str,
+         settings: LinkSettings, judgments: Any, refit: bool, bulk: str,
+         progress: bool) -> RunResult:
+    from graph.store import cypher
+    from graph.store.load_batches import batch_id, batch_status, keep_link_model
+    from graph.store.previous import read_previous_clusters
+
+    batch = batch_id(ingested, _linking_inputs(settings, judgments, refit))
+    cache = _LinkCache(batch)
+    previous, refitted = None, []
+    linked = cache.read(ingested) if batch_status(driver, database, batch) == cypher.RUNNING \
+        else None
+    resumed_link = linked is not None
+    if not resumed_link:
+        previous = read_previous_clusters(driver, database)
+        models, refitted = _models_to_apply(driver, database, settings, refit)
+        linked = link(ingested, settings, judgments, models=models,
+                      previous_clusters=previous.drop(columns="record_key")
+                      if len(previous) else None, progress=progress)
+        refitted = sorted(set(refitted) | set(_fitted_types(linked)))
+        cache.write(linked)
+    summary = store(ingested, linked, driver, database, batch=batch, previous=previous,
+                    bulk=bulk, progress=progress)
+    keep_link_model(driver, database, batch, linked.models)
+    cache.remove()
+    return RunResult(batch=batch, ingested=ingested, linked=linked, summary=summary,
+                     resumed_link=resumed_link, refitted=refitted)
+
+
+def _linking_inputs(settings: LinkSettings, judgments: Any, refit: bool) -> str:
+    """What besides the input decides a load's linking, as text for its batch id."""
+    from linking.judgments import effective_judgments
+
+    judged = sorted((a, b, v) for (a, b), v in effective_judgments(judgments).items())
+    return json.dumps({"settings": settings.overrides, "judgments": judged, "refit": refit},
+                      sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _models_to_apply(driver: Driver, database: str, settings: LinkSettings,
+                     refit: bool) -> tuple[ModelSet | None, list[str]]:
+    """The graph's kept model, without the entity types whose settings changed since it was
+    fitted (those are fitted anew); and the types so dropped."""
+    from graph.store.load_batches import read_link_model
+    from linking.settings import apply_overrides
+
+    kept = None if refit else read_link_model(driver, database)
+    if kept is None:
+        return None, []
+    changed = [kind for kind, section in settings.overrides.items()
+               if kind in kept.models
+               and apply_overrides(kept.models[kind].settings, section)
+               != kept.models[kind].settings]
+    for kind in changed:
+        print(f"kglink: the {kind} linking settings differ from the graph's kept model: "
+              f"fitting a new {kind} model", file=sys.stderr)
+    return kept.without(changed), changed
+
+
+def _fitted_types(linked: Linked) -> list[str]:
+    """Entity types this link fitted rather than applied."""
+    return [kind for kind, stats in linked.stats.items()
+            if stats.get("model", {}).get("refitted")]
+
+
+@dataclass(frozen=True)
+class _LinkCache:
+    """A load's linking output, kept under ``$KGLINK_HOME/loads/<batch>/`` while the batch
+    is written, so a resumed load writes exactly the clusters the first attempt planned
+    (even though the graph then holds part of the new assignment)."""
+
+    batch: str
+
+    @property
+    def directory(self) -> Path:
+        from graph.local_server import kglink_home
+
+        return kglink_home() / "loads" / self.batch
+
+    def read(self, ingested: Ingested) -> Linked | None:
+        import pandas as pd
+
+        from linking.engine import Linked
+        from linking.model import ModelSet
+
+        if not (self.directory / "model.json").exists():
+            return None
+        return Linked(clusters=pd.read_parquet(self.directory / "clusters.parquet"),
+                      links=pd.read_parquet(self.directory / "links.parquet"),
+                      ingested=ingested, models=ModelSet.load(self.directory / "model.json"))
+
+    def write(self, linked: Linked) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        linked.clusters.to_parquet(self.directory / "clusters.parquet", index=False)
+        linked.links.to_parquet(self.directory / "links.parquet", index=False)
+        linked.models.save(self.directory / "model.json")  # written last: marks it complete
+
+    def remove(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
