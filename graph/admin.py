@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from graph.client import quiet_session
+
 if TYPE_CHECKING:
     from neo4j import Driver
 
@@ -19,8 +21,6 @@ def reset_database(driver: Driver, database: str) -> int:
     Neo4j runs only as an auto-commit query); repeated ``LIMIT`` passes would rescan the
     emptied part of the store each time. Returns the number of nodes deleted.
     """
-    from graph.store.sessions import quiet_session
-
     with quiet_session(driver, database) as session:
         session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $n ROWS",
                     n=BATCH).consume()

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from linking.kglink_home import kglink_home
+
 NEO4J_VERSION = "5.26.16"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_ENTRY_POINT = "org.neo4j.cli.AdminTool"
@@ -56,11 +58,6 @@ JVM_FLAGS = [
 
 class Neo4jSetupError(RuntimeError):
     """The local server cannot be provisioned or started; the message says what to do."""
-
-
-def kglink_home() -> Path:
-    """The cache directory that holds everything kglink provisions."""
-    return Path(os.environ.get("KGLINK_HOME") or Path.home() / ".cache" / "kglink")
 
 
 @dataclass(frozen=True)
@@ -244,6 +241,8 @@ class LocalNeo4j:
         from neo4j import GraphDatabase
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
+        from graph.client import quiet_session
+
         if self.password_file.exists():
             return
         new = secrets.token_urlsafe(24)
@@ -251,7 +250,7 @@ class LocalNeo4j:
         while True:
             try:
                 with GraphDatabase.driver(self.uri, auth=("neo4j", "neo4j")) as driver:
-                    with driver.session(database="system") as session:
+                    with quiet_session(driver, "system") as session:
                         session.run("ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
                                     old="neo4j", new=new).consume()
                 break
@@ -272,11 +271,13 @@ class LocalNeo4j:
         from neo4j import GraphDatabase
         from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
+        from graph.client import read
+
         deadline = time.monotonic() + 60
         with GraphDatabase.driver(self.uri, auth=("neo4j", self.password())) as driver:
             while True:
                 try:
-                    driver.execute_query("RETURN 1")
+                    read(driver, "neo4j", "RETURN 1")
                     return
                 except (ServiceUnavailable, Neo4jError):
                     if time.monotonic() > deadline:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from graph.client import read, write_batches
+from graph.cypher_names import quote
 from graph.nx_bridge import default_types
 from ontology.schema import labels as L
 from ontology.schema import props as P
@@ -49,10 +51,7 @@ def _read_rows(driver: Driver, database: str, cypher: str, columns: list[str],
                **params: Any) -> pd.DataFrame:
     """A frame from a query ending ``RETURN collect([...]) AS rows``: one record of lists
     decodes several times faster than a record per row (1.7M relationships in ~20 s)."""
-    from neo4j import RoutingControl
-
-    records, _, _ = driver.execute_query(cypher, params, database_=database,
-                                         routing_=RoutingControl.READ)
+    records = read(driver, database, cypher, params)
     rows = records[0]["rows"] if records else []
     return pd.DataFrame(rows, columns=columns)
 
@@ -60,8 +59,9 @@ def _read_rows(driver: Driver, database: str, cypher: str, columns: list[str],
 def party_nodes(driver: Driver, database: str) -> pd.DataFrame:
     """Every person and company: ``entity_id``, ``label``, ``name``."""
     frames = [_read_rows(driver, database,
-                         f"MATCH (e:{label}) RETURN collect([e.{P.entity_id}, e.{P.name}]) "
-                         "AS rows", ["entity_id", "name"]).assign(label=label)
+                         f"MATCH (e:{quote(label)}) "
+                         f"RETURN collect([e.{quote(P.entity_id)}, e.{quote(P.name)}]) AS rows",
+                         ["entity_id", "name"]).assign(label=label)
               for label in (L.NaturalPerson, L.LegalPerson)]
     frame = pd.concat([f for f in frames if not f.empty]
                       or [pd.DataFrame(columns=["entity_id", "name", "label"])],
@@ -73,8 +73,8 @@ def party_edges(driver: Driver, database: str) -> pd.DataFrame:
     """Every relationship between parties: ``source``, ``target``, ``type``, ``share_ratio``
     (read one relationship type at a time)."""
     frames = [_read_rows(driver, database,
-                         f"MATCH (a)-[r:{rel}]->(b) RETURN collect([a.{P.entity_id}, "
-                         f"b.{P.entity_id}, r.{P.share_ratio}]) AS rows",
+                         f"MATCH (a)-[r:{quote(rel)}]->(b) RETURN collect([a.{quote(P.entity_id)}, "
+                         f"b.{quote(P.entity_id)}, r.{quote(P.share_ratio)}]) AS rows",
                          ["source", "target", "share_ratio"]).assign(type=rel)
               for rel in default_types()]
     for f in frames:
@@ -119,16 +119,14 @@ def write_entity_properties(driver: Driver, database: str, frame: pd.DataFrame,
     ``entity_id`` and ``label``), in batched write transactions. Returns nodes updated."""
     for column in columns:
         getattr(P, column)  # undeclared keys fail here
-    sets = ", ".join(f"e.{c} = row.{c}" for c in columns)
+    sets = ", ".join(f"e.{quote(c)} = row.{c}" for c in columns)
     written = 0
     for label, part in frame.groupby("label"):
-        cypher = (f"UNWIND $rows AS row MATCH (e:{getattr(L, label)} "
-                  f"{{{P.entity_id}: row.entity_id}}) SET {sets} RETURN count(e) AS n")
-        records = part[["entity_id", *columns]].to_dict("records")
-        for start in range(0, len(records), BATCH):
-            rows = [{k: _native(v) for k, v in r.items()} for r in records[start:start + BATCH]]
-            result, _, _ = driver.execute_query(cypher, rows=rows, database_=database)
-            written += result[0]["n"]
+        cypher = (f"UNWIND $rows AS row MATCH (e:{quote(label)} "
+                  f"{{{quote(P.entity_id)}: row.entity_id}}) SET {sets} RETURN count(e) AS n")
+        rows = [{k: _native(v) for k, v in r.items()}
+                for r in part[["entity_id", *columns]].to_dict("records")]
+        written += sum(r["n"] for r in write_batches(driver, database, cypher, rows, BATCH))
     return written
 
 
@@ -234,9 +232,10 @@ def shared_contact_groups(driver: Driver, database: str, edges: pd.DataFrame,
     frames = []
     for kind, one, many in (("phone", P.phone, P.phones), ("address", P.address, P.addresses)):
         values = _read_rows(driver, database,
-                            f"MATCH (e) WHERE e:{L.NaturalPerson} OR e:{L.LegalPerson} "
-                            f"UNWIND coalesce(e.{many}, []) + coalesce([e.{one}], []) AS value "
-                            f"WITH DISTINCT e.{P.entity_id} AS entity_id, value "
+                            f"MATCH (e) WHERE e:{quote(L.NaturalPerson)} "
+                            f"OR e:{quote(L.LegalPerson)} UNWIND coalesce(e.{quote(many)}, []) "
+                            f"+ coalesce([e.{quote(one)}], []) AS value "
+                            f"WITH DISTINCT e.{quote(P.entity_id)} AS entity_id, value "
                             "WHERE value IS NOT NULL AND value <> '' "
                             "RETURN collect([entity_id, value]) AS rows", ["entity_id", "value"])
         if not values.empty:
@@ -324,21 +323,22 @@ def regions(driver: Driver, database: str, write: bool = True) -> MiningReport:
     persons, and the party relationships that cross the division's boundary. Writes
     ``company_count``, ``person_count``, ``reg_capital_total``, ``cross_division_links`` on
     every division."""
+    div_label, div_code = quote(L.AdministrativeDivision), quote(P.code)
     divisions = _read_rows(driver, database,
-                           f"MATCH (d:{L.AdministrativeDivision}) "
-                           f"OPTIONAL MATCH (d)-[:{R.LOCATED_IN}]->(p:{L.AdministrativeDivision}) "
-                           f"RETURN collect([d.{P.code}, d.{P.name}, d.{P.level}, p.{P.code}]) "
-                           "AS rows", ["code", "name", "level", "parent"])
+                           f"MATCH (d:{div_label}) "
+                           f"OPTIONAL MATCH (d)-[:{quote(R.LOCATED_IN)}]->(p:{div_label}) "
+                           f"RETURN collect([d.{div_code}, d.{quote(P.name)}, d.{quote(P.level)}, "
+                           f"p.{div_code}]) AS rows", ["code", "name", "level", "parent"])
     if divisions.empty:
         return MiningReport("regions", {"divisions": 0}, [], [], 0)
     divisions = divisions.drop_duplicates("code")
     located_columns = ["entity_id", "code", "industry", "reg_capital"]
     located = pd.concat([frame for frame in (_read_rows(
         driver, database,
-        f"MATCH (e:{label})-[:{R.LOCATED_IN}]->(d:{L.AdministrativeDivision}) "
-        f"RETURN collect([e.{P.entity_id}, d.{P.code}, "
-        f"{'e.' + P.industry if label == L.LegalPerson else chr(39) * 2}, "
-        f"{'e.' + P.reg_capital if label == L.LegalPerson else '0.0'}]) AS rows",
+        f"MATCH (e:{quote(label)})-[:{quote(R.LOCATED_IN)}]->(d:{div_label}) "
+        f"RETURN collect([e.{quote(P.entity_id)}, d.{div_code}, "
+        f"{'e.' + quote(P.industry) if label == L.LegalPerson else chr(39) * 2}, "
+        f"{'e.' + quote(P.reg_capital) if label == L.LegalPerson else '0.0'}]) AS rows",
         located_columns).assign(label=label)
         for label in (L.NaturalPerson, L.LegalPerson)) if not frame.empty]
         or [pd.DataFrame(columns=[*located_columns, "label"])], ignore_index=True)
@@ -364,15 +364,13 @@ def regions(driver: Driver, database: str, write: bool = True) -> MiningReport:
         rows = [{k: _native(v) for k, v in r.items()} for r in table[
             ["code", "company_count", "person_count", "reg_capital_total",
              "cross_division_links"]].to_dict("records")]
-        cypher = (f"UNWIND $rows AS row MATCH (d:{L.AdministrativeDivision} "
-                  f"{{{P.code}: row.code}}) SET d.{P.company_count} = row.company_count, "
-                  f"d.{P.person_count} = row.person_count, "
-                  f"d.{P.reg_capital_total} = row.reg_capital_total, "
-                  f"d.{P.cross_division_links} = row.cross_division_links RETURN count(d) AS n")
-        for start in range(0, len(rows), BATCH):
-            result, _, _ = driver.execute_query(cypher, rows=rows[start:start + BATCH],
-                                                database_=database)
-            written += result[0]["n"]
+        cypher = (f"UNWIND $rows AS row MATCH (d:{div_label} {{{div_code}: row.code}}) "
+                  f"SET d.{quote(P.company_count)} = row.company_count, "
+                  f"d.{quote(P.person_count)} = row.person_count, "
+                  f"d.{quote(P.reg_capital_total)} = row.reg_capital_total, "
+                  f"d.{quote(P.cross_division_links)} = row.cross_division_links "
+                  "RETURN count(d) AS n")
+        written = sum(r["n"] for r in write_batches(driver, database, cypher, rows, BATCH))
     industry = companies.assign(industry=companies["industry"].fillna("(unknown)"))\
         .groupby(["division", "industry"]).agg(companies=("entity_id", "nunique"),
                                                 reg_capital=("reg_capital", "sum"))\

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from graph.client import read
+from graph.cypher_names import quote
 from ontology.schema import labels as L
 from ontology.schema import props as P
 from ontology.schema import rels as R
@@ -116,14 +118,7 @@ class _Builder:
 
 def _read(driver: Driver, database: str, cypher: str, params: dict[str, Any],
           timeout: float) -> list[list[Any]]:
-    from neo4j import unit_of_work
-
-    @unit_of_work(timeout=timeout)
-    def work(tx):
-        return [list(record.values()) for record in tx.run(cypher, params)]
-
-    with driver.session(database=database) as session:
-        return session.execute_read(work)
+    return [record.values() for record in read(driver, database, cypher, params, timeout)]
 
 
 def _complete(driver: Driver, database: str, builder: _Builder, timeout: float) -> None:
@@ -155,9 +150,15 @@ def subgraph_from_cypher(driver: Driver, database: str, cypher: str,
     return builder.finish()
 
 
-def _entity_lookup(var: str, param: str) -> str:
-    return (f"CALL () {{ MATCH ({var}:{L.NaturalPerson} {{{P.entity_id}: ${param}}}) RETURN {var} "
-            f"UNION MATCH ({var}:{L.LegalPerson} {{{P.entity_id}: ${param}}}) RETURN {var} }}")
+def _parties(var: str, condition: str) -> str:
+    """A subquery yielding ``var``: every person and company meeting ``condition``."""
+    return (f"CALL () {{ MATCH ({var}:{quote(L.NaturalPerson)}) WHERE {condition} RETURN {var} "
+            f"UNION MATCH ({var}:{quote(L.LegalPerson)}) WHERE {condition} RETURN {var} }} ")
+
+
+def _entities_in_ids() -> str:
+    """A subquery yielding ``a``: every person and company whose entity_id is in ``$ids``."""
+    return _parties("a", f"a.{quote(P.entity_id)} IN $ids")
 
 
 def default_types() -> list[str]:
@@ -185,7 +186,7 @@ def subgraph_by_entity(driver: Driver, database: str, entity_id: str, hops: int 
     chosen = _check_types(types)
     expand = "" if hops == 0 else (
         f"OPTIONAL MATCH (e)-[rs*1..{hops}]-(n) WHERE all(r IN rs WHERE type(r) IN $types) ")
-    cypher = (f"{_entity_lookup('e', 'entity_id')} {expand}"
+    cypher = (_parties("e", f"e.{quote(P.entity_id)} = $entity_id") + expand +
               f"WITH e, {'[]' if hops == 0 else 'collect(DISTINCT n)'} AS ns "
               "WITH [e] + ns AS nodes UNWIND nodes AS a "
               "OPTIONAL MATCH (a)-[r]->(b) WHERE type(r) IN $types AND b IN nodes "
@@ -209,9 +210,7 @@ def subgraph_of_entities(driver: Driver, database: str, entity_ids: Iterable[str
     subgraph); with ``context`` also their records, departments and divisions."""
     ids = sorted({str(i) for i in entity_ids if i is not None})
     chosen = _check_types(types)
-    cypher = (f"CALL () {{ MATCH (a:{L.NaturalPerson}) WHERE a.{P.entity_id} IN $ids RETURN a "
-              f"UNION MATCH (a:{L.LegalPerson}) WHERE a.{P.entity_id} IN $ids RETURN a }} "
-              "WITH collect(a) AS nodes UNWIND nodes AS a "
+    cypher = (_entities_in_ids() + "WITH collect(a) AS nodes UNWIND nodes AS a "
               "OPTIONAL MATCH (a)-[r]->(b) WHERE type(r) IN $types AND b IN nodes "
               "RETURN nodes, collect(DISTINCT r) AS rels")
     builder = _Builder()
@@ -224,11 +223,11 @@ def subgraph_of_entities(driver: Driver, database: str, entity_ids: Iterable[str
 
 def _add_context(driver: Driver, database: str, builder: _Builder, ids: list[str],
                  timeout: float) -> None:
-    cypher = (f"CALL () {{ MATCH (a:{L.NaturalPerson}) WHERE a.{P.entity_id} IN $ids RETURN a "
-              f"UNION MATCH (a:{L.LegalPerson}) WHERE a.{P.entity_id} IN $ids RETURN a }} "
-              f"RETURN a, COLLECT {{ MATCH rec = (:{L.Department})<-[:{R.FROM_DEPARTMENT}]-"
-              f"(:{L.SourceRecord})-[:{R.REFERS_TO}]->(a) RETURN rec }}, "
-              f"COLLECT {{ MATCH bare = (:{L.SourceRecord})-[:{R.REFERS_TO}]->(a) RETURN bare }}, "
-              f"COLLECT {{ MATCH place = (a)-[:{R.LOCATED_IN}*1..4]->(:{L.AdministrativeDivision}) "
-              "RETURN place }")
+    record, refers = quote(L.SourceRecord), quote(R.REFERS_TO)
+    cypher = (_entities_in_ids()
+              + f"RETURN a, COLLECT {{ MATCH rec = (:{quote(L.Department)})"
+              f"<-[:{quote(R.FROM_DEPARTMENT)}]-(:{record})-[:{refers}]->(a) RETURN rec }}, "
+              f"COLLECT {{ MATCH bare = (:{record})-[:{refers}]->(a) RETURN bare }}, "
+              f"COLLECT {{ MATCH place = (a)-[:{quote(R.LOCATED_IN)}*1..4]->"
+              f"(:{quote(L.AdministrativeDivision)}) RETURN place }}")
     builder.add(_read(driver, database, cypher, {"ids": ids}, timeout))

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from graph.client import read, write_batches
+from graph.cypher_names import quote
 from ontology.rdf_mapping import (
     GraphData,
     RdfMappingError,
@@ -58,11 +60,6 @@ class ImportStats:
     nodes: int = 0
     relationships: int = 0
     ignored_triples: int = 0  # triples that map to no node, property or relationship
-
-
-def _q(name: str) -> str:
-    """A Neo4j name quoted for Cypher (names come from the ontology)."""
-    return "`" + name.replace("`", "``") + "`"
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -112,7 +109,7 @@ def _named_labels() -> list[str]:
 
 def _end_projection() -> str:
     keys = sorted({t.key for t in rdf_mapping().templates.values()})
-    return "{" + ", ".join(f".{_q(k)}" for k in keys) + "}"
+    return "{" + ", ".join(f".{quote(k)}" for k in keys) + "}"
 
 
 def _page_query(label: str, after: bool) -> str:
@@ -120,23 +117,14 @@ def _page_query(label: str, after: bool) -> str:
     m = rdf_mapping()
     key = m.templates[label].key
     earlier = [other for other in _named_labels() if other < label]
-    where = [f"n.{_q(key)} IS NOT NULL"] + [f"NOT n:{_q(o)}" for o in earlier]
+    where = [f"n.{quote(key)} IS NOT NULL"] + [f"NOT n:{quote(o)}" for o in earlier]
     if after:
-        where.append(f"n.{_q(key)} > $after")
+        where.append(f"n.{quote(key)} > $after")
     rels = f"[(n)-[r]->(m) | [type(r), properties(r), labels(m), m {_end_projection()}]]"
-    return (f"MATCH (n:{_q(label)}) WHERE {' AND '.join(where)} "
-            f"WITH n ORDER BY n.{_q(key)} LIMIT $limit "
-            f"RETURN n.{_q(key)} AS key, labels(n) AS labels, properties(n) AS props, "
+    return (f"MATCH (n:{quote(label)}) WHERE {' AND '.join(where)} "
+            f"WITH n ORDER BY n.{quote(key)} LIMIT $limit "
+            f"RETURN n.{quote(key)} AS key, labels(n) AS labels, properties(n) AS props, "
             f"{rels} AS out")
-
-
-def _read(driver: Driver, database: str, query: str, **params: Any) -> list[Any]:
-    """All records of a read query (neo4j Records: ``row["key"]``), in one read transaction."""
-    def work(tx):
-        return list(tx.run(query, params))
-
-    with driver.session(database=database, notifications_min_severity="OFF") as session:
-        return session.execute_read(work)
 
 
 def _whole_graph_pages(driver: Driver, database: str, page_size: int, stats: ExportStats,
@@ -147,9 +135,9 @@ def _whole_graph_pages(driver: Driver, database: str, page_size: int, stats: Exp
     totals = {}
     for label in _named_labels():
         key = m.templates[label].key
-        counts = _read(driver, database,
-                       f"MATCH (n:{_q(label)}) RETURN count(n.{_q(key)}) AS named, "
-                       "count(n) AS total")[0]
+        counts = read(driver, database,
+                      f"MATCH (n:{quote(label)}) RETURN count(n.{quote(key)}) AS named, "
+                      "count(n) AS total")[0]
         totals[label] = counts["named"]
         if counts["total"] > counts["named"]:
             stats.unnamed_labels[label] = counts["total"] - counts["named"]
@@ -162,8 +150,8 @@ def _whole_graph_pages(driver: Driver, database: str, page_size: int, stats: Exp
                 continue
             after = None
             while True:
-                page = _read(driver, database, _page_query(label, after is not None),
-                             after=after, limit=page_size)
+                page = read(driver, database, _page_query(label, after is not None),
+                            {"after": after, "limit": page_size})
                 if not page:
                     break
                 bar.update(len(page))
@@ -182,11 +170,11 @@ def _subgraph_ids(driver: Driver, database: str, entity_ids: list[str],
         raise ValueError(f"hops must be 0 or more, not {hops}")
     m = rdf_mapping()
     entity_labels = [label for label, t in m.templates.items() if t.key == props.entity_id]
-    where = " OR ".join(f"n:{_q(label)}" for label in entity_labels)
-    found = _read(driver, database,
-                  f"MATCH (n) WHERE ({where}) AND n.{_q(props.entity_id)} IN $ids "
-                  f"RETURN elementId(n) AS id, n.{_q(props.entity_id)} AS entity_id",
-                  ids=list(entity_ids))
+    where = " OR ".join(f"n:{quote(label)}" for label in entity_labels)
+    found = read(driver, database,
+                 f"MATCH (n) WHERE ({where}) AND n.{quote(props.entity_id)} IN $ids "
+                 f"RETURN elementId(n) AS id, n.{quote(props.entity_id)} AS entity_id",
+                 {"ids": list(entity_ids)})
     missing = sorted(set(entity_ids) - {r["entity_id"] for r in found})
     if missing:
         raise ValueError(f"no entity with entity_id {', '.join(missing[:5])}"
@@ -196,9 +184,9 @@ def _subgraph_ids(driver: Driver, database: str, entity_ids: list[str],
     for _ in range(hops):
         if not frontier:
             break
-        rows = _read(driver, database,
-                     "MATCH (n)--(m) WHERE elementId(n) IN $ids "
-                     "RETURN DISTINCT elementId(m) AS id", ids=list(frontier))
+        rows = read(driver, database,
+                    "MATCH (n)--(m) WHERE elementId(n) IN $ids "
+                    "RETURN DISTINCT elementId(m) AS id", {"ids": list(frontier)})
         frontier = {r["id"] for r in rows} - seen
         seen |= frontier
     return seen
@@ -213,7 +201,7 @@ def _subgraph_pages(driver: Driver, database: str, ids: set[str],
              f"[(n)-[r]->(m) | [type(r), properties(r), labels(m), m {projection}, "
              "elementId(m)]] AS out ORDER BY id")
     for start in range(0, len(ordered), page_size):
-        yield _read(driver, database, query, ids=ordered[start:start + page_size])
+        yield read(driver, database, query, {"ids": ordered[start:start + page_size]})
 
 
 def _emit_page(sink: TripleSink, page: list[Any], stats: ExportStats,
@@ -279,11 +267,11 @@ def write_graph_data(driver: Driver, database: str, data: GraphData,
         groups[(node.primary, node.key, extra)].append({"key": node.key_value,
                                                         "props": node.props})
     for (primary, key, extra), rows in sorted(groups.items()):
-        query = (f"UNWIND $rows AS row MERGE (n:{_q(primary)} {{{_q(key)}: row.key}}) "
+        query = (f"UNWIND $rows AS row MERGE (n:{quote(primary)} {{{quote(key)}: row.key}}) "
                  "SET n = row.props"
-                 + (" SET n:" + ":".join(_q(label) for label in extra) if extra else "")
+                 + (" SET n:" + ":".join(quote(label) for label in extra) if extra else "")
                  + " RETURN count(n) AS c")
-        stats.nodes += _write_batches(driver, database, query, rows, batch_size)
+        stats.nodes += _write_counted(driver, database, query, rows, batch_size)
 
     rel_groups: dict[tuple, dict[tuple[Any, Any], list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list))
@@ -293,12 +281,12 @@ def write_graph_data(driver: Driver, database: str, data: GraphData,
             (a.key_value, b.key_value)].append(rel.props)
     for (rel_type, la, ka, lb, kb), pairs in sorted(rel_groups.items()):
         rows = [{"s": s, "o": o, "props": plist} for (s, o), plist in pairs.items()]
-        query = (f"UNWIND $rows AS row MATCH (a:{_q(la)} {{{_q(ka)}: row.s}}) "
-                 f"MATCH (b:{_q(lb)} {{{_q(kb)}: row.o}}) "
-                 f"OPTIONAL MATCH (a)-[old:{_q(rel_type)}]->(b) DELETE old "
+        query = (f"UNWIND $rows AS row MATCH (a:{quote(la)} {{{quote(ka)}: row.s}}) "
+                 f"MATCH (b:{quote(lb)} {{{quote(kb)}: row.o}}) "
+                 f"OPTIONAL MATCH (a)-[old:{quote(rel_type)}]->(b) DELETE old "
                  "WITH DISTINCT a, b, row UNWIND row.props AS p "
-                 f"CREATE (a)-[r:{_q(rel_type)}]->(b) SET r = p RETURN count(r) AS c")
-        written = _write_batches(driver, database, query, rows, batch_size)
+                 f"CREATE (a)-[r:{quote(rel_type)}]->(b) SET r = p RETURN count(r) AS c")
+        written = _write_counted(driver, database, query, rows, batch_size)
         expected = sum(len(r["props"]) for r in rows)
         if written != expected:
             raise RdfMappingError(f"{expected - written} {rel_type} relationship(s) were not "
@@ -307,13 +295,7 @@ def write_graph_data(driver: Driver, database: str, data: GraphData,
     return stats
 
 
-def _write_batches(driver: Driver, database: str, query: str, rows: list[dict[str, Any]],
+def _write_counted(driver: Driver, database: str, query: str, rows: list[dict[str, Any]],
                    batch_size: int) -> int:
-    def work(tx, batch):
-        return tx.run(query, rows=batch).single()["c"]
-
-    total = 0
-    with driver.session(database=database, notifications_min_severity="OFF") as session:
-        for start in range(0, len(rows), batch_size):
-            total += session.execute_write(work, rows[start:start + batch_size])
-    return total
+    """Write ``rows`` in batches with ``query`` (returning ``c``); the sum of the counts."""
+    return sum(r["c"] for r in write_batches(driver, database, query, rows, batch_size))

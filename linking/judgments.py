@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from linking.kglink_home import kglink_home
+
 VERDICTS = ("same", "different")
 
 
@@ -39,8 +41,7 @@ def default_path() -> Path:
     override = os.environ.get("KGLINK_JUDGMENTS")
     if override:
         return Path(override).expanduser()
-    home = os.environ.get("KGLINK_HOME") or str(Path.home() / ".cache" / "kglink")
-    return Path(home).expanduser() / "judgments.jsonl"
+    return kglink_home() / "judgments.jsonl"
 
 
 def parse_record_key(text: str) -> tuple[str, str]:

@@ -31,10 +31,10 @@ class Result:
 def run_read(driver: Driver, database: str, cypher: str, params: dict[str, Any] | None = None,
              timeout: float = 60.0, limit: int = 10_000) -> Result:
     """Run ``cypher`` in a managed read transaction and return at most ``limit`` rows."""
-    from neo4j import unit_of_work
     from neo4j.exceptions import ClientError, Neo4jError
 
-    @unit_of_work(timeout=timeout)
+    from graph.client import ReadTimedOut, in_read_transaction
+
     def work(tx):
         result = tx.run(cypher, params or {})
         rows = []
@@ -45,8 +45,9 @@ def run_read(driver: Driver, database: str, cypher: str, params: dict[str, Any] 
         return list(result.keys()), rows, False
 
     try:
-        with driver.session(database=database) as session:
-            columns, rows, truncated = session.execute_read(work)
+        columns, rows, truncated = in_read_transaction(driver, database, work, timeout)
+    except ReadTimedOut as exc:
+        raise QueryFailed(str(exc)) from None
     except ClientError as exc:
         code = exc.code or ""
         if "AccessMode" in code or "read access mode" in (exc.message or ""):

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from graph.client import in_write_transaction
 from graph.store import cypher
 from graph.store.manifest import Manifest
-from graph.store.sessions import quiet_session
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -126,8 +126,7 @@ class BatchWriter:
                        chunks_done=chunks_done).consume()
             return rows, counters
 
-        with quiet_session(self.driver, self.database) as session:
-            return session.execute_write(work)
+        return in_write_transaction(self.driver, self.database, work)
 
     def _bar(self, step: str, total: int, done: int):
         if not self.progress or total == 0:

@@ -20,11 +20,12 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from graph.local_server import LocalNeo4j, kglink_home
+from graph.client import quiet_session, read
+from graph.local_server import LocalNeo4j
 from graph.ontology_store import apply_schema
 from graph.store.import_files import ImportFiles, write_import_files
 from graph.store.plan import GraphPlan
-from graph.store.sessions import quiet_session
+from linking.kglink_home import kglink_home
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -44,10 +45,7 @@ def local_server_of(driver: Driver) -> LocalNeo4j | None:
 
 def graph_is_empty(driver: Driver, database: str) -> bool:
     """True when the database holds no node at all (a count-store lookup)."""
-    with quiet_session(driver, database) as session:
-        count = session.execute_read(
-            lambda tx: tx.run("MATCH (n) RETURN count(n) AS n").single()["n"])
-    return count == 0
+    return read(driver, database, "MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
 
 
 def should_bulk_import(driver: Driver, database: str, plan: GraphPlan, mode: str) -> bool:
@@ -99,17 +97,16 @@ def bulk_import(driver: Driver, database: str, plan: GraphPlan, batch: str, load
     step("restart", started)
     started = time.monotonic()
     apply_schema(driver, database)
-    driver.execute_query("CALL db.awaitIndexes(3600)", database_=database)
+    read(driver, database, "CALL db.awaitIndexes(3600)")
     step("schema", started)
     shutil.rmtree(workdir, ignore_errors=True)
     return files, seconds
 
 
-
 def forget_replaced_store(driver: Driver, database: str) -> None:
     """Point the driver's ``execute_query`` bookmark at the new store: the one it holds names
     a transaction of the replaced store, which the new one would wait for in vain."""
-    with driver.session(database=database) as session:
+    with quiet_session(driver, database) as session:
         session.run("RETURN 1").consume()
         fresh = session.last_bookmarks().raw_values
     manager = driver.execute_query_bookmark_manager

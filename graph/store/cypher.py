@@ -7,6 +7,7 @@ null, which removes it, so a re-run leaves exactly what the input says.
 
 from __future__ import annotations
 
+from graph.cypher_names import quote
 from graph.store.fields import entity_fields, entity_label, record_fields
 from ontology.schema import labels, props, rels
 
@@ -22,31 +23,32 @@ class CreateOnly(str):
 
 
 def _set(var: str, keys: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(f"{var}.{k} = $c.{k}[i]" for k in keys)
+    return ", ".join(f"{var}.{quote(k)} = $c.{k}[i]" for k in keys)
 
 
 def _props(keys: tuple[str, ...] | list[str]) -> str:
     """``k: $c.k[i], ...`` for a CREATE pattern (a null value leaves the key unset, as a SET
     of null on a new node does)."""
-    return ", ".join(f"{k}: $c.{k}[i]" for k in keys)
+    return ", ".join(f"{quote(k)}: $c.{k}[i]" for k in keys)
 
 
 def departments() -> str:
-    return (f"UNWIND $c.name AS name MERGE (d:{labels.Department} {{{props.name}: name}})")
+    return (f"UNWIND $c.name AS name "
+            f"MERGE (d:{quote(labels.Department)} {{{quote(props.name)}: name}})")
 
 
 def divisions() -> str:
     return (f"UNWIND range(0, $n - 1) AS i "
-            f"MERGE (a:{labels.AdministrativeDivision} {{{props.code}: $c.code[i]}}) "
-            f"SET a.{props.name} = $c.name[i], a.{props.level} = $c.level[i]")
+            f"MERGE (a:{quote(labels.AdministrativeDivision)} {{{quote(props.code)}: $c.code[i]}}) "
+            f"SET a.{quote(props.name)} = $c.name[i], a.{quote(props.level)} = $c.level[i]")
 
 
 def division_parents() -> str:
-    div = labels.AdministrativeDivision
+    div = quote(labels.AdministrativeDivision)
     return (f"UNWIND range(0, $n - 1) AS i "
-            f"MATCH (a:{div} {{{props.code}: $c.code[i]}}) "
-            f"MATCH (p:{div} {{{props.code}: $c.parent_code[i]}}) "
-            f"MERGE (a)-[:{rels.LOCATED_IN}]->(p)")
+            f"MATCH (a:{div} {{{quote(props.code)}: $c.code[i]}}) "
+            f"MATCH (p:{div} {{{quote(props.code)}: $c.parent_code[i]}}) "
+            f"MERGE (a)-[:{quote(rels.LOCATED_IN)}]->(p)")
 
 
 def entities(kind: str, fresh: bool = False) -> str:
@@ -55,23 +57,23 @@ def entities(kind: str, fresh: bool = False) -> str:
     ``fresh``: the graph holds no entities yet, so there is no old LOCATED_IN to remove and
     the node and its LOCATED_IN are created without a lookup (a retried chunk whose first
     attempt did commit then fails on the unique constraint instead of duplicating)."""
-    label, div = entity_label(kind), labels.AdministrativeDivision
-    located = rels.LOCATED_IN
+    label, div = quote(entity_label(kind)), quote(labels.AdministrativeDivision)
+    located = quote(rels.LOCATED_IN)
     if fresh:  # no reads after the writes, so the plan has no Eager barrier
         return CreateOnly(
             f"UNWIND range(0, $n - 1) AS i "
-            f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
-            f"CREATE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
-            f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
+            f"OPTIONAL MATCH (a:{div} {{{quote(props.code)}: $c.division[i]}}) "
+            f"CREATE (e:{label} {{{quote(props.entity_id)}: $c.entity_id[i]}}) "
+            f"SET e.{quote(props.uri)} = $c.uri[i], {_set('e', entity_fields(kind))} "
             f"FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | "
             f"CREATE (e)-[:{located}]->(a))")
     return (f"UNWIND range(0, $n - 1) AS i "
-            f"OPTIONAL MATCH (a:{div} {{{props.code}: $c.division[i]}}) "
-            f"MERGE (e:{label} {{{props.entity_id}: $c.entity_id[i]}}) "
-            f"SET e.{props.uri} = $c.uri[i], {_set('e', entity_fields(kind))} "
+            f"OPTIONAL MATCH (a:{div} {{{quote(props.code)}: $c.division[i]}}) "
+            f"MERGE (e:{label} {{{quote(props.entity_id)}: $c.entity_id[i]}}) "
+            f"SET e.{quote(props.uri)} = $c.uri[i], {_set('e', entity_fields(kind))} "
             f"WITH e, a, $c.division[i] AS code "
             f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
-            f"WHERE code IS NULL OR x.{props.code} <> code DELETE old }} "
+            f"WHERE code IS NULL OR x.{quote(props.code)} <> code DELETE old }} "
             f"WITH e, a WHERE a IS NOT NULL "
             f"MERGE (e)-[:{located}]->(a)")
 
@@ -84,7 +86,7 @@ def records(kind: str, fresh: bool = False) -> str:
     nodes and relationships are created without lookups (a retried chunk whose first attempt
     did commit fails on the unique constraint instead of duplicating).
     Reads (department, entity) come first so the planner needs no eager barriers for them."""
-    label = entity_label(kind)
+    label = quote(entity_label(kind))
     k = props
     fields = tuple(f for f in record_fields(kind)
                    if f not in (k.department, k.record_id))
@@ -92,36 +94,38 @@ def records(kind: str, fresh: bool = False) -> str:
         # in the CREATE pattern, since a SET after the MATCHes makes the plan Eager
         return CreateOnly(
             f"UNWIND range(0, $n - 1) AS i "
-            f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
-            f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
-            f"CREATE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i], "
-            f"{k.department}: $c.department[i], {k.record_id}: $c.record_id[i], "
-            f"{k.source}: $c.source[i], {k.line}: $c.line[i], "
-            f"{k.entity_type}: $c.entity_type[i], {_props(fields)}, "
-            f"{k.batch}: $batch, {k.loaded_at}: $loaded_at, "
-            f"{k.content_hash}: $c.hash[i]}}) "
-            f"CREATE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
-            f"CREATE (r)-[:{rels.REFERS_TO} {{{k.score}: $c.score[i], "
-            f"{k.evidence}: $c.evidence[i]}}]->(e) "
+            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: $c.department[i]}}) "
+            f"MATCH (e:{label} {{{quote(k.entity_id)}: $c.entity_id[i]}}) "
+            f"CREATE (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: $c.record_key[i], "
+            f"{quote(k.department)}: $c.department[i], {quote(k.record_id)}: $c.record_id[i], "
+            f"{quote(k.source)}: $c.source[i], {quote(k.line)}: $c.line[i], "
+            f"{quote(k.entity_type)}: $c.entity_type[i], {_props(fields)}, "
+            f"{quote(k.batch)}: $batch, {quote(k.loaded_at)}: $loaded_at, "
+            f"{quote(k.content_hash)}: $c.hash[i]}}) "
+            f"CREATE (r)-[:{quote(rels.FROM_DEPARTMENT)}]->(d) "
+            f"CREATE (r)-[:{quote(rels.REFERS_TO)} {{{quote(k.score)}: $c.score[i], "
+            f"{quote(k.evidence)}: $c.evidence[i]}}]->(e) "
             f"RETURN count(*) AS changed")
     return (f"UNWIND range(0, $n - 1) AS i "
-            f"MATCH (d:{labels.Department} {{{k.name}: $c.department[i]}}) "
-            f"MATCH (e:{label} {{{k.entity_id}: $c.entity_id[i]}}) "
-            f"MERGE (r:{labels.SourceRecord} {{{k.record_key}: $c.record_key[i]}}) "
-            f"WITH r, i, d, e, coalesce(r.{k.content_hash} = $c.hash[i], false) AS same "
-            f"SET r.{k.department} = $c.department[i], r.{k.record_id} = $c.record_id[i], "
-            f"r.{k.source} = $c.source[i], r.{k.line} = $c.line[i], "
-            f"r.{k.entity_type} = $c.entity_type[i], {_set('r', fields)}, "
-            f"r.{k.batch} = CASE WHEN same THEN r.{k.batch} ELSE $batch END, "
-            f"r.{k.loaded_at} = CASE WHEN same THEN r.{k.loaded_at} ELSE $loaded_at END, "
-            f"r.{k.content_hash} = $c.hash[i] "
-            f"MERGE (r)-[:{rels.FROM_DEPARTMENT}]->(d) "
+            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: $c.department[i]}}) "
+            f"MATCH (e:{label} {{{quote(k.entity_id)}: $c.entity_id[i]}}) "
+            f"MERGE (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: $c.record_key[i]}}) "
+            f"WITH r, i, d, e, coalesce(r.{quote(k.content_hash)} = $c.hash[i], false) AS same "
+            f"SET r.{quote(k.department)} = $c.department[i], "
+            f"r.{quote(k.record_id)} = $c.record_id[i], "
+            f"r.{quote(k.source)} = $c.source[i], r.{quote(k.line)} = $c.line[i], "
+            f"r.{quote(k.entity_type)} = $c.entity_type[i], {_set('r', fields)}, "
+            f"r.{quote(k.batch)} = CASE WHEN same THEN r.{quote(k.batch)} ELSE $batch END, "
+            f"r.{quote(k.loaded_at)} = "
+            f"CASE WHEN same THEN r.{quote(k.loaded_at)} ELSE $loaded_at END, "
+            f"r.{quote(k.content_hash)} = $c.hash[i] "
+            f"MERGE (r)-[:{quote(rels.FROM_DEPARTMENT)}]->(d) "
             f"WITH r, i, d, e, same "
-            f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{rels.REFERS_TO}]->(x) "
-            f"WHERE x.{k.entity_id} <> $c.entity_id[i] DELETE old }} "
+            f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{quote(rels.REFERS_TO)}]->(x) "
+            f"WHERE x.{quote(k.entity_id)} <> $c.entity_id[i] DELETE old }} "
             f"WITH r, i, d, e, same "
-            f"MERGE (r)-[t:{rels.REFERS_TO}]->(e) "
-            f"SET t.{k.score} = $c.score[i], t.{k.evidence} = $c.evidence[i] "
+            f"MERGE (r)-[t:{quote(rels.REFERS_TO)}]->(e) "
+            f"SET t.{quote(k.score)} = $c.score[i], t.{quote(k.evidence)} = $c.evidence[i] "
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 
 
@@ -131,53 +135,59 @@ def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False) 
     are CREATEd (in concurrent transactions, see ``CreateOnly``)."""
     k = props
     match = (f"UNWIND range(0, $n - 1) AS i "
-             f"MATCH (a:{entity_label(from_kind)} {{{k.entity_id}: $c.from_id[i]}}) "
-             f"MATCH (b:{entity_label(to_kind)} {{{k.entity_id}: $c.to_id[i]}}) ")
+             f"MATCH (a:{quote(entity_label(from_kind))} "
+             f"{{{quote(k.entity_id)}: $c.from_id[i]}}) "
+             f"MATCH (b:{quote(entity_label(to_kind))} {{{quote(k.entity_id)}: $c.to_id[i]}}) ")
     keys = (k.department, k.share_ratio, k.start_date, k.end_date, k.record_keys)
     if fresh:
         return CreateOnly(
-            match + f"CREATE (a)-[:{getattr(rels, rel_type)} {{{_props(keys)}}}]->(b)")
-    return match + f"MERGE (a)-[x:{getattr(rels, rel_type)}]->(b) SET {_set('x', keys)}"
+            match + f"CREATE (a)-[:{quote(getattr(rels, rel_type))} {{{_props(keys)}}}]->(b)")
+    return match + f"MERGE (a)-[x:{quote(getattr(rels, rel_type))}]->(b) SET {_set('x', keys)}"
 
 
 def events(label_name: str) -> str:
     """MERGE history events (ids derived from content); record merged_from on survivors."""
     k = props
-    label = getattr(labels, label_name)
+    label = quote(getattr(labels, label_name))
     return (f"UNWIND range(0, $n - 1) AS i "
-            f"MERGE (v:{label} {{{k.event_id}: $c.event_id[i]}}) "
-            f"ON CREATE SET v.{k.entity_id} = $c.entity_id[i], "
-            f"v.{k.entity_type} = $c.entity_type[i], v.{k.merged_from} = $c.merged_from[i], "
-            f"v.{k.split_into} = $c.split_into[i], v.{k.reason} = $c.reason[i], "
-            f"v.{k.batch} = $c.batch[i], v.{k.at} = $c.at[i]")
+            f"MERGE (v:{label} {{{quote(k.event_id)}: $c.event_id[i]}}) "
+            f"ON CREATE SET v.{quote(k.entity_id)} = $c.entity_id[i], "
+            f"v.{quote(k.entity_type)} = $c.entity_type[i], "
+            f"v.{quote(k.merged_from)} = $c.merged_from[i], "
+            f"v.{quote(k.split_into)} = $c.split_into[i], v.{quote(k.reason)} = $c.reason[i], "
+            f"v.{quote(k.batch)} = $c.batch[i], v.{quote(k.at)} = $c.at[i]")
 
 
 def merged_from(kind: str) -> str:
     """Add merged entity ids to a surviving entity's merged_from list (no duplicates)."""
     k = props
     return (f"UNWIND range(0, $n - 1) AS i "
-            f"MERGE (e:{entity_label(kind)} {{{k.entity_id}: $c.entity_id[i]}}) "
-            f"SET e.{k.merged_from} = coalesce(e.{k.merged_from}, []) + "
-            f"[x IN $c.merged_from[i] WHERE NOT x IN coalesce(e.{k.merged_from}, [])]")
+            f"MERGE (e:{quote(entity_label(kind))} "
+            f"{{{quote(k.entity_id)}: $c.entity_id[i]}}) "
+            f"SET e.{quote(k.merged_from)} = coalesce(e.{quote(k.merged_from)}, []) + "
+            f"[x IN $c.merged_from[i] WHERE NOT x IN coalesce(e.{quote(k.merged_from)}, [])]")
 
 
 def any_entity() -> str:
-    return (f"MATCH (e:{labels.NaturalPerson}) RETURN 1 LIMIT 1 UNION "
-            f"MATCH (e:{labels.LegalPerson}) RETURN 1 LIMIT 1")
+    return (f"MATCH (e:{quote(labels.NaturalPerson)}) RETURN 1 LIMIT 1 UNION "
+            f"MATCH (e:{quote(labels.LegalPerson)}) RETURN 1 LIMIT 1")
 
 
 def delete_orphans(kind: str) -> str:
     """Remove up to $limit entities of this kind that no SourceRecord refers to."""
-    return (f"MATCH (e:{entity_label(kind)}) WHERE NOT (e)<-[:{rels.REFERS_TO}]-() "
+    return (f"MATCH (e:{quote(entity_label(kind))}) "
+            f"WHERE NOT (e)<-[:{quote(rels.REFERS_TO)}]-() "
             f"WITH e LIMIT $limit DETACH DELETE e RETURN count(*) AS deleted")
 
 
 def stale_relations(rel_type: str) -> str:
     """Relationships of a type with their endpoints and record keys (for stale checks)."""
     k = props
-    return (f"MATCH (a)-[x:{getattr(rels, rel_type)}]->(b) WHERE x.{k.record_keys} IS NOT NULL "
-            f"RETURN elementId(x) AS id, a.{k.entity_id} AS from_id, b.{k.entity_id} AS to_id, "
-            f"x.{k.record_keys} AS record_keys")
+    return (f"MATCH (a)-[x:{quote(getattr(rels, rel_type))}]->(b) "
+            f"WHERE x.{quote(k.record_keys)} IS NOT NULL "
+            f"RETURN elementId(x) AS id, a.{quote(k.entity_id)} AS from_id, "
+            f"b.{quote(k.entity_id)} AS to_id, "
+            f"x.{quote(k.record_keys)} AS record_keys")
 
 
 def delete_relationships_by_id() -> str:
@@ -187,52 +197,55 @@ def delete_relationships_by_id() -> str:
 # -- load manifest (one LoadBatch node per batch) ------------------------------------------
 def manifest_open() -> str:
     k = props
-    return (f"MERGE (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
-            f"ON CREATE SET b.{k.status} = '{RUNNING}', b.{k.started_at} = $now, "
-            f"b.{k.steps_done} = [], b.{k.chunk_size} = $chunk_size "
-            f"RETURN b.{k.status} AS status, b.{k.started_at} AS started_at, "
-            f"b.{k.steps_done} AS steps_done, b.{k.step} AS step, "
-            f"b.{k.chunks_done} AS chunks_done, b.{k.chunk_size} AS chunk_size")
+    return (f"MERGE (b:{quote(labels.LoadBatch)} {{{quote(k.batch)}: $batch}}) "
+            f"ON CREATE SET b.{quote(k.status)} = '{RUNNING}', b.{quote(k.started_at)} = $now, "
+            f"b.{quote(k.steps_done)} = [], b.{quote(k.chunk_size)} = $chunk_size "
+            f"RETURN b.{quote(k.status)} AS status, b.{quote(k.started_at)} AS started_at, "
+            f"b.{quote(k.steps_done)} AS steps_done, b.{quote(k.step)} AS step, "
+            f"b.{quote(k.chunks_done)} AS chunks_done, b.{quote(k.chunk_size)} AS chunk_size")
 
 
 def manifest_chunk() -> str:
     """Checkpoint: the first $chunks_done chunks of $step are in the graph. Concurrent
     chunk transactions commit in any order, so a smaller claim never lowers a larger one."""
     k = props
-    return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
-            f"WHERE b.{k.status} = '{RUNNING}' "
-            f"WITH b, CASE WHEN b.{k.step} = $step THEN coalesce(b.{k.chunks_done}, 0) "
+    return (f"MATCH (b:{quote(labels.LoadBatch)} {{{quote(k.batch)}: $batch}}) "
+            f"WHERE b.{quote(k.status)} = '{RUNNING}' "
+            f"WITH b, CASE WHEN b.{quote(k.step)} = $step "
+            f"THEN coalesce(b.{quote(k.chunks_done)}, 0) "
             f"ELSE 0 END AS before "
-            f"SET b.{k.step} = $step, "
-            f"b.{k.chunks_done} = CASE WHEN before > $chunks_done THEN before "
+            f"SET b.{quote(k.step)} = $step, "
+            f"b.{quote(k.chunks_done)} = CASE WHEN before > $chunks_done THEN before "
             f"ELSE $chunks_done END")
 
 
 def manifest_step_done() -> str:
     k = props
-    return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
-            f"WHERE b.{k.status} = '{RUNNING}' "
-            f"SET b.{k.steps_done} = b.{k.steps_done} + $step, b.{k.step} = null, "
-            f"b.{k.chunks_done} = null")
+    return (f"MATCH (b:{quote(labels.LoadBatch)} {{{quote(k.batch)}: $batch}}) "
+            f"WHERE b.{quote(k.status)} = '{RUNNING}' "
+            f"SET b.{quote(k.steps_done)} = b.{quote(k.steps_done)} + $step, "
+            f"b.{quote(k.step)} = null, "
+            f"b.{quote(k.chunks_done)} = null")
 
 
 def keep_link_model() -> str:
     """The model a batch applied, kept on its LoadBatch node."""
-    return (f"MATCH (b:{labels.LoadBatch} {{{props.batch}: $batch}}) "
-            f"SET b.{props.link_model} = $model")
+    return (f"MATCH (b:{quote(labels.LoadBatch)} {{{quote(props.batch)}: $batch}}) "
+            f"SET b.{quote(props.link_model)} = $model")
 
 
 def latest_link_model() -> str:
     """The model of the most recently completed batch that kept one."""
     k = props
-    return (f"MATCH (b:{labels.LoadBatch}) WHERE b.{k.status} = '{COMPLETE}' "
-            f"AND b.{k.link_model} IS NOT NULL "
-            f"RETURN b.{k.link_model} AS model ORDER BY b.{k.completed_at} DESC LIMIT 1")
+    return (f"MATCH (b:{quote(labels.LoadBatch)}) WHERE b.{quote(k.status)} = '{COMPLETE}' "
+            f"AND b.{quote(k.link_model)} IS NOT NULL "
+            f"RETURN b.{quote(k.link_model)} AS model "
+            f"ORDER BY b.{quote(k.completed_at)} DESC LIMIT 1")
 
 
 def manifest_complete() -> str:
     k = props
-    return (f"MATCH (b:{labels.LoadBatch} {{{k.batch}: $batch}}) "
-            f"WHERE b.{k.status} = '{RUNNING}' "
-            f"SET b.{k.status} = '{COMPLETE}', b.{k.completed_at} = $now, "
-            f"b.{k.steps_done} = null")
+    return (f"MATCH (b:{quote(labels.LoadBatch)} {{{quote(k.batch)}: $batch}}) "
+            f"WHERE b.{quote(k.status)} = '{RUNNING}' "
+            f"SET b.{quote(k.status)} = '{COMPLETE}', b.{quote(k.completed_at)} = $now, "
+            f"b.{quote(k.steps_done)} = null")

@@ -8,9 +8,10 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
+from graph.client import read, write
+from graph.cypher_names import quote
 from graph.store import cypher
 from graph.store.plan import row_hashes
-from graph.store.sessions import quiet_session
 from ontology.schema import labels, props
 
 if TYPE_CHECKING:
@@ -39,8 +40,7 @@ def read_link_model(driver: Driver, database: str) -> ModelSet | None:
     """The ModelSet the latest completed load applied (None before any load kept one)."""
     from linking.model import ModelSet
 
-    with quiet_session(driver, database) as session:
-        rows = session.execute_read(lambda tx: tx.run(cypher.latest_link_model()).values())
+    rows = read(driver, database, cypher.latest_link_model())
     if not rows:
         return None
     return ModelSet.from_dict(json.loads(rows[0][0]), f"the graph's link model ({database})")
@@ -48,15 +48,12 @@ def read_link_model(driver: Driver, database: str) -> ModelSet | None:
 
 def keep_link_model(driver: Driver, database: str, batch: str, models: ModelSet) -> None:
     """Keep the model a load applied on its LoadBatch node, for later runs and services."""
-    with quiet_session(driver, database) as session:
-        session.execute_write(lambda tx: tx.run(cypher.keep_link_model(), batch=batch,
-                                                 model=models.to_json()).consume())
+    write(driver, database, cypher.keep_link_model(), {"batch": batch, "model": models.to_json()})
 
 
 def batch_status(driver: Driver, database: str, batch: str) -> str | None:
     """The LoadBatch status of ``batch`` (None when the graph has never seen it)."""
-    query = (f"MATCH (b:{labels.LoadBatch} {{{props.batch}: $batch}}) "
-             f"RETURN b.{props.status} AS status")
-    with quiet_session(driver, database) as session:
-        rows = session.execute_read(lambda tx: tx.run(query, batch=batch).values())
+    query = (f"MATCH (b:{quote(labels.LoadBatch)} {{{quote(props.batch)}: $batch}}) "
+             f"RETURN b.{quote(props.status)} AS status")
+    rows = read(driver, database, query, {"batch": batch})
     return rows[0][0] if rows else None

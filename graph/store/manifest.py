@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from graph.client import write
 from graph.store import cypher
-from graph.store.sessions import write_rows
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -53,22 +53,22 @@ class Manifest:
 
     def mark_step_done(self, driver: Driver, database: str, step: str) -> None:
         if self.tracking:
-            write_rows(driver, database, cypher.manifest_step_done(), batch=self.batch,
-                       step=[step])
+            write(driver, database, cypher.manifest_step_done(),
+                  {"batch": self.batch, "step": [step]})
             self.steps_done.append(step)
             self.step, self.chunks_done = None, 0
 
     def complete(self, driver: Driver, database: str) -> None:
         if self.tracking:
-            write_rows(driver, database, cypher.manifest_complete(), batch=self.batch,
-                       now=now_iso())
+            write(driver, database, cypher.manifest_complete(),
+                  {"batch": self.batch, "now": now_iso()})
 
 
 def open_manifest(driver: Driver, database: str, batch: str, chunk_size: int,
                   started_at: str | None = None) -> Manifest:
     """Create the batch's LoadBatch node, or read it back when the batch was seen before."""
-    row = write_rows(driver, database, cypher.manifest_open(), batch=batch,
-                     now=started_at or now_iso(), chunk_size=chunk_size)[0]
+    row = write(driver, database, cypher.manifest_open(),
+                {"batch": batch, "now": started_at or now_iso(), "chunk_size": chunk_size})[0]
     return Manifest(batch=batch, status=row["status"], started_at=row["started_at"],
                     chunk_size=int(row["chunk_size"] or chunk_size),
                     steps_done=list(row["steps_done"] or []), step=row["step"],

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from graph.store.sessions import quiet_session
+from graph.client import read
+from graph.cypher_names import quote
 from ontology.schema import labels, props, rels
 
 if TYPE_CHECKING:
@@ -21,14 +22,9 @@ COLUMNS = ["department", "record_id", "entity_id", "entity_type", "record_key"]
 def read_previous_clusters(driver: Driver, database: str) -> pd.DataFrame:
     """department, record_id, entity_id, entity_type, record_key of every stored record."""
     k = props
-    query = (f"MATCH (r:{labels.SourceRecord})-[:{rels.REFERS_TO}]->(e) "
-             f"RETURN r.{k.department} AS department, r.{k.record_id} AS record_id, "
-             f"e.{k.entity_id} AS entity_id, r.{k.entity_type} AS entity_type, "
-             f"r.{k.record_key} AS record_key")
-
-    def work(tx):
-        return tx.run(query).values()
-
-    with quiet_session(driver, database) as session:
-        rows = session.execute_read(work)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    query = (f"MATCH (r:{quote(labels.SourceRecord)})-[:{quote(rels.REFERS_TO)}]->(e) "
+             f"RETURN r.{quote(k.department)} AS department, "
+             f"r.{quote(k.record_id)} AS record_id, "
+             f"e.{quote(k.entity_id)} AS entity_id, r.{quote(k.entity_type)} AS entity_type, "
+             f"r.{quote(k.record_key)} AS record_key")
+    return pd.DataFrame([r.values() for r in read(driver, database, query)], columns=COLUMNS)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from graph.client import in_write_transaction, read
 from graph.ontology_store import apply_schema
 from graph.store import cypher
 from graph.store.batches import BatchWriter
@@ -29,7 +30,6 @@ from graph.store.manifest import now_iso, open_manifest
 from graph.store.plan import GraphPlan, plan_graph
 from graph.store.previous import read_previous_clusters
 from graph.store.relation_rows import relation_kinds
-from graph.store.sessions import quiet_session
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -162,9 +162,7 @@ def _tally_plan(summary: WriteSummary, plan: GraphPlan) -> None:
 
 def _has_entities(driver: Driver, database: str) -> bool:
     """Whether any entity node exists (a graph without any can skip stale-link cleanup)."""
-    with quiet_session(driver, database) as session:
-        rows = session.execute_read(_values, cypher.any_entity())
-    return bool(rows)
+    return bool(read(driver, database, cypher.any_entity()))
 
 
 def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame, linked,
@@ -209,8 +207,7 @@ def _remove_stale_relations(writer: BatchWriter, plan: GraphPlan) -> None:
             seen |= set(frame["record_key"])
     stale: list[str] = []
     for rel_type in sorted({k.type for k in relation_kinds().values()}):
-        with quiet_session(writer.driver, writer.database) as session:
-            rows = session.execute_read(_values, cypher.stale_relations(rel_type))
+        rows = read(writer.driver, writer.database, cypher.stale_relations(rel_type))
         for element_id, a, b, keys in rows:
             if (rel_type, a, b) not in expected and seen.intersection(keys):
                 stale.append(element_id)
@@ -224,20 +221,19 @@ def _remove_orphans(writer: BatchWriter) -> None:
     """Delete entities that no SourceRecord refers to any more (merged or split away)."""
     for kind in ("person", "organization"):
         while True:
-            with quiet_session(writer.driver, writer.database) as session:
-                deleted, counters = session.execute_write(_delete_some,
-                                                          cypher.delete_orphans(kind))
+            deleted, counters = in_write_transaction(writer.driver, writer.database,
+                                                     _delete_orphans_of(kind))
             writer.counts["nodes_deleted"] += counters.nodes_deleted
             writer.counts["relationships_deleted"] += counters.relationships_deleted
             if deleted == 0:
                 break
 
 
-def _values(tx, statement: str) -> list[list]:
-    return tx.run(statement).values()
+def _delete_orphans_of(kind: str):
+    """A transaction function deleting up to 10,000 orphans of ``kind``: (deleted, counters)."""
+    def work(tx):
+        result = tx.run(cypher.delete_orphans(kind), limit=10_000)
+        deleted = result.single()["deleted"]
+        return deleted, result.consume().counters
 
-
-def _delete_some(tx, statement: str):
-    result = tx.run(statement, limit=10_000)
-    deleted = result.single()["deleted"]
-    return deleted, result.consume().counters
+    return work

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 from graphstore_snapshot import count
 
+from graph.client import write
 from graph.ontology_store import apply_schema
 from graph.store import cypher
 from graph.store.batches import WRITERS, BatchWriter
 from graph.store.fields import entity_fields, entity_uri
 from graph.store.manifest import open_manifest
-from graph.store.sessions import write_rows
 from ontology.schema import labels, props
 
 
@@ -46,8 +46,8 @@ def test_a_chunk_checkpoint_never_moves_a_step_backwards(graph_db):
     manifest = open_manifest(driver, database, "Bcheckpoint", chunk_size=10)
 
     def checkpoint(step: str, chunks_done: int) -> tuple[str, int]:
-        write_rows(driver, database, cypher.manifest_chunk(), batch=manifest.batch,
-                   step=step, chunks_done=chunks_done)
+        write(driver, database, cypher.manifest_chunk(),
+              {"batch": manifest.batch, "step": step, "chunks_done": chunks_done})
         row = driver.execute_query(
             f"MATCH (b:{labels.LoadBatch} {{{props.batch}: $batch}}) "
             f"RETURN b.{props.step} AS step, b.{props.chunks_done} AS chunks",
