@@ -249,7 +249,7 @@ class _LinkCache:
 
     @property
     def directory(self) -> Path:
-        from graph.local_server import kglink_home
+        from linking.kglink_home import kglink_home
 
         return kglink_home() / "loads" / self.batch
 
