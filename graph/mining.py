@@ -19,8 +19,8 @@ import pandas as pd
 
 from graph.client import read, write_batches
 from graph.cypher_names import quote
-from graph.nx_bridge import default_types
 from ontology.schema import labels as L
+from ontology.schema import party_relationships
 from ontology.schema import props as P
 from ontology.schema import rels as R
 
@@ -76,7 +76,7 @@ def party_edges(driver: Driver, database: str) -> pd.DataFrame:
                          f"MATCH (a)-[r:{quote(rel)}]->(b) RETURN collect([a.{quote(P.entity_id)}, "
                          f"b.{quote(P.entity_id)}, r.{quote(P.share_ratio)}]) AS rows",
                          ["source", "target", "share_ratio"]).assign(type=rel)
-              for rel in default_types()]
+              for rel in party_relationships()]
     for f in frames:
         f["share_ratio"] = pd.to_numeric(f["share_ratio"], errors="coerce").astype(float)
     frame = pd.concat([f for f in frames if not f.empty]

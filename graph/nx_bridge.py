@@ -18,6 +18,7 @@ import networkx as nx
 from graph.client import read
 from graph.cypher_names import quote
 from ontology.schema import labels as L
+from ontology.schema import party_relationships
 from ontology.schema import props as P
 from ontology.schema import rels as R
 
@@ -161,14 +162,8 @@ def _entities_in_ids() -> str:
     return _parties("a", f"a.{quote(P.entity_id)} IN $ids")
 
 
-def default_types() -> list[str]:
-    """Relationship types between parties: what a neighbourhood expands over by default."""
-    return [R.LEGAL_REPRESENTATIVE_OF, R.SHAREHOLDER_OF, R.EXECUTIVE_OF, R.EMPLOYED_BY,
-            R.SPOUSE_OF, R.PARENT_OF, R.RELATIVE_OF]
-
-
 def _check_types(types: Iterable[str] | None) -> list[str]:
-    chosen = list(types) if types else default_types()
+    chosen = list(types or party_relationships())
     bad = [t for t in chosen if t not in R]
     if bad:
         raise ValueError(f"undeclared relationship type(s): {', '.join(bad)}")
