@@ -181,6 +181,7 @@ def _run(sources: Sources, ingested: Ingested, driver: Driver, database: str,
     from graph.store import cypher
     from graph.store.load_batches import batch_id, batch_status, keep_link_model
     from graph.store.previous import read_previous_clusters
+    from loaders.heartbeat import heartbeat
 
     batch = batch_id(ingested, _linking_inputs(settings, judgments, refit))
     cache = _LinkCache(batch)
@@ -189,13 +190,15 @@ def _run(sources: Sources, ingested: Ingested, driver: Driver, database: str,
         else None
     resumed_link = linked is not None
     if not resumed_link:
-        previous = read_previous_clusters(driver, database)
+        with heartbeat("run: reading the graph's entity assignment", progress):
+            previous = read_previous_clusters(driver, database)
         models, refitted = _models_to_apply(driver, database, settings, refit)
         linked = link(ingested, settings, judgments, models=models,
                       previous_clusters=previous.drop(columns="record_key")
                       if len(previous) else None, progress=progress)
         refitted = sorted(set(refitted) | set(_fitted_types(linked)))
-        cache.write(linked)
+        with heartbeat("run: keeping the linking output until the load completes", progress):
+            cache.write(linked)
     summary = store(ingested, linked, driver, database, batch=batch, previous=previous,
                     bulk=bulk, progress=progress)
     keep_link_model(driver, database, batch, linked.models)

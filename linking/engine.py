@@ -13,7 +13,6 @@ gives the same clusters as the run that saved it, on the same input.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ from linking.pairs import (
 )
 from linking.prepare import prepare
 from linking.settings import EntitySettings, LinkSettings
+from loaders.heartbeat import Heartbeat
 
 CLUSTER_COLUMNS = ["department", "record_id", "entity_id", "entity_type"]
 LINK_COLUMNS = ["department_l", "record_id_l", "department_r", "record_id_r", "score",
@@ -172,19 +172,6 @@ def _previous_ids(previous_clusters: pd.DataFrame | None, entity_type: str,
                          index=prev["department"].astype(str) + ":"
                          + prev["record_id"].astype(str))
     return keys.map(prev_map[~prev_map.index.duplicated()])
-
-
-class _Laps:
-    """Seconds spent per step, for link_stats.json."""
-
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self._clock = time.perf_counter()
-
-    def __call__(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = round(now - self._clock, 3)
-        self._clock = now
 
 
 @dataclass
@@ -313,7 +300,16 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
                  settings: LinkSettings, judged: dict, previous: pd.Series | None,
                  labels: pd.DataFrame | None, given: LinkModel | None, progress: bool
                  ) -> tuple[pd.DataFrame, pd.DataFrame, dict, LinkModel]:
-    laps = _Laps()
+    with Heartbeat(f"link {entity_type}", progress) as laps:
+        return _link_steps(laps, frame, keys, entity_type, settings, judged, previous,
+                           labels, given, progress)
+
+
+def _link_steps(laps: Heartbeat, frame: pd.DataFrame, keys: pd.Series, entity_type: str,
+                settings: LinkSettings, judged: dict, previous: pd.Series | None,
+                labels: pd.DataFrame | None, given: LinkModel | None, progress: bool
+                ) -> tuple[pd.DataFrame, pd.DataFrame, dict, LinkModel]:
+    laps.step("prepare")
     prepared = prepare(frame, entity_type)
     es = given.settings if given is not None else settings.for_entity(entity_type, prepared)
     n = len(prepared)
@@ -321,44 +317,38 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
     same_codes = _judged_codes(judged, row_of, "same", n)
     different_codes = _judged_codes(judged, row_of, "different", n)
     ids = IdentifierRule.of(prepared, es)
-    laps("prepare")
-
+    laps.step("index")
     cand = _candidates(prepared, es, ids, same_codes)
-    laps("index")
-
+    laps.step("compare")
     comparator = Comparator(prepared, es.comparisons, es.chunk_size)
     levels = comparator.levels(cand.left, cand.right, progress=progress,
                                desc=f"compare {entity_type} pairs")
-    laps("compare")
-
+    laps.step("fit" if given is None else "score")
     labelled = _training(labels, row_of) if labels is not None else None
     if given is None:
         model, scored = _fit(prepared, es, comparator, cand, levels, ids, same_codes,
                              labelled, progress)
-        laps("fit")
+        laps.step("score")
     else:
         given.check_levels(comparator.labels)
         model = given.for_records(n)
         scored = score_pairs(model, comparator, cand.left, cand.right, ids, levels)
     apply_judgments(scored, same_codes, different_codes, n)
     weight = scored.cluster_weight(model.threshold_weight)
-    laps("score")
-
+    laps.step("cluster")
     cluster_labels, info = cluster_records(
         n, cand.left, cand.right, weight,
         _pair_scorer(model, comparator, ids, same_codes, different_codes, n))
-    laps("cluster")
-
+    laps.step("ids")
     entity_ids = assign_ids(keys, cluster_labels, entity_type, previous)
     clusters = pd.DataFrame({"department": prepared["department"],
                              "record_id": prepared["record_id"],
                              "entity_id": entity_ids, "entity_type": entity_type})
-    laps("ids")
-
+    laps.step("evidence")
     accepted = np.flatnonzero(weight >= 0)
     kept = accepted[cluster_labels[cand.left[accepted]] == cluster_labels[cand.right[accepted]]]
     links = _links_frame(prepared, scored, kept)
-    laps("evidence")
+    laps.step(None)
 
     stats = {
         "records": n,
@@ -379,7 +369,7 @@ def _link_entity(frame: pd.DataFrame, keys: pd.Series, entity_type: str,
         "model": {"prior": model.prior, "prior_weight": round(model.prior_weight, 4),
                   "threshold": model.threshold, "refitted": given is None,
                   **model.training},
-        "timings_s": laps.timings,
+        "timings_s": {k: round(v, 3) for k, v in laps.seconds.items()},
     }
     return clusters, links, stats, given or model
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
-import time
 from typing import TYPE_CHECKING
 
 from graph.client import quiet_session, read
@@ -26,6 +24,7 @@ from graph.ontology_store import apply_schema
 from graph.store.import_files import ImportFiles, write_import_files
 from graph.store.plan import GraphPlan
 from linking.kglink_home import kglink_home
+from loaders.heartbeat import Heartbeat
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -69,38 +68,29 @@ def should_bulk_import(driver: Driver, database: str, plan: GraphPlan, mode: str
     return True
 
 
-def bulk_import(driver: Driver, database: str, plan: GraphPlan, batch: str, loaded_at: str
-                ) -> tuple[ImportFiles, dict[str, float]]:
+def bulk_import(driver: Driver, database: str, plan: GraphPlan, batch: str, loaded_at: str,
+                progress: bool = True) -> tuple[ImportFiles, dict[str, float]]:
     """Import ``plan`` into the empty local database and bring the server back with the
     ontology's schema online. Returns the files' tally and the seconds of each step."""
     server = local_server_of(driver)
     if server is None:
         raise ValueError("bulk import needs kglink's running local Neo4j")
-    seconds: dict[str, float] = {}
     workdir = kglink_home() / "import" / batch
-
-    def step(name: str, started: float) -> None:
-        seconds[name] = time.monotonic() - started
-        print(f"graph import: {name} {seconds[name]:.1f}s", file=sys.stderr)
-
-    started = time.monotonic()
-    files = write_import_files(plan, workdir / "csv", batch, loaded_at)
-    step("csv", started)
-    started = time.monotonic()
-    server.import_database(STAGING_DATABASE, files.arguments(), workdir / "import.report")
-    step("neo4j-admin import", started)
-    started = time.monotonic()
-    server.stop()  # the driver's pooled connections die here; it reconnects after the start
-    server.replace_database(STAGING_DATABASE, database)
-    server.start()
-    forget_replaced_store(driver, database)
-    step("restart", started)
-    started = time.monotonic()
-    apply_schema(driver, database)
-    read(driver, database, "CALL db.awaitIndexes(3600)")
-    step("schema", started)
+    with Heartbeat("graph import", progress, report=True) as steps:
+        steps.step("csv")
+        files = write_import_files(plan, workdir / "csv", batch, loaded_at)
+        steps.step("neo4j-admin import", ticks=False)  # it prints its own progress
+        server.import_database(STAGING_DATABASE, files.arguments(), workdir / "import.report")
+        steps.step("restart")
+        server.stop()  # the driver's pooled connections die here; it reconnects after start
+        server.replace_database(STAGING_DATABASE, database)
+        server.start()
+        forget_replaced_store(driver, database)
+        steps.step("schema")
+        apply_schema(driver, database)
+        read(driver, database, "CALL db.awaitIndexes(3600)")
     shutil.rmtree(workdir, ignore_errors=True)
-    return files, seconds
+    return files, steps.seconds
 
 
 def forget_replaced_store(driver: Driver, database: str) -> None:

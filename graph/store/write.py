@@ -30,6 +30,7 @@ from graph.store.manifest import now_iso, open_manifest
 from graph.store.plan import GraphPlan, plan_graph
 from graph.store.previous import read_previous_clusters
 from graph.store.relation_rows import relation_kinds
+from loaders.heartbeat import heartbeat
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -92,18 +93,22 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     ``bulk``: auto|always|never, whether a large first load into an empty local graph
     goes through ``neo4j-admin database import`` (graph.store.bulk_import)."""
     started = time.monotonic()
-    plan = plan_graph(ingested, linked, department_priority)
+    with heartbeat("graph: planning the load", progress):
+        plan = plan_graph(ingested, linked, department_priority)
     planned = {"plan": time.monotonic() - started}
     batch = batch_id or load_batch_id(ingested)
-    apply_schema(driver, database)
+    with heartbeat("graph: constraints and indexes", progress):
+        apply_schema(driver, database)
     if should_bulk_import(driver, database, plan, bulk):
-        return _write_by_import(driver, database, plan, batch, chunk_size, started, planned)
+        return _write_by_import(driver, database, plan, batch, chunk_size, started, planned,
+                                progress)
     manifest = open_manifest(driver, database, batch, chunk_size)
     summary = WriteSummary(batch=batch, resumed=manifest.resuming)
     # a resumed batch keeps the chunk size its checkpoints count in
     writer = BatchWriter(driver, database, manifest, manifest.chunk_size, progress)
     if previous is None:
-        previous = read_previous_clusters(driver, database)
+        with heartbeat("graph: reading the stored entity assignment", progress):
+            previous = read_previous_clusters(driver, database)
 
     writer.write("departments", cypher.departments(), pd.DataFrame({"name": plan.departments}))
     writer.write("divisions", cypher.divisions(), plan.divisions)
@@ -132,11 +137,11 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
 
 
 def _write_by_import(driver: Driver, database: str, plan: GraphPlan, batch: str,
-                     chunk_size: int, started: float, planned: dict[str, float]
-                     ) -> WriteSummary:
+                     chunk_size: int, started: float, planned: dict[str, float],
+                     progress: bool) -> WriteSummary:
     """The first load of an empty local graph, through the offline importer."""
     loaded_at = now_iso()
-    files, seconds = bulk_import(driver, database, plan, batch, loaded_at)
+    files, seconds = bulk_import(driver, database, plan, batch, loaded_at, progress)
     open_manifest(driver, database, batch, chunk_size, started_at=loaded_at).complete(
         driver, database)
     summary = WriteSummary(batch=batch, resumed=False, bulk_import=True)
@@ -169,8 +174,9 @@ def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame,
                    summary: WriteSummary, at: str) -> None:
     if writer.manifest.skip_step("history"):
         return
-    events = history_events(previous, plan.assignment(), getattr(linked, "links", None),
-                            writer.manifest.batch, at)
+    with heartbeat("graph: merges and splits", writer.progress):
+        events = history_events(previous, plan.assignment(), getattr(linked, "links", None),
+                                writer.manifest.batch, at)
     merges = events[events["label"] == "merge"].drop(columns="label")
     splits = events[events["label"] == "split"].drop(columns="label")
     summary.merges, summary.splits = len(merges), len(splits)
