@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "judge": ("judge", "record a human judgment: two records are the same / different"),
     "cypher": ("cypher", "run read-only Cypher and print the rows"),
     "query": ("query", "the query library: list | run NAME"),
-    "export": ("export", "export a subgraph (graphml, gexf, json, csv, turtle, jsonld, html, png)"),
+    "export": ("export", "export a subgraph (graphml, gexf, ... see `kglink export --help`)"),
     "mine": ("mine", "cross-domain mining: communities | centrality | risk | regions"),
     "ontology": ("ontology", "the ontology: show | load | check | validate | export | import"),
 }

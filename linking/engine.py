@@ -319,7 +319,7 @@ def _link_steps(laps: Heartbeat, frame: pd.DataFrame, keys: pd.Series, entity_ty
     ids = IdentifierRule.of(prepared, es)
     laps.step("index")
     cand = _candidates(prepared, es, ids, same_codes)
-    laps.step("compare")
+    laps.step("compare", ticks=False)  # it draws its own progress bar
     comparator = Comparator(prepared, es.comparisons, es.chunk_size)
     levels = comparator.levels(cand.left, cand.right, progress=progress,
                                desc=f"compare {entity_type} pairs")

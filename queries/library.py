@@ -151,16 +151,17 @@ class Query:
 
 
 def fill_names(template: str, where: str) -> str:
-    """Replace ``{Name}`` placeholders with ontology names; fail on an undeclared one."""
-    from ontology.schema import labels, props, rels
+    """Replace ``{Name}`` placeholders with ontology names, quoted as every name in kglink's
+    Cypher is (``graph.cypher_names``); fail on an undeclared one."""
+    from graph.cypher_names import quote
 
     def name(match: re.Match) -> str:
         word = match.group(1)
-        for kind in (labels, rels, props):
-            if word in kind:
-                return word
-        raise QueryError(f"{where}: {{{word}}} is not a label, relationship type or property "
-                         "key declared in the ontology")
+        try:
+            return quote(word)
+        except ValueError:
+            raise QueryError(f"{where}: {{{word}}} is not a label, relationship type or "
+                             "property key declared in the ontology") from None
 
     return _PLACEHOLDER.sub(name, template)
 

@@ -28,7 +28,7 @@ def test_every_library_file_uses_only_ontology_names_and_declared_params():
 def test_placeholders_fill_from_the_ontology():
     assert fill_names("MATCH (a:{NaturalPerson})-[:{REFERS_TO}]->() WHERE a.{entity_id} = $x "
                       "RETURN {k: 1}", "t") == (
-        "MATCH (a:NaturalPerson)-[:REFERS_TO]->() WHERE a.entity_id = $x RETURN {k: 1}")
+        "MATCH (a:`NaturalPerson`)-[:`REFERS_TO`]->() WHERE a.`entity_id` = $x RETURN {k: 1}")
 
 
 @pytest.mark.parametrize("text, message", [
