@@ -18,10 +18,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 TIMED_OUT = "TransactionTimedOut"  # in the codes of the server's timeout errors
+OUT_OF_MEMORY = "OutOfMemoryError"  # in the codes of its memory errors (pool limit, heap)
 
 
 class ReadTimedOut(RuntimeError):
     """A read ran past its timeout and the server stopped it."""
+
+
+class ReadOutOfMemory(RuntimeError):
+    """A read needs more memory than the server grants it. Raised at once: the driver
+    would retry it (a transient error) with the same outcome."""
 
 
 def quiet_session(driver: Driver, database: str) -> Session:
@@ -35,11 +41,22 @@ def in_read_transaction(driver: Driver, database: str,
     """``work(tx)`` in a managed read transaction that the server stops after ``timeout``
     seconds (raising ``ReadTimedOut``); with ``timeout`` None, the server's own limit holds."""
     from neo4j import unit_of_work
-    from neo4j.exceptions import ClientError
+    from neo4j.exceptions import ClientError, TransientError
+
+    def fail_fast(tx: ManagedTransaction) -> T:
+        try:
+            return work(tx)
+        except TransientError as exc:
+            if OUT_OF_MEMORY not in (exc.code or ""):
+                raise
+            raise ReadOutOfMemory(
+                f"the read needs more memory than the server grants ({exc.message}): narrow it "
+                "(a LIMIT, a smaller collect()) or give Neo4j more memory "
+                "(KGLINK_NEO4J_HEAP for kglink's own server)") from None
 
     try:
         with quiet_session(driver, database) as session:
-            return session.execute_read(unit_of_work(timeout=timeout)(work))
+            return session.execute_read(unit_of_work(timeout=timeout)(fail_fast))
     except ClientError as exc:
         if TIMED_OUT not in (exc.code or ""):
             raise

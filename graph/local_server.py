@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from linking.kglink_home import kglink_home
+from linking.kglink_home import PRIVATE_UMASK, keep_private, kglink_home
 
 NEO4J_VERSION = "5.26.16"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -131,7 +131,7 @@ class LocalNeo4j:
                f"-Dmaven.repo.local={kglink_home() / 'm2'}",
                "dependency:copy-dependencies", "-DincludeScope=runtime",
                f"-DoutputDirectory={staging}"]
-        done = subprocess.run(cmd, capture_output=True, text=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, umask=PRIVATE_UMASK)
         if done.returncode != 0:
             tail = (done.stdout + done.stderr).strip().splitlines()[-3:]
             raise Neo4jSetupError("Maven could not resolve the Neo4j jars: " + " | ".join(tail))
@@ -188,6 +188,7 @@ class LocalNeo4j:
 
     def start(self, timeout: float = 180.0) -> str:
         """Start the server unless it runs; return once Bolt answers. Idempotent."""
+        keep_private()  # its store and transaction logs hold personal data
         if self.pid() is not None and self._bolt_open():
             return f"Neo4j already running at {self.uri} (pid {self.pid()})"
         if self.pid() is None and not _wait_port_free(self.bolt_port, 15.0):
@@ -211,7 +212,7 @@ class LocalNeo4j:
         console = open(self.logs_dir / "console.log", "ab")
         proc = subprocess.Popen(cmd, stdout=console, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
-                                cwd=self.home)
+                                cwd=self.home, umask=PRIVATE_UMASK)
         self.pid_file.write_text(str(proc.pid))
         return proc
 
@@ -312,7 +313,7 @@ class LocalNeo4j:
                "--max-off-heap-memory=2g", *arguments, database]
         env = os.environ | {"NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
         done = subprocess.run(cmd, env=env, stdout=sys.stderr, stderr=subprocess.PIPE,
-                              text=True, cwd=self.home)
+                              text=True, cwd=self.home, umask=PRIVATE_UMASK)
         if done.returncode != 0:
             for area in ("databases", "transactions"):  # a failed import leaves junk stores
                 shutil.rmtree(self.data_dir / area / database, ignore_errors=True)

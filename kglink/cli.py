@@ -13,6 +13,9 @@ import importlib
 import os
 import sys
 
+from graph.connection import failure_message
+from linking.kglink_home import keep_private
+
 # name -> (module under kglink.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "the main job on generated sample data: ingest, link, store, report"),
@@ -52,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     # the server's query notifications (deprecations, unknown labels on an empty graph) are
     # not errors; keep stderr for what the user must act on
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    # the driver's retry warnings are multi-line; the error that ends the retries is reported
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    keep_private()  # the store, loads cache, judgments and exports hold personal data
     try:
         return int(args._run(args) or 0)
     except KeyboardInterrupt:
@@ -62,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one line for the user, never a traceback
         if os.environ.get("KGLINK_DEBUG"):
             raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        message = failure_message(exc) or " ".join(str(exc).split()) or type(exc).__name__
         print(f"kglink: error: {message}", file=sys.stderr)
         return 1
 

@@ -9,9 +9,30 @@ and imports keep pointing one way.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
 def kglink_home() -> Path:
     """kglink's state directory (``$KGLINK_HOME`` or ``~/.cache/kglink``), not created here."""
     return Path(os.environ.get("KGLINK_HOME") or Path.home() / ".cache" / "kglink").expanduser()
+
+
+PRIVATE_UMASK = 0o077
+
+
+def keep_private() -> Path:
+    """Make every file this process creates from now on private to its owner (umask 077:
+    dirs 0700, files 0600) and close ``kglink_home()`` to other users (0700, also when an
+    older kglink created it wider, so nothing below it is reachable). The graph's store and
+    transaction logs, the loads cache, judgments and exports hold personal data.
+
+    A shared sticky directory (``KGLINK_HOME=/tmp``) or one owned by another user is left
+    as it is: its mode is not kglink's to change. Returns the home directory."""
+    os.umask(PRIVATE_UMASK)
+    home = kglink_home()
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = home.stat()
+    if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX:
+        home.chmod(0o700)
+    return home

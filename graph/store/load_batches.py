@@ -4,14 +4,19 @@ and services reuse."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from graph.client import read, write
 from graph.cypher_names import quote
 from graph.store import cypher
 from graph.store.plan import row_hashes
+from linking.kglink_home import kglink_home
 from ontology.schema import labels, props
 
 if TYPE_CHECKING:
@@ -57,3 +62,35 @@ def batch_status(driver: Driver, database: str, batch: str) -> str | None:
              f"RETURN b.{quote(props.status)} AS status")
     rows = read(driver, database, query, {"batch": batch})
     return rows[0][0] if rows else None
+
+
+class LoadInProgress(RuntimeError):
+    """Another process holds the load lock: it is loading into the graph now."""
+
+
+@contextmanager
+def load_lock(batch: str) -> Iterator[None]:
+    """Hold ``$KGLINK_HOME/loads/load.lock`` while ``batch`` loads. A second run started
+    meanwhile (of the same batch or another: both would plan entities from the same graph)
+    stops at once with a one-line ``LoadInProgress`` naming the batch and pid that hold it,
+    instead of racing the first into constraint violations. The kernel releases the lock
+    when its process dies, so a killed run never blocks the re-run that resumes it."""
+    path = kglink_home() / "loads" / "load.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").split() or ["?", "?"]
+            raise LoadInProgress(
+                f"another kglink run is loading batch {holder[-1]} (pid {holder[0]}); wait "
+                "for it to finish, then run again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {batch}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
