@@ -162,6 +162,11 @@ class LocalNeo4j:
             "db.tx_log.rotation.retention_policy": "1 files",
             "dbms.usage_report.enabled": "false",
             "server.threads.worker_count": "8",
+            # least privilege for user Cypher (queries.runner refuses LOAD CSV too): no
+            # file:/// reads from the server's disk, and no plugin procedures are loaded.
+            # Community cannot restrict http(s) LOAD CSV (LOAD privileges are Enterprise).
+            "dbms.security.allow_csv_import_from_file_urls": "false",
+            "dbms.security.procedures.allowlist": "",
         }
         text = "".join(f"{k}={v}\n" for k, v in settings.items())
         (self.conf_dir / "neo4j.conf").write_text(
