@@ -260,11 +260,13 @@ def load_settings(path: str | Path) -> LinkSettings:
     """LinkSettings from a YAML file (a settings file or a SOURCES.yaml with ``linking:``)."""
     import yaml
 
+    from loaders.safe_yaml import load_yaml
+
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"settings file not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML: {exc}") from None
     try:

@@ -13,15 +13,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.fields import ENTITY_KINDS, output_columns
+from loaders.limits import (
+    INDEXED_FIELDS,
+    INDEXED_VALUE_BYTES,
+    MAX_FIELD_CHARS,
+    MAX_RECORD_ID_CHARS,
+    RECORD_ID_REASON,
+    too_long_reason,
+)
 from loaders.readers import DEFAULT_CHUNK_ROWS, BadRow, read_chunks
 from loaders.readers.base import RAW_LIMIT, TEXT
 from loaders.spec import SourceSpec, SourcesSpec, check_source_columns
-from loaders.standardise.frames import STANDARDISERS
+from loaders.standardise.frames import STANDARDISERS, add_flags
 
-MAX_FIELD_CHARS = 10_000  # a longer value is not a name, number or address: quarantined
 # each tuple: at least one of these fields must be present (a person may have only
 # given_name/family_name, as Western lists do; `name` is then composed from them; a person
 # known only by an ID number, e-mail or phone can still be linked, so is kept)
@@ -84,7 +92,8 @@ def ingest(spec: SourcesSpec, progress: bool = True,
             good, bad = _load_chunk(source, chunk.frame, chunk.lines, chunk.bad)
             report["read"] += len(chunk.frame) + len(chunk.bad)
             if len(good):
-                done = STANDARDISERS[source.entity](good, source.dates)
+                done = add_flags(STANDARDISERS[source.entity](good, source.dates),
+                                 {name: mask[good.index] for name, mask in chunk.flags.items()})
                 report["flags"].update(done.flag_counts())
                 loaded = done.frame
                 if done.rejected:
@@ -141,8 +150,8 @@ def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
         reasons[mask] = reason
 
     reject(frame["record_id"].isna() | (frame["record_id"] == ""), "missing_record_id")
-    for name in source.fields_to_columns():
-        reject(frame[name].str.len() > MAX_FIELD_CHARS, f"field_too_long:{name}")
+    reject(frame["record_id"].str.len() > MAX_RECORD_ID_CHARS, RECORD_ID_REASON)
+    _reject_oversized(frame, source, reject)
     for alternatives in REQUIRED[source.entity]:
         present = np.zeros(len(frame), dtype=bool)
         mapped = [name for name in alternatives if name in frame]
@@ -161,6 +170,19 @@ def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
         "reason": [b.reason for b in bad_rows], "raw": [b.raw for b in bad_rows]},
         columns=list(QUARANTINE_COLUMNS))
     return frame[~rejected], pd.concat([read_bad, bad_frame], ignore_index=True)
+
+
+def _reject_oversized(frame: pd.DataFrame, source: SourceSpec, reject) -> None:
+    """Reject values over the limits of loaders.limits: indexed fields by UTF-8 bytes (the
+    Neo4j index key limit), every field by characters."""
+    indexed = INDEXED_FIELDS[source.entity]
+    for name in source.fields_to_columns():
+        if name in indexed:
+            size = pc.binary_length(pc.cast(pa.array(frame[name].array), pa.binary()))
+            reject(pd.Series(size.to_pandas(), index=frame.index) > INDEXED_VALUE_BYTES,
+                   too_long_reason(name, INDEXED_VALUE_BYTES, "bytes"))
+        reject(frame[name].str.len() > MAX_FIELD_CHARS,
+               too_long_reason(name, MAX_FIELD_CHARS, "chars"))
 
 
 def _join_columns(parts: list[pd.Series]) -> pd.Series:
@@ -187,16 +209,21 @@ def _quarantine_frame(rows: pd.DataFrame, reasons: list[str], source: SourceSpec
         "department": source.department, "source": source.label,
         "line": pd.array(rows["line"].tolist() if "line" in rows else [None] * len(rows),
                          dtype="Int64"),
-        "record_id": pd.array(ids.tolist() if ids is not None else [None] * len(rows),
-                              dtype=TEXT),
+        "record_id": pd.array([_clip(v) for v in ids.tolist()] if ids is not None
+                              else [None] * len(rows), dtype=TEXT),
         "reason": reasons, "raw": raws}, columns=list(QUARANTINE_COLUMNS))
 
 
 def _raw_json(record: dict) -> str:
-    clipped = {k: (v[:RAW_LIMIT] + f"...[{len(v) - RAW_LIMIT} more characters]"
-                   if isinstance(v, str) and len(v) > RAW_LIMIT else v)
-               for k, v in record.items()}
+    clipped = {k: _clip(v) for k, v in record.items()}
     return json.dumps(clipped, ensure_ascii=False, default=str)
+
+
+def _clip(value: object) -> object:
+    """A string value cut to RAW_LIMIT characters for quarantine.csv, saying how much."""
+    if isinstance(value, str) and len(value) > RAW_LIMIT:
+        return value[:RAW_LIMIT] + f"...[{len(value) - RAW_LIMIT} more characters]"
+    return value
 
 
 def _split_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -15,6 +15,8 @@ import yaml
 
 from loaders.errors import SpecError
 from loaders.fields import ENTITY_KINDS, FIELDS
+from loaders.limits import MAX_DEPARTMENT_CHARS
+from loaders.safe_yaml import BoundedLoader, load_yaml
 from loaders.standardise.dates import DATE_FIELDS, TODAY, DateRange, default_ranges
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl", "parquet", "sql")
@@ -26,8 +28,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 Bounds = dict[str, dict[str, dt.date]]  # date field -> {"earliest"|"latest": date}
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as the text written, so that a bad date in `dates:` is
+class _Loader(BoundedLoader):
+    """The bounded SafeLoader, leaving dates as the text written, so that a bad date in `dates:` is
     reported with its key by `_bound` instead of failing inside the YAML parser."""
 
 
@@ -98,7 +100,7 @@ def load_spec(path: str | Path, check_columns: bool = True) -> SourcesSpec:
     if not path.is_file():
         raise SpecError(f"{path}: no such file")
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        doc = load_yaml(path.read_text(encoding="utf-8-sig"), _Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("sources"), list) or not doc["sources"]:
@@ -137,6 +139,8 @@ def _source(spec_file: Path, index: int, raw: object, shared: Bounds,
     for key in ("department", "entity", "format", "id_column", "columns"):
         if raw.get(key) in (None, ""):
             raise SpecError(f"{where}: missing key '{key}'")
+    if len(str(raw["department"])) > MAX_DEPARTMENT_CHARS:
+        raise SpecError(f"{where}.department: longer than {MAX_DEPARTMENT_CHARS} characters")
     entity = str(raw["entity"])
     if entity not in ENTITY_KINDS:
         raise SpecError(f"{where}.entity: {entity!r} is not one of {', '.join(ENTITY_KINDS)}")

@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from loaders.errors import SourceError
+from loaders.limits import MAX_COLUMNS
 
 TEXT = pd.StringDtype("pyarrow")
 RAW_LIMIT = 2000  # characters of a raw row kept in quarantine.csv
@@ -29,11 +34,13 @@ class BadRow:
 
 @dataclass
 class Chunk:
-    """Readable rows (`frame`, text columns) with their line numbers, plus unreadable rows."""
+    """Readable rows (`frame`, text columns) with their line numbers, plus unreadable rows
+    and the data-quality flags the reader saw (name -> mask over `frame`'s rows)."""
 
     frame: pd.DataFrame
     lines: np.ndarray
     bad: list[BadRow] = field(default_factory=list)
+    flags: dict[str, np.ndarray] = field(default_factory=dict)  # reader's per-row flags
 
 
 class RowChunker:
@@ -66,6 +73,21 @@ class RowChunker:
         chunk = Chunk(text_frame(self.buffer), np.asarray(self.lines, dtype=np.int64), self.bad)
         self._reset()
         return chunk
+
+
+def checked_header(path: Path, names: list[str], where: str) -> list[str]:
+    """The header's names, or SourceError naming the file when it has more than MAX_COLUMNS
+    columns or a name twice (a spec could not say which column it means)."""
+    if len(names) > MAX_COLUMNS:
+        raise SourceError(f"{path} {where}: {len(names)} columns, more than the "
+                          f"{MAX_COLUMNS} allowed (a transposed or corrupt file?)")
+    counts = Counter(names)
+    dupes = [name for name in names if counts[name] > 1]
+    if dupes:
+        first = names.index(dupes[0])
+        raise SourceError(f"{path} {where}: duplicate column name {dupes[0]!r} "
+                          f"(columns {first + 1} and {names.index(dupes[0], first + 1) + 1})")
+    return names
 
 
 def cell_text(value: object) -> str | None:

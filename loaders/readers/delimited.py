@@ -2,12 +2,20 @@
 
 Rows whose number of fields differs from the header's are handed back as `BadRow`s
 (reason `ragged_row`) with their physical line; every other row is read as text.
+
+Every record is accounted for: a first pass with Python's csv module finds the physical line
+on which each record starts (records may span lines inside quotes; blank lines are none), so
+that line numbers are exact; a quoted field that never closes is an error naming its line
+(everything after it would be one field: records would vanish); and the number of records
+pyarrow reads must equal the number that pass found.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+from array import array
 from collections.abc import Iterator
 
 import numpy as np
@@ -15,11 +23,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from loaders.errors import SourceError
-from loaders.readers.base import TEXT, BadRow, Chunk
+from loaders.readers.base import TEXT, BadRow, Chunk, checked_header
 from loaders.readers.encoding import resolve_encoding
 from loaders.spec import SourceSpec
 
 MAX_BLOCK = 64 << 20  # a single row may be up to 64 MB
+_END = "\ue000kglink end of file\ue000"  # swallowed into a field only if a quote never closes
 
 
 def _delimiter(source: SourceSpec) -> str:
@@ -38,18 +47,15 @@ def columns(source: SourceSpec) -> list[str]:
     head = head.replace("\x00", "")
     if not head.strip():
         raise SourceError(f"{source.path}: the file is empty (no header row)")
-    first = next(csv.reader(io.StringIO(head), delimiter=_delimiter(source)))
-    names = [name.strip() for name in first]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise SourceError(f"{source.path} line 1: duplicate column name {dupes[0]!r}")
-    return names
+    first = next(csv.reader(io.StringIO(head, newline=""), delimiter=_delimiter(source)))
+    return checked_header(source.path, [name.strip() for name in first], "line 1")
 
 
 def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[Chunk]:
     """Stream the file in blocks; yield text frames with line numbers and the ragged rows."""
     header = columns(source)
     encoding = resolve_encoding(source.path, source.encoding)
+    starts = record_lines(source, encoding)
     bad: list[BadRow] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -68,7 +74,8 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
     convert = pacsv.ConvertOptions(
         column_types={name: pa.string() for name in wanted}, include_columns=wanted,
         strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
-    lines = _LineAllocator(first=2)
+    lines = _LineAllocator(first=2)  # pyarrow's row numbers: the header is row 1
+    count = 0
     try:
         reader = pacsv.open_csv(source.path, read_options=read, parse_options=parse,
                                 convert_options=convert)
@@ -78,11 +85,46 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
                 part = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
                 taken, bad[:] = list(bad), []
                 lines.skip(r.line for r in taken)
-                yield Chunk(part, lines.take(len(part)), taken)
+                count += len(part) + len(taken)
+                yield Chunk(part, starts[lines.take(len(part)) - 2], _at(taken, starts))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise SourceError(_explain(source, encoding, exc)) from None
+    count += len(bad)
     if bad:
-        yield Chunk(_empty(wanted), np.empty(0, dtype=np.int64), list(bad))
+        yield Chunk(_empty(wanted), np.empty(0, dtype=np.int64), _at(bad, starts))
+    if count != len(starts):
+        raise SourceError(f"{source.path}: {count} records parsed but {len(starts)} found "
+                          "line by line; the file's quoting is ambiguous")
+
+
+def record_lines(source: SourceSpec, encoding: str) -> np.ndarray:
+    """The physical line on which each data record starts (the header and blank lines are
+    not records). SourceError naming the line where a quoted field opens and never closes."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_BLOCK))
+    starts, last, end = array("q"), None, 0
+    try:
+        with open(source.path, encoding=encoding, newline="") as fh:
+            reader = csv.reader(itertools.chain(fh, [_END]), delimiter=_delimiter(source))
+            for record in reader:
+                if record:
+                    starts.append(end + 1)
+                    last = record
+                end = reader.line_num
+    except UnicodeDecodeError as exc:
+        raise SourceError(_explain(source, encoding, exc)) from None
+    finally:
+        csv.field_size_limit(limit)
+    if last != [_END]:
+        raise SourceError(f"{source.path} line {starts[-1]}: a quoted field opens here and never "
+                          "closes, so no later record can be told apart; close the quote")
+    return np.frombuffer(starts, dtype=np.int64)[1:-1]
+
+
+def _at(rows: list[BadRow], starts: np.ndarray) -> list[BadRow]:
+    """The bad rows with pyarrow's row numbers turned into physical lines."""
+    return [BadRow(None if r.line is None else int(starts[r.line - 2]), r.reason, r.raw)
+            for r in rows]
 
 
 def _empty(wanted: list[str]):

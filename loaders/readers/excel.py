@@ -1,19 +1,28 @@
-"""Excel .xlsx via openpyxl in read-only (streaming) mode; the first row is the header."""
+"""Excel .xlsx via openpyxl in read-only (streaming) mode; the first row is the header.
+
+A formula cell is read as the value Excel cached when it last saved the file; a workbook
+written by a program (openpyxl, pandas) caches none, so such a cell is empty: the row is
+flagged `formula_without_value` instead of silently holding a null.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from loaders.errors import SourceError
-from loaders.readers.base import BadRow, Chunk, RowChunker, cell_text
+from loaders.readers.base import BadRow, Chunk, RowChunker, cell_text, checked_header
 from loaders.spec import SourceSpec
 
+FORMULA_FLAG = "formula_without_value"
 
-def _open(source: SourceSpec):
+
+def _open(source: SourceSpec, data_only: bool = True):
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(source.path, read_only=True, data_only=True)
+        book = load_workbook(source.path, read_only=True, data_only=data_only)
     except Exception as exc:  # zip/xml errors: not an xlsx file
         raise SourceError(f"{source.path}: not a readable .xlsx workbook "
                           f"({' '.join(str(exc).split())[:120]})") from None
@@ -37,7 +46,7 @@ def columns(source: SourceSpec) -> list[str]:
     names = [cell_text(v) or "" for v in first]
     while names and names[-1] == "":
         names.pop()
-    return [n.strip() for n in names]
+    return checked_header(source.path, [n.strip() for n in names], "row 1")
 
 
 def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[Chunk]:
@@ -46,21 +55,42 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
     width = len(header)
     index = [header.index(name) for name in wanted]
     book, sheet = _open(source)
+    formula_book, formula_sheet = _open(source, data_only=False)
+    uncached: list[bool] = []
     try:
         rows = RowChunker(wanted, chunk_rows)
-        for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if row is None or all(v is None for v in row):
-                continue  # blank rows are not records
+        pairs = zip(sheet.iter_rows(min_row=2, values_only=True),
+                    formula_sheet.iter_rows(min_row=2, values_only=True), strict=True)
+        for number, (row, formulas) in enumerate(pairs, start=2):
             if any(v is not None for v in row[width:]):
                 raw = ",".join("" if v is None else str(v) for v in row)
                 rows.reject(BadRow(number, "ragged_row", f"values beyond the {width} header "
                                    f"columns: {raw}"))
                 continue
+            without = [i for i in index if i < len(row) and row[i] is None
+                       and _is_formula(formulas[i] if i < len(formulas) else None)]
+            if all(v is None for v in row) and not without:
+                continue  # blank rows are not records
+            uncached.append(bool(without))
             full = rows.add(number, [row[i] if i < len(row) else None for i in index])
             if full is not None:
-                yield full
+                yield _flagged(full, uncached)
         last = rows.flush()
         if last is not None:
-            yield last
+            yield _flagged(last, uncached)
     finally:
         book.close()
+        formula_book.close()
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _flagged(chunk: Chunk, uncached: list[bool]) -> Chunk:
+    """The chunk with its rows' formula flags (taken from the front of `uncached`)."""
+    mask = np.asarray(uncached[:len(chunk.lines)], dtype=bool)
+    del uncached[:len(chunk.lines)]
+    if mask.any():
+        chunk.flags[FORMULA_FLAG] = mask
+    return chunk

@@ -29,13 +29,36 @@ def columns(source: SourceSpec) -> list[str]:
 
 def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[Chunk]:
     """Batches of `chunk_rows`; `line` is the 1-based row number."""
+    file = _file(source)
+    _check_scalar(source, file.schema_arrow, wanted)
     offset = 0
-    for batch in _file(source).iter_batches(batch_size=chunk_rows, columns=wanted):
-        arrays = {name: _as_text(batch.column(name)) for name in wanted}
+    for batch in file.iter_batches(batch_size=chunk_rows, columns=wanted):
+        arrays = {name: _text_column(source, batch, name) for name in wanted}
         frame = pa.table(arrays).to_pandas(types_mapper={pa.string(): TEXT}.get)
         lines = np.arange(offset + 1, offset + 1 + len(frame), dtype=np.int64)
         offset += len(frame)
         yield Chunk(frame, lines, [])
+
+
+def _check_scalar(source: SourceSpec, schema: pa.Schema, wanted: list[str]) -> None:
+    """SourceError naming file and column when a mapped column holds lists, structs or maps:
+    one field takes one value."""
+    for name in wanted:
+        kind = schema.field(name).type
+        if pa.types.is_nested(kind):
+            raise SourceError(f"{source.path} column {name!r}: type {kind} holds several values "
+                              "per row; a mapped column must hold one value (text, number, "
+                              "date)")
+
+
+def _text_column(source: SourceSpec, batch: pa.RecordBatch, name: str) -> pa.Array:
+    """A column as text; SourceError naming file and column for bytes that are not UTF-8."""
+    try:
+        return _as_text(batch.column(name))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise SourceError(f"{source.path} column {name!r}: cannot be read as text "
+                          f"({batch.schema.field(name).type}: {' '.join(str(exc).split())[:80]})"
+                          ) from None
 
 
 def _as_text(array: pa.Array) -> pa.Array:

@@ -11,7 +11,9 @@ Flags (counted per source in report.json, listed per row in `flags`):
   birth_date_out_of_range, established_date_out_of_range, start_date_out_of_range,
   end_date_out_of_range (a real date outside the field's plausible range, see
   loaders.standardise.dates.DateRange; the value is kept; for birth_date this includes a
-  date taken from the ID number).
+  date taken from the ID number),
+  formula_without_value (xlsx: a mapped cell holds a formula whose value Excel never cached;
+  set by the reader, added with `add_flags`).
 
 A `*_unparsed` date is null in the output; a date that parses is never nulled, however old
 or far in the future it is.
@@ -57,6 +59,16 @@ class Standardised:
 
     def flag_counts(self) -> dict[str, int]:
         return {name: int(mask.sum()) for name, mask in self.flags.items() if mask.any()}
+
+
+def add_flags(done: Standardised, extra: dict[str, np.ndarray]) -> Standardised:
+    """`done` with more per-row flags (masks over its rows): counted and listed in `flags`."""
+    if not extra:
+        return done
+    flags = {**done.flags, **extra}
+    frame = done.frame.copy()
+    frame["flags"] = _flag_column(flags, frame.index)
+    return Standardised(frame, flags, done.rejected)
 
 
 def _present(s: pd.Series) -> np.ndarray:

@@ -120,7 +120,7 @@ def test_ten_megabyte_field_is_quarantined(tmp_path):
     reconciles(result)
     assert result.persons["record_id"].tolist() == ["2"]
     q = result.quarantine.iloc[0]
-    assert q["reason"] == "field_too_long:name" and q["record_id"] == "1"
+    assert q["reason"] == "field_too_long:name>8000_bytes" and q["record_id"] == "1"
     assert len(q["raw"]) < 5000  # the raw row is kept, truncated
 
 
