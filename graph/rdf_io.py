@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from graph.client import read, write_batches
 from graph.cypher_names import quote
+from ontology.pii import mask_properties
 from ontology.rdf_mapping import (
     GraphData,
     RdfMappingError,
@@ -66,11 +67,14 @@ class ImportStats:
 
 def export_rdf(driver: Driver, database: str, out: str | Path | TextIO, fmt: str | None = None,
                entity_ids: list[str] | None = None, hops: int = 0,
-               page_size: int = PAGE_SIZE, progress: bool = True) -> ExportStats:
+               page_size: int = PAGE_SIZE, progress: bool = True,
+               mask: bool = False) -> ExportStats:
     """Write the whole graph, or the subgraph within ``hops`` of ``entity_ids``, as RDF.
 
     ``fmt``: turtle | ntriples | jsonld (aliases ttl, nt, json-ld; default from the file
     suffix). ``OntologyClass`` nodes (the loaded ontology) are not data and are left out.
+    ``mask``: personal data masked (``ontology.pii``), masked values under the ontology's
+    masked properties where it declares them, so the output still passes SHACL.
     """
     name = normalise_format(fmt, str(out) if isinstance(out, str | Path) else None)
     stats = ExportStats(format=name)
@@ -83,7 +87,7 @@ def export_rdf(driver: Driver, database: str, out: str | Path | TextIO, fmt: str
         else:
             pages = _whole_graph_pages(driver, database, page_size, stats, progress)
         for page in pages:
-            _emit_page(writer, page, stats, ids)
+            _emit_page(writer, _masked_page(page) if mask else page, stats, ids)
             writer.flush()
         writer.close()
         stats.triples = writer.count
@@ -202,6 +206,15 @@ def _subgraph_pages(driver: Driver, database: str, ids: set[str],
              "elementId(m)]] AS out ORDER BY id")
     for start in range(0, len(ordered), page_size):
         yield read(driver, database, query, {"ids": ordered[start:start + page_size]})
+
+
+def _masked_page(page: list[Any]) -> list[dict[str, Any]]:
+    """A page with personal data masked in node, relationship and end-node properties (the
+    end keys name the end nodes, so they are masked the same way as the nodes themselves)."""
+    return [{**row, "props": mask_properties(row["props"], rename=True),
+             "out": [[rel[0], mask_properties(rel[1], rename=True), rel[2],
+                      mask_properties(rel[3], rename=True), *rel[4:]] for rel in row["out"]]}
+            for row in page]
 
 
 def _emit_page(sink: TripleSink, page: list[Any], stats: ExportStats,

@@ -103,6 +103,37 @@ def party_relationships() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+PII_CATEGORIES = ("identifier", "phone", "email", "address", "birth_date")
+
+
+@cache
+def pii_properties() -> dict[str, str]:
+    """Property keys whose values are personal data, with their category, from the
+    ontology's ``kgm:pii`` marks: ``{"id_number": "identifier", "phone": "phone", ...}``."""
+    from rdflib import URIRef
+
+    g = ontology_graph()
+    key_of = {t.iri: name for name, t in terms()["key"].items()}
+    out = {}
+    for prop, category in g.subject_objects(URIRef(KGM + "pii")):
+        if str(category) not in PII_CATEGORIES:
+            raise ValueError(f"kglink.ttl: kgm:pii {str(category)!r} on {prop} is not one of "
+                             f"{', '.join(PII_CATEGORIES)}")
+        out[key_of[str(prop)]] = str(category)
+    return dict(sorted(out.items()))
+
+
+@cache
+def masked_keys() -> dict[str, str]:
+    """Property key -> the key its masked values are written under in masked RDF
+    (``kgm:maskedAs``: ``id_number`` -> ``id_number_masked``), so SHACL still holds."""
+    from rdflib import URIRef
+
+    key_of = {t.iri: name for name, t in terms()["key"].items()}
+    return dict(sorted((key_of[str(p)], key_of[str(m)]) for p, m in
+                       ontology_graph().subject_objects(URIRef(KGM + "maskedAs"))))
+
+
 def schema_statements() -> list[str]:
     """Idempotent Cypher DDL (constraints and indexes) generated from the ontology's hints.
 

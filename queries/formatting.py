@@ -1,4 +1,7 @@
-"""Turn query results into table, JSON or CSV text; graph values become plain data."""
+"""Turn query results into table, JSON or CSV text; graph values become plain data.
+
+CSV cells that a spreadsheet would run as formulas are neutralised (``csv_safe``); with
+``mask``, personal data in every value is masked (``ontology.pii``)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ import csv
 import io
 import json
 from typing import Any
+
+from graph.export.values import csv_safe
+from ontology.pii import mask_value
 
 FORMATS = ("table", "json", "csv")
 
@@ -30,17 +36,26 @@ def plain(value: Any) -> Any:
     return value
 
 
-def render(columns: list[str], rows: list[list[Any]], fmt: str) -> str:
-    """The rows as text in ``fmt`` (table | json | csv)."""
+def masked(column: str, value: Any) -> Any:
+    """A plain value with personal data masked; a column named like a marked property
+    (``id_number``, ``n.phone``) is masked by that property's category."""
+    return mask_value(value, column.rsplit(".", 1)[-1])
+
+
+def render(columns: list[str], rows: list[list[Any]], fmt: str, mask: bool = False) -> str:
+    """The rows as text in ``fmt`` (table | json | csv), personal data masked with ``mask``."""
     data = [[plain(v) for v in row] for row in rows]
+    if mask:
+        data = [[masked(c, v) for c, v in zip(columns, row, strict=True)] for row in data]
     if fmt == "json":
         return json.dumps([dict(zip(columns, row, strict=True)) for row in data],
                           ensure_ascii=False, indent=2)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[_cell(v) for v in row] for row in data])
+        writer.writerow([csv_safe(c) for c in columns])
+        writer.writerows([[v if isinstance(v, int | float) and not isinstance(v, bool)
+                           else csv_safe(_cell(v)) for v in row] for row in data])
         return out.getvalue().rstrip("\n")
     if fmt == "table":
         return _table(columns, [[_cell(v) for v in row] for row in data])

@@ -1,6 +1,6 @@
 """Subgraph export: a networkx MultiDiGraph (from ``graph.nx_bridge``) written as one of the
 formats registered in ``graph.export.registry`` (graphml, gexf, json, csv, turtle, jsonld,
-html, png). ``mask`` hides identity numbers and phones before anything is written.
+html, png). ``mask`` hides personal data (``ontology.pii``) before anything is written.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, path: str | Path, *,
     chosen = export_format(fmt)
     path = Path(path)
     if mask:
-        graph = mask_pii(graph)
+        graph = mask_pii(graph, rename=chosen.masked_keys)
     if not chosen.directory:
         path.parent.mkdir(parents=True, exist_ok=True)
     return chosen.write(graph, path, title)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.export.values import flat_value
+from graph.export.values import csv_safe, flat_value
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -16,7 +16,8 @@ EDGE_COLUMNS = ["source", "target", "type", "key"]
 
 def write_csv(graph: nx.MultiDiGraph, directory: Path, title: str) -> list[Path]:
     """``nodes.csv`` (id, labels, properties) and ``edges.csv`` (source, target, type, key,
-    properties) in ``directory``; list values as JSON (``title`` is not stored)."""
+    properties) in ``directory``; list values as JSON, text that a spreadsheet would run as
+    a formula neutralised (``csv_safe``) (``title`` is not stored)."""
     import pandas as pd
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -44,5 +45,5 @@ def _csv_cell(column: str, value: Any) -> Any:
     if value is None or (isinstance(value, float) and value != value):
         return None
     if column == "labels" and isinstance(value, list):
-        return ";".join(value)
-    return value if isinstance(value, bool | int | float | str) else flat_value(value)
+        return csv_safe(";".join(value))
+    return csv_safe(value if isinstance(value, bool | int | float | str) else flat_value(value))

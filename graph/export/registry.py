@@ -27,12 +27,15 @@ Writer = Callable[["nx.MultiDiGraph", Path, str], list[Path]]
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One export format: ``suffix`` of the file it writes ("" when it writes a directory)."""
+    """One export format: ``suffix`` of the file it writes ("" when it writes a directory);
+    ``masked_keys``: masked values go under the ontology's masked properties (RDF, so that a
+    masked export still passes SHACL)."""
 
     name: str
     suffix: str
     description: str
     write: Writer
+    masked_keys: bool = False
 
     @property
     def directory(self) -> bool:
@@ -45,9 +48,10 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("gexf", ".gexf", "GEXF 1.2 for Gephi", write_gexf),
     ExportFormat("json", ".json", "networkx node-link JSON", write_json),
     ExportFormat("csv", "", "nodes.csv and edges.csv", write_csv),
-    ExportFormat("turtle", ".ttl", "RDF Turtle under the kglink ontology", write_turtle),
+    ExportFormat("turtle", ".ttl", "RDF Turtle under the kglink ontology", write_turtle,
+                 masked_keys=True),
     ExportFormat("jsonld", ".jsonld", "JSON-LD with the ontology export's @context",
-                 write_jsonld),
+                 write_jsonld, masked_keys=True),
     ExportFormat("html", ".html", "a self-contained interactive page", write_html),
     ExportFormat("png", ".png", "a static picture", write_png),
 )}

@@ -26,11 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--param", action="append", default=[], metavar="K=V",
                         help="a query parameter for --query / --cypher")
     parser.add_argument("--format", required=True, choices=list(FORMATS), help=formats_help())
-    parser.add_argument("--mask-pii", action="store_true", help="mask ID numbers and phones")
+    parser.add_argument("--mask-pii", action="store_true", help="mask personal data (the ontology's kgm:pii properties, and "
+                             "anything that looks like an ID number, mobile or e-mail)")
     directories = ", ".join(f.name for f in FORMATS.values() if f.directory)
     parser.add_argument("-o", "--output", required=True, metavar="PATH",
                         help=f"the file to write (a directory for {directories})")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds (default 120)")
+    parser.add_argument("--all", action="store_true",
+                        help="with --query / --cypher: export every row (default: refuse a "
+                             "result over 10000 rows rather than write part of it)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,19 +61,35 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _all_rows(args: argparse.Namespace, driver, database: str, cypher: str, params: dict):
+    """Every row of the query up to the cap (all with ``--all``; the driver fetches them in
+    batches within one read transaction). Over the cap nothing is written: a partial export
+    would be read later as the whole."""
+    from queries.runner import DEFAULT_ROW_LIMIT, run_read
+
+    limit = None if args.all else DEFAULT_ROW_LIMIT
+    result = run_read(driver, database, cypher, params, timeout=args.timeout, limit=limit)
+    if result.truncated:
+        total = len(result.rows) + result.left_out
+        raise ValueError(f"the query returned {total} rows, over the export cap of {limit}: "
+                         f"{result.left_out} rows would be left out, so nothing was written "
+                         "(use --all to export every row)")
+    return result
+
+
 def _from_query(args: argparse.Namespace, driver, database: str, types):
     from graph.nx_bridge import subgraph_from_values, subgraph_of_entities
-    from queries.runner import parse_params, run_read
+    from queries.runner import parse_params
 
     params = parse_params(args.param)
     if args.cypher is not None:
-        result = run_read(driver, database, args.cypher, params, timeout=args.timeout)
+        result = _all_rows(args, driver, database, args.cypher, params)
         return subgraph_from_values(driver, database, result.rows, args.timeout), "cypher"
     from queries.library import get_query
 
     query = get_query(args.query)
     cypher, values = query.bind(params)
-    result = run_read(driver, database, cypher, values, timeout=args.timeout)
+    result = _all_rows(args, driver, database, cypher, values)
     graph = subgraph_from_values(driver, database, result.rows, args.timeout)
     ids: list[str] = [values[k] for k in ("entity_id", "source_id", "target_id") if k in values]
     for column in query.entities:

@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--entity", action="append", default=None, metavar="ID",
                         help="export the subgraph around this entity (repeatable)")
     export.add_argument("--hops", type=int, default=1, help="hops around --entity (default 1)")
+    export.add_argument("--mask-pii", action="store_true",
+                        help="mask personal data; masked values go under the masked properties "
+                             "(kg:idNumberMasked, ...) so the file still passes validate")
     imp = sub.add_parser("import", help="import RDF written by export into Neo4j")
     imp.add_argument("file")
     imp.add_argument("--format", help="turtle | ntriples | jsonld (default: suffix)")
@@ -185,7 +188,7 @@ def _export(args: argparse.Namespace) -> int:
     driver, database = connect()
     with driver:
         stats = export_rdf(driver, database, args.output, args.format, entity_ids=args.entity,
-                           hops=args.hops)
+                           hops=args.hops, mask=args.mask_pii)
     print(f"wrote {stats.triples} triples ({stats.nodes} nodes, {stats.relationships} "
           f"relationships) as {stats.format} to {args.output}")
     return 0
