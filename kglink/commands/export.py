@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--param", action="append", default=[], metavar="K=V",
                         help="a query parameter for --query / --cypher")
     parser.add_argument("--format", required=True, choices=list(FORMATS), help=formats_help())
-    parser.add_argument("--mask-pii", action="store_true", help="mask personal data (the ontology's kgm:pii properties, and "
+    parser.add_argument("--mask-pii", action="store_true",
+                        help="mask personal data (the ontology's kgm:pii properties, and "
                              "anything that looks like an ID number, mobile or e-mail)")
     directories = ", ".join(f.name for f in FORMATS.values() if f.directory)
     parser.add_argument("-o", "--output", required=True, metavar="PATH",
