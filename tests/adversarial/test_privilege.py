@@ -15,7 +15,6 @@ import http.server
 import json
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -32,11 +31,6 @@ from tests.loaders.conftest import postgres_url  # noqa: F401  (the throwaway cl
 
 ROWS = [(1, "张三", "430102199001011238"), (2, "李四", "430102199001011239"),
         (3, "王五", "43010219900101123X")]
-
-
-def kglink(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kglink", *args], capture_output=True,
-                          text=True, env=os.environ.copy(), timeout=300)
 
 
 def one_line_error(out: subprocess.CompletedProcess) -> str:
@@ -131,11 +125,11 @@ def test_sqlite_statement_without_rows_is_refused(tmp_path, sqlite_db):
     assert sqlite_state(sqlite_db) == before
 
 
-def test_hostile_query_through_the_cli_is_one_line_without_resource_closed(tmp_path,
-                                                                             sqlite_db):
+def test_hostile_query_through_the_cli_is_one_line_without_resource_closed(
+        tmp_path, sqlite_db, kglink_cli):
     before = sqlite_state(sqlite_db)
     spec = query_spec(tmp_path, "sqlite:///db/db.sqlite", "DROP TABLE t")
-    out = kglink("ingest", str(spec), "--out", str(tmp_path / "out"), "--quiet")
+    out = kglink_cli("ingest", str(spec), "--out", str(tmp_path / "out"), "--quiet")
     err = one_line_error(out)
     assert f"{spec} sources[0]: not authorized (kglink reads SQL sources read-only)" in err
     assert "ResourceClosedError" not in err and "orig" not in err
@@ -333,6 +327,12 @@ def test_refused_cypher_changes_nothing(small_graph, cypher, what, why):
     assert graph_state(small_graph) == before
 
 
+@pytest.mark.parametrize("cypher,what,why", REFUSED, ids=[c for c, _, _ in REFUSED])
+def test_the_text_check_alone_refuses(cypher, what, why):
+    with pytest.raises(RefusedStatement, match="^refused: " + what.replace(".", r"\.") + ": "):
+        check_text(cypher)
+
+
 PLANNED = [  # the plan check alone, on the server's own EXPLAIN
     ("LOAD CSV FROM 'http://127.0.0.1:9/x.csv' AS r RETURN r", "refused: LOAD CSV: "),
     ("SHOW TRANSACTIONS", "refused: SHOW TRANSACTIONS: "),
@@ -371,6 +371,13 @@ def test_allowed_reads_still_work(small_graph, cypher, rows):
     assert run_read(*small_graph, cypher).rows == rows
 
 
+def test_every_library_query_passes_the_text_check():
+    from queries.library import library
+
+    for query in library().values():
+        check_text(query.template)
+
+
 def test_writes_are_still_refused_by_the_read_transaction(small_graph):
     before = graph_state(small_graph)
     with pytest.raises(Exception, match="read-only: kglink runs Cypher in read transactions"):
@@ -406,7 +413,7 @@ def loopback_server():
 
 
 def test_load_csv_from_loopback_is_refused_and_never_fetched(small_graph, loopback_server,
-                                                             tmp_path):
+                                                             tmp_path, kglink_cli):
     url, requests = loopback_server
     import urllib.request  # the server does answer: a fetch would have been recorded
 
@@ -414,10 +421,10 @@ def test_load_csv_from_loopback_is_refused_and_never_fetched(small_graph, loopba
         assert reply.status == 200
     assert requests == ["/probe"]
     cypher = f"LOAD CSV WITH HEADERS FROM '{url}' AS row RETURN row.a AS a"
-    err = one_line_error(kglink("cypher", cypher))
+    err = one_line_error(kglink_cli("cypher", cypher))
     assert "refused: LOAD CSV: read-only Cypher may not fetch files or URLs" in err
     out = tmp_path / "g.graphml"
-    err = one_line_error(kglink("export", "--cypher", cypher, "--format", "graphml",
+    err = one_line_error(kglink_cli("export", "--cypher", cypher, "--format", "graphml",
                                 "-o", str(out)))
     assert "refused: LOAD CSV" in err and not out.exists()
     with pytest.raises(RefusedStatement):
@@ -466,20 +473,20 @@ def test_local_server_forbids_file_urls_in_its_config(neo4j_target):
     (["--limit", ""], "--limit '': give a positive whole number of rows"),
     (["--limit", "5", "--all"], "--limit and --all: give one of them"),
 ])
-def test_limit_is_validated(args, message):
+def test_limit_is_validated(kglink_cli, args, message):
     for command in (["cypher", "RETURN 1"], ["query", "run", "ego-network", "-p",
                                              "entity_id=P-1"]):
-        assert one_line_error(kglink(*command, *args)).startswith(f"kglink: error: {message}")
+        assert one_line_error(kglink_cli(*command, *args)).startswith(f"kglink: error: {message}")
 
 
-def test_cypher_truncation_is_a_loud_warning_with_the_count(small_graph):
-    out = kglink("cypher", "UNWIND range(1, 25) AS x RETURN x", "--limit", "3",
+def test_cypher_truncation_is_a_loud_warning_with_the_count(small_graph, kglink_cli):
+    out = kglink_cli("cypher", "UNWIND range(1, 25) AS x RETURN x", "--limit", "3",
                  "--format", "json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [{"x": 1}, {"x": 2}, {"x": 3}]
     assert out.stderr == ("kglink: warning: output truncated at --limit 3: 22 more rows left "
                           "out (raise --limit or use --all)\n")
-    every = kglink("cypher", "UNWIND range(1, 25) AS x RETURN x", "--all", "--format", "json")
+    every = kglink_cli("cypher", "UNWIND range(1, 25) AS x RETURN x", "--all", "--format", "json")
     assert every.returncode == 0 and every.stderr == ""
     assert [r["x"] for r in json.loads(every.stdout)] == list(range(1, 26))
 
@@ -493,19 +500,20 @@ def test_runner_counts_what_it_leaves_out(small_graph):
         run_read(*small_graph, "RETURN $missing AS x")
 
 
-def test_export_over_the_cap_writes_nothing_and_all_exports_everything(graph_db, tmp_path):
+def test_export_over_the_cap_writes_nothing_and_all_exports_everything(graph_db, tmp_path,
+                                                                       kglink_cli):
     driver, database = graph_db
     driver.execute_query(
         f"UNWIND range(1, 10050) AS i CREATE (:{L.NaturalPerson} "
         f"{{{P.entity_id}: 'P-' + toString(i), {P.name}: 'n'}})", database_=database)
     cypher = f"MATCH (n:{L.NaturalPerson}) RETURN n"
     out = tmp_path / "all.graphml"
-    err = one_line_error(kglink("export", "--cypher", cypher, "--format", "graphml",
+    err = one_line_error(kglink_cli("export", "--cypher", cypher, "--format", "graphml",
                                 "-o", str(out)))
     assert ("the query returned 10050 rows, over the export cap of 10000: 50 rows would be "
             "left out, so nothing was written (use --all to export every row)") in err
     assert not out.exists()
-    done = kglink("export", "--cypher", cypher, "--format", "graphml", "-o", str(out), "--all")
+    done = kglink_cli("export", "--cypher", cypher, "--format", "graphml", "-o", str(out), "--all")
     assert done.returncode == 0, done.stderr
     assert "wrote 10050 nodes and 0 relationships" in done.stdout
     assert out.read_text(encoding="utf-8").count("<node ") == 10050
