@@ -50,6 +50,15 @@ def _authorize_read(action: int, arg1: str | None, arg2: str | None, *_: object)
     return q.SQLITE_DENY
 
 
+def _idle_wal(path) -> bool:
+    """A WAL-mode database that no connection has open (no ``-wal`` file): even read-only,
+    SQLite would create ``-wal`` and ``-shm`` beside it, so it is opened immutable instead."""
+    with open(path, "rb") as f:
+        header = f.read(20)
+    wal_mode = len(header) == 20 and header[18] == 2  # file format read version 2: WAL
+    return wal_mode and not path.with_name(path.name + "-wal").exists()
+
+
 def _sqlite_engine(source: SourceSpec, url):
     """An engine whose connections open the existing file with ``mode=ro`` (never create it)
     and may only read."""
@@ -64,7 +73,7 @@ def _sqlite_engine(source: SourceSpec, url):
     path = Path(url.database).resolve()
     if not path.is_file():
         raise SourceError(f"{source.where}.url: no SQLite database file {path}")
-    uri = f"file:{quote(str(path))}?mode=ro"
+    uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if _idle_wal(path) else "")
 
     def connect() -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True)

@@ -77,7 +77,7 @@ def sqlite_state(path: Path) -> tuple:
     """Everything a write could change: bytes, mtime, the directory, tables and rows."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)  # creates nothing
     tables = conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
     rows = conn.execute("SELECT * FROM t ORDER BY rid").fetchall()
     conn.close()
@@ -165,6 +165,25 @@ def test_sqlite_reads_still_work_and_leave_the_file_alone(tmp_path, sqlite_db):
                         progress=False)
         assert result.persons["record_id"].tolist() == ["1", "2", "3"]
     assert sqlite_state(sqlite_db) == before
+
+
+def test_wal_mode_sqlite_is_read_without_creating_wal_files(tmp_path, sqlite_db):
+    import sqlite3
+
+    with sqlite3.connect(sqlite_db) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    before = sqlite_state(sqlite_db)
+    spec = write_spec(tmp_path, "sqlite:///db/db.sqlite", "table: t")
+    assert ingest(load_spec(spec), progress=False).persons["record_id"].tolist() == ["1", "2",
+                                                                                    "3"]
+    assert sqlite_state(sqlite_db) == before and before[2] == ["db.sqlite"]
+    writer = sqlite3.connect(sqlite_db)  # a live writer: its committed WAL rows are read
+    writer.execute("INSERT INTO t VALUES (4, '赵六', '430102199001011240')")
+    writer.commit()
+    assert ingest(load_spec(spec), progress=False).persons["record_id"].tolist() == ["1", "2",
+                                                                                    "3", "4"]
+    writer.close()
 
 
 @pytest.fixture
