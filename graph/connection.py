@@ -28,6 +28,11 @@ class Target:
     local: bool
 
 
+BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://",
+                "neo4j+ssc://")
+RATE_LIMITED = "Neo.ClientError.Security.AuthenticationRateLimit"
+
+
 class Neo4jConnectionError(RuntimeError):
     """kglink cannot use the configured server; the message names it and what to check."""
 
@@ -46,6 +51,10 @@ def target(start_local: bool = True) -> Target:
     """The configured server; the local one is started first when ``start_local``."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
+        if not uri.startswith(BOLT_SCHEMES):
+            raise Neo4jConnectionError(
+                f"NEO4J_URI {uri} is not a Bolt URI: it starts with one of "
+                + ", ".join(BOLT_SCHEMES))
         password = os.environ.get("NEO4J_PASSWORD", "")
         if not password:
             raise Neo4jConnectionError(
@@ -67,7 +76,7 @@ def connect(start_local: bool = True) -> tuple[Driver, str]:
     process writes from now on are private (see ``keep_private``); a server that refuses
     the credentials or cannot be reached is a one-line ``Neo4jConnectionError``."""
     from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ServiceUnavailable
+    from neo4j.exceptions import ServiceUnavailable
 
     from linking.kglink_home import keep_private
 
@@ -76,18 +85,28 @@ def connect(start_local: bool = True) -> tuple[Driver, str]:
     driver = GraphDatabase.driver(t.uri, auth=(t.user, t.password), max_connection_pool_size=16)
     try:
         driver.verify_connectivity()
-    except AuthError:
-        driver.close()
-        raise Neo4jConnectionError(refused_message(t.uri)) from None
     except ServiceUnavailable as exc:
         driver.close()
         raise Neo4jConnectionError(f"cannot reach Neo4j at {t.uri} ({_first_clause(exc)}): "
                                    "is it running? (NEO4J_URI)") from None
+    except Exception as exc:
+        driver.close()
+        refused = _refused_message(exc, t.uri)
+        if refused is None:
+            raise
+        raise Neo4jConnectionError(refused) from None
     return driver, t.database
 
 
-def refused_message(uri: str) -> str:
-    return f"Neo4j at {uri} refused the credentials (NEO4J_USER/NEO4J_PASSWORD)"
+def _refused_message(exc: BaseException, uri: str) -> str | None:
+    """The one line for credentials the server refused (or stopped accepting after too many
+    failures), else None."""
+    from neo4j.exceptions import AuthError, Neo4jError
+
+    refused = f"Neo4j at {uri} refused the credentials (NEO4J_USER/NEO4J_PASSWORD)"
+    if isinstance(exc, Neo4jError) and exc.code == RATE_LIMITED:
+        return refused + " too many times in a row: correct them, then wait a few seconds"
+    return refused if isinstance(exc, AuthError) else None
 
 
 def failure_message(exc: BaseException) -> str | None:
@@ -95,11 +114,12 @@ def failure_message(exc: BaseException) -> str | None:
     the connection lost), or None when ``exc`` is not one."""
     if "neo4j" not in sys.modules:
         return None
-    from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
     for cause in _chain(exc):
-        if isinstance(cause, AuthError):
-            return refused_message(configured_uri())
+        refused = _refused_message(cause, configured_uri())
+        if refused is not None:
+            return refused
         if isinstance(cause, ServiceUnavailable | SessionExpired) \
                 or "defunct connection" in str(cause):
             return (f"lost the connection to Neo4j at {configured_uri()} (the server stopped "
@@ -120,4 +140,8 @@ def _first_clause(exc: BaseException) -> str:
     """The driver's reason without its address details: ``Connection refused`` and the like."""
     text = " ".join(str(exc).split())
     reason = re.search(r"\(reason (.+?)\)*$", text)
-    return (reason.group(1) if reason else text)[:160] or type(exc).__name__
+    if reason:
+        return reason.group(1)
+    if "handshake" in text:
+        return "no Bolt handshake: the port is not a Neo4j Bolt port"
+    return text.rsplit(": ", 1)[-1][:160] or type(exc).__name__
