@@ -21,18 +21,20 @@ def kglink_home() -> Path:
 PRIVATE_UMASK = 0o077
 
 
-def keep_private() -> Path:
+def keep_private() -> None:
     """Make every file this process creates from now on private to its owner (umask 077:
-    dirs 0700, files 0600) and close ``kglink_home()`` to other users (0700, also when an
-    older kglink created it wider, so nothing below it is reachable). The graph's store and
-    transaction logs, the loads cache, judgments and exports hold personal data.
+    dirs 0700, files 0600) and close an existing ``kglink_home()`` to other users (0700,
+    also when an older kglink created it wider, so nothing below it is reachable). The
+    graph's store and transaction logs, the loads cache, judgments and exports hold personal
+    data. A home not created yet is left to be created (0700, by the umask) when needed.
 
     A shared sticky directory (``KGLINK_HOME=/tmp``) or one owned by another user is left
-    as it is: its mode is not kglink's to change. Returns the home directory."""
+    as it is: its mode is not kglink's to change."""
     os.umask(PRIVATE_UMASK)
     home = kglink_home()
-    home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = home.stat()
-    if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX:
-        home.chmod(0o700)
-    return home
+    try:
+        info = home.stat()
+        if info.st_uid == os.getuid() and not info.st_mode & stat.S_ISVTX:
+            home.chmod(0o700)
+    except OSError:  # no home yet, or a read-only file system: nothing to close
+        pass
