@@ -87,14 +87,20 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
                 lines.skip(r.line for r in taken)
                 count += len(part) + len(taken)
                 yield Chunk(part, starts[lines.take(len(part)) - 2], _at(taken, starts))
+        count += len(bad)
+        if bad:
+            yield Chunk(_empty(wanted), np.empty(0, dtype=np.int64), _at(bad, starts))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise SourceError(_explain(source, encoding, exc)) from None
-    count += len(bad)
-    if bad:
-        yield Chunk(_empty(wanted), np.empty(0, dtype=np.int64), _at(bad, starts))
+    except IndexError:  # pyarrow found more records than the line scan
+        raise SourceError(_ambiguous(source, f"more than {len(starts)}", len(starts))) from None
     if count != len(starts):
-        raise SourceError(f"{source.path}: {count} records parsed but {len(starts)} found "
-                          "line by line; the file's quoting is ambiguous")
+        raise SourceError(_ambiguous(source, str(count), len(starts)))
+
+
+def _ambiguous(source: SourceSpec, parsed: str, scanned: int) -> str:
+    return (f"{source.path}: {parsed} records parsed but {scanned} found line by line; "
+            "the file's quoting is ambiguous")
 
 
 def record_lines(source: SourceSpec, encoding: str) -> np.ndarray:
@@ -105,7 +111,8 @@ def record_lines(source: SourceSpec, encoding: str) -> np.ndarray:
     starts, last, end = array("q"), None, 0
     try:
         with open(source.path, encoding=encoding, newline="") as fh:
-            reader = csv.reader(itertools.chain(fh, [_END]), delimiter=_delimiter(source))
+            # "\n" ends a last line that lacks one; inside an open quote both join the field
+            reader = csv.reader(itertools.chain(fh, ["\n", _END]), delimiter=_delimiter(source))
             for record in reader:
                 if record:
                     starts.append(end + 1)

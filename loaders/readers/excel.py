@@ -7,6 +7,7 @@ flagged `formula_without_value` instead of silently holding a null.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -16,6 +17,7 @@ from loaders.readers.base import BadRow, Chunk, RowChunker, cell_text, checked_h
 from loaders.spec import SourceSpec
 
 FORMULA_FLAG = "formula_without_value"
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _open(source: SourceSpec, data_only: bool = True):
@@ -55,13 +57,10 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
     width = len(header)
     index = [header.index(name) for name in wanted]
     book, sheet = _open(source)
-    formula_book, formula_sheet = _open(source, data_only=False)
     uncached: list[bool] = []
     try:
         rows = RowChunker(wanted, chunk_rows)
-        pairs = zip(sheet.iter_rows(min_row=2, values_only=True),
-                    formula_sheet.iter_rows(min_row=2, values_only=True), strict=True)
-        for number, (row, formulas) in enumerate(pairs, start=2):
+        for number, (row, formulas) in enumerate(_rows(source, book, sheet), start=2):
             if any(v is not None for v in row[width:]):
                 raw = ",".join("" if v is None else str(v) for v in row)
                 rows.reject(BadRow(number, "ragged_row", f"values beyond the {width} header "
@@ -80,7 +79,35 @@ def chunks(source: SourceSpec, wanted: list[str], chunk_rows: int) -> Iterator[C
             yield _flagged(last, uncached)
     finally:
         book.close()
+
+
+def _rows(source: SourceSpec, book, sheet) -> Iterator[tuple[tuple, tuple]]:
+    """Rows 2.. of the sheet with their cells' formulas (none when the sheet has none)."""
+    values = sheet.iter_rows(min_row=2, values_only=True)
+    if not _has_formulas(book, sheet):
+        yield from ((row, ()) for row in values)
+        return
+    formula_book, formula_sheet = _open(source, data_only=False)
+    try:
+        yield from zip(values, formula_sheet.iter_rows(min_row=2, values_only=True), strict=True)
+    finally:
         formula_book.close()
+
+
+def _has_formulas(book, sheet) -> bool:
+    """Whether the sheet's XML holds any formula element (<f>): only then is the sheet read
+    a second time for its formulas (a pass costs as much as the values' pass)."""
+    path = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if path is None or archive is None:
+        return True
+    tail = b""
+    with archive.open(path) as fh:
+        while block := fh.read(1 << 20):
+            if _FORMULA_TAG.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
 
 
 def _is_formula(value: object) -> bool:

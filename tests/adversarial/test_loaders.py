@@ -133,6 +133,11 @@ def test_unterminated_quote_is_an_error_naming_its_line(hostile, broken, line):
                               "close the quote")
 
 
+def test_a_lone_quote_ending_the_file_is_an_unterminated_quote(hostile):
+    with pytest.raises(SourceError, match=r"data\.csv line 5: a quoted field opens here"):
+        load(hostile.source("\n".join([HEADER, *rows(3), '"'])))
+
+
 def test_unterminated_quote_via_cli_writes_nothing(hostile, kglink_cli, tmp_path):
     lines = [HEADER, *rows(500)]
     lines[100] = f'100,"张一百,{ID}'
@@ -384,6 +389,20 @@ def test_xlsx_uncached_formulas_are_flagged_and_counted(hostile):
     assert result.report["sources"][0]["flags"]["formula_without_value"] == 3
     flagged = result.persons.set_index("record_id")["flags"].fillna("")
     assert [k for k in flagged.index if "formula_without_value" in flagged[k]] == ["2", "3", "4"]
+
+
+def test_xlsx_second_pass_only_for_sheets_with_formulas(hostile):
+    from loaders.readers.excel import _has_formulas, _open
+
+    for table, expected in (([["记录号", "姓名"], [1, "张三"]], False),
+                            ([["记录号", "姓名"], [1, "=A1"]], True)):
+        spec = load_spec(hostile.source(xlsx(hostile, table), fmt="xlsx",
+                                        columns={"姓名": "name"}))
+        book, sheet = _open(spec.sources[0])
+        try:
+            assert _has_formulas(book, sheet) is expected
+        finally:
+            book.close()
 
 
 def test_xlsx_ingest_prints_no_runtime_warning(hostile, kglink_cli, tmp_path):
