@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from graph.export.mask import mask_pii
 from graph.export.registry import FORMATS, ExportFormat, export_format
+from ontology.pii import scrub_text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,6 +25,7 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, path: str | Path, *,
     path = Path(path)
     if mask:
         graph = mask_pii(graph, rename=chosen.masked_keys)
+        title = scrub_text(title)  # a title may carry query parameters (an ID number)
     if not chosen.directory:
         path.parent.mkdir(parents=True, exist_ok=True)
     return chosen.write(graph, path, title)

@@ -262,13 +262,28 @@ def _read_output(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_unmasked_export_holds_the_raw_values(generated, tmp_path):
-    *_, raw = generated
-    path = tmp_path / "plain.json"
-    ok("export", "--cypher", EVERYTHING, "--format", "json", "-o", str(path))
-    text = path.read_text(encoding="utf-8")
+def test_the_graph_holds_the_raw_values_unmasked(generated):
+    driver, database, raw = generated
+    with driver.session(database=database) as session:
+        text = json.dumps([r["p"] for r in session.run(
+            "MATCH (n) RETURN properties(n) AS p UNION ALL "
+            "MATCH ()-[r]->() RETURN properties(r) AS p")], ensure_ascii=False, default=str)
     assert HOSTILE_ID in text and LEGAL_REP_ID in text and FREE_TEXT_MOBILE in text
     assert len([v for v in raw if v in text]) > 150
+
+
+def test_masked_html_title_hides_query_parameters(tmp_path):
+    import networkx as nx
+
+    from graph.export import export_graph
+
+    g = nx.MultiDiGraph()
+    g.add_node("P-1", labels=["NaturalPerson"], entity_id="P-1", name="张三")
+    path = export_graph(g, "html", tmp_path / "t.html", mask=True,
+                        title=f"search id_number={HOSTILE_ID} phone=13912345678")[0]
+    text = path.read_text(encoding="utf-8")
+    assert HOSTILE_ID not in text and "13912345678" not in text
+    assert "<title>search id_number=110*************34 phone=139******78</title>" in text
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
@@ -309,11 +324,11 @@ def test_ontology_export_mask_pii_holds_no_pii_and_passes_shacl(generated, tmp_p
     assert out.stdout.splitlines() == ["RDF terms: ok", "SHACL shapes: ok"]
 
 
-def test_ontology_export_without_mask_keeps_the_values(generated, tmp_path):
-    path = tmp_path / "all.ttl"
-    ok("ontology", "export", "-o", str(path))
+def test_rdf_export_without_mask_keeps_the_values(generated, tmp_path):
+    path = tmp_path / "plain.ttl"
+    ok("ontology", "export", "--entity", "P-HOSTILE-0", "--hops", "1", "-o", str(path))
     text = path.read_text(encoding="utf-8")
-    assert HOSTILE_ID in text and LEGAL_REP_ID in text
+    assert HOSTILE_ID in text and LEGAL_REP_ID in text and CODE_LIKE_ID in text
     assert "idNumberMasked" not in text
 
 
