@@ -1,4 +1,8 @@
-"""JSON lines: one object per line; lines that are not a JSON object are quarantined."""
+"""JSON lines: one object per line; lines that are not a JSON object are quarantined.
+
+Lines end at LF, CRLF or a lone CR (universal newlines): JSON text never holds a raw line
+break inside a string, so a CR-only file is read line by line instead of as one bad line.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ SAMPLE_LINES = 1000
 def _lines(source: SourceSpec):
     encoding = resolve_encoding(source.path, source.encoding)
     try:
-        with open(source.path, encoding=encoding, newline="\n") as fh:
+        with open(source.path, encoding=encoding, newline=None) as fh:
             yield from enumerate(fh, start=1)
     except UnicodeDecodeError as exc:
         raise SourceError(f"{source.path}: the file is not valid {encoding} ({exc.reason}); "

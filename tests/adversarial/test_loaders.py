@@ -167,6 +167,20 @@ def test_mixed_encodings_are_one_error_naming_the_file(hostile):
         load(hostile.source(body, encoding="utf-8"))
 
 
+JSONL = ['{"记录号": "1", "姓名": "张三"}', "", '{"记录号": "2", "姓名": "李四"}',
+         "not json", "[1, 2]", '{"记录号": "3", "姓名": "王五"}', "   "]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_jsonl_read_equals_its_non_blank_lines_whatever_the_line_ending(hostile, newline):
+    body = newline.join(JSONL) + newline
+    result = load(hostile.source("\ufeff" + body, fmt="jsonl", columns={"姓名": "name"}))
+    independent = sum(1 for line in body.splitlines() if line.strip())
+    assert totals(result) == (independent, 3, 2) == (5, 3, 2)
+    assert reasons(result) == {"invalid_json": 1, "not_an_object": 1}
+    assert result.quarantine["line"].tolist() == [4, 5]
+
+
 # --- limits derived from the next stages -------------------------------------------------
 
 def test_a_9999_character_name_is_quarantined_before_the_graph(hostile):
