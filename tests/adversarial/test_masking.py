@@ -38,7 +38,8 @@ FREE_TEXT_MOBILE = "+86 138-0013-8000"
 CODE_LIKE_ID, LEGAL_REP_ID = "320102198601010016", "440106197001010035"
 FORMULAS = ['=HYPERLINK("http://evil.example/x","click")', "+1", "-2+3", "@SUM(A1:A9)",
             "\t=1+1"]
-EVERYTHING = "MATCH (n)-[r]->(m) RETURN n, r, m"
+# every node and relationship but the division tree (thousands of nodes, no personal data)
+EVERYTHING = "MATCH (n)-[r]->(m) WHERE NOT n:AdministrativeDivision RETURN n, r, m"
 
 
 def kglink(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -335,7 +336,8 @@ def test_rdf_export_without_mask_keeps_the_values(generated, tmp_path):
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
 def test_cypher_mask_pii_masks_every_returned_value(generated, fmt):
     *_, raw = generated
-    out = ok("cypher", "MATCH (n) OPTIONAL MATCH (n)-[r]->() "
+    out = ok("cypher", "MATCH (n) WHERE NOT n:AdministrativeDivision "
+             "OPTIONAL MATCH (n)-[r]->() "
              "RETURN n, r, n.id_number, n.legal_rep_id AS legal_rep_id, n.phones",
              "--format", fmt, "--mask-pii")
     assert_no_pii(out.stdout, raw, f"cypher {fmt}")
