@@ -30,6 +30,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "export a subgraph (graphml, gexf, ... see `kglink export --help`)"),
     "mine": ("mine", "cross-domain mining: communities | centrality | risk | regions"),
     "ontology": ("ontology", "the ontology: show | load | check | validate | export | import"),
+    "serve": ("serve", "the HTTP service (FastAPI): --host 127.0.0.1 --port 8000"),
+    "keys": ("keys", "the HTTP service's API keys: add NAME --role ROLE | list | revoke NAME"),
+    "audit": ("audit", "the HTTP service's audit log: verify (its hash chain)"),
 }
 
 
