@@ -76,7 +76,7 @@ def connect(start_local: bool = True) -> tuple[Driver, str]:
     process writes from now on are private (see ``keep_private``); a server that refuses
     the credentials or cannot be reached is a one-line ``Neo4jConnectionError``."""
     from neo4j import GraphDatabase
-    from neo4j.exceptions import ServiceUnavailable
+    from neo4j.exceptions import ServiceUnavailable, UnsupportedServerProduct
 
     from linking.kglink_home import keep_private
 
@@ -85,7 +85,7 @@ def connect(start_local: bool = True) -> tuple[Driver, str]:
     driver = GraphDatabase.driver(t.uri, auth=(t.user, t.password), max_connection_pool_size=16)
     try:
         driver.verify_connectivity()
-    except ServiceUnavailable as exc:
+    except (ServiceUnavailable, UnsupportedServerProduct) as exc:
         driver.close()
         raise Neo4jConnectionError(f"cannot reach Neo4j at {t.uri} ({_first_clause(exc)}): "
                                    "is it running? (NEO4J_URI)") from None
@@ -142,6 +142,8 @@ def _first_clause(exc: BaseException) -> str:
     reason = re.search(r"\(reason (.+?)\)*$", text)
     if reason:
         return reason.group(1)
-    if "handshake" in text:
+    if "looks like HTTP" in text:
+        return "it answers HTTP, not Bolt: the Bolt port is 7687 by default"
+    if "handshake" in text or "support communication with this driver" in text:
         return "no Bolt handshake: the port is not a Neo4j Bolt port"
     return text.rsplit(": ", 1)[-1][:160] or type(exc).__name__
