@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 
 from loaders.errors import SourceError
 from loaders.readers.base import TEXT, BadRow, Chunk, checked_header
-from loaders.readers.encoding import resolve_encoding
+from loaders.readers.encoding import not_valid_message, resolve_encoding
 from loaders.spec import SourceSpec
 
 MAX_BLOCK = 64 << 20  # a single row may be up to 64 MB
@@ -42,8 +42,7 @@ def columns(source: SourceSpec) -> list[str]:
         with open(source.path, encoding=encoding, newline="") as fh:
             head = fh.read(1 << 20)
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{source.path}: cannot decode the header as {encoding}: {exc.reason} "
-                          "(set encoding: auto or the file's encoding)") from None
+        raise SourceError(not_valid_message(source.path, encoding, exc.reason)) from None
     head = head.replace("\x00", "")
     if not head.strip():
         raise SourceError(f"{source.path}: the file is empty (no header row)")
@@ -142,9 +141,10 @@ def _empty(wanted: list[str]):
 
 def _explain(source: SourceSpec, encoding: str, exc: Exception) -> str:
     text = " ".join(str(exc).split())
-    if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "utf8" in text.lower():
-        return (f"{source.path}: the file is not valid {encoding} ({text[:120]}); "
-                "set encoding: auto or the file's real encoding")
+    if isinstance(exc, UnicodeDecodeError):
+        return not_valid_message(source.path, encoding, exc.reason)
+    if "UTF8" in text or "utf8" in text.lower():
+        return not_valid_message(source.path, encoding, text[:120])
     if "straddling" in text or "block" in text:
         return f"{source.path}: a row is longer than {MAX_BLOCK >> 20} MB"
     return f"{source.path}: cannot parse as {source.format}: {text[:200]}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from loaders.errors import SourceError
 
 SAMPLE_BYTES = 4 << 20  # decide on the first 4 MB
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateescape"
 
 
 def resolve_encoding(path: Path, declared: str) -> str:
@@ -54,3 +56,21 @@ def _decodes(data: bytes, encoding: str, final: bool) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def not_valid_message(path: Path, encoding: str, reason: str) -> str:
+    """The one-line error for a file that does not decode, naming the first bad line."""
+    line = undecodable_line(path, encoding)
+    where = f" line {line}" if line else ""
+    return (f"{path}{where}: the file is not valid {encoding} ({reason}); set encoding: auto "
+            "or the file's real encoding")
+
+
+def undecodable_line(path: Path, encoding: str) -> int | None:
+    """The first physical line (ended by LF, CRLF or CR) holding bytes that `encoding`
+    cannot decode; None when every line decodes."""
+    with open(path, encoding=encoding, errors="surrogateescape", newline=None) as fh:
+        for number, line in enumerate(fh, start=1):
+            if _UNDECODABLE.search(line):
+                return number
+    return None

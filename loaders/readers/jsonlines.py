@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from loaders.errors import SourceError
 from loaders.readers.base import BadRow, Chunk, RowChunker
-from loaders.readers.encoding import resolve_encoding
+from loaders.readers.encoding import not_valid_message, resolve_encoding
 from loaders.spec import SourceSpec
 
 SAMPLE_LINES = 1000
@@ -23,8 +23,7 @@ def _lines(source: SourceSpec):
         with open(source.path, encoding=encoding, newline=None) as fh:
             yield from enumerate(fh, start=1)
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{source.path}: the file is not valid {encoding} ({exc.reason}); "
-                          "set encoding: auto or the file's real encoding") from None
+        raise SourceError(not_valid_message(source.path, encoding, exc.reason)) from None
 
 
 def columns(source: SourceSpec) -> list[str]:

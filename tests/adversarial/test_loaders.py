@@ -163,8 +163,22 @@ def test_mixed_encodings_are_one_error_naming_the_file(hostile):
             + f"3,王五,{ID}\n".encode())
     with pytest.raises(SourceError, match=r"data\.csv: cannot tell the text encoding"):
         load(hostile.source(body))
-    with pytest.raises(SourceError, match=r"data\.csv: cannot decode the header as utf-8"):
+    with pytest.raises(SourceError, match=r"data\.csv line 3: the file is not valid utf-8 "
+                                          r"\(invalid start byte\)"):
         load(hostile.source(body, encoding="utf-8"))
+
+
+@pytest.mark.parametrize("fmt,newline,line", [("csv", "\n", 4), ("csv", "\r", 4),
+                                              ("jsonl", "\r\n", 3)])
+def test_a_bad_byte_deep_in_the_file_is_named_by_its_line(hostile, fmt, newline, line):
+    head = ([HEADER, *rows(2)] if fmt == "csv"
+            else ['{"记录号": "1", "姓名": "张三"}', '{"记录号": "2", "姓名": "李四"}'])
+    body = (newline.join(head) + newline).encode() + "王五".encode("gbk") + newline.encode()
+    body += (newline.join(["x"] * 5000) + newline).encode()  # past the header's first block
+    with pytest.raises(SourceError) as err:
+        load(hostile.source(body, fmt=fmt, encoding="utf-8", columns={"姓名": "name"}))
+    assert str(err.value).startswith(f"{hostile.root / f'data.{fmt}'} line {line}: the file is "
+                                      "not valid utf-8 (")
 
 
 JSONL = ['{"记录号": "1", "姓名": "张三"}', "", '{"记录号": "2", "姓名": "李四"}',
