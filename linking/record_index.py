@@ -1,0 +1,191 @@
+"""The in-memory candidate source of a resolver: the linked records, prepared, with their
+entity ids, and per blocking pass of the model the rows of each key.
+
+An exact pass maps each key value (its keys joined; missing when any is) to the rows
+holding it, as arrays (distinct keys, block offsets, rows); a sorted-neighbourhood pass
+keeps its key values sorted, and a query meets the ``window - 1`` records on either side
+of where it would sort, the records it would meet in a batch. Key values come from
+``linking.index.key_values``, the batch index's own code. ``add`` keeps the index current
+(a record added again replaces its earlier version); the arrays are rebuilt on the next
+lookup after an add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from linking.index import key_values
+from linking.model import ModelSet
+from linking.prepare import prepare
+from linking.resolver import CandidatePairs
+from linking.settings import BlockingPass
+
+SEPARATOR = "\x1f"
+
+
+def _record_keys(prepared: pd.DataFrame) -> pd.Index:
+    return pd.Index(prepared["department"] + ":" + prepared["record_id"])
+
+
+def exact_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    """One exact pass's key per record (string; NA where any of its keys is missing)."""
+    joined = key_values(prepared, keys[0]).astype("string")
+    for key in keys[1:]:
+        joined = joined + SEPARATOR + key_values(prepared, key).astype("string")
+    return joined
+
+
+def sorted_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    """A sorted pass's sort value per record, as the batch builds it (NA where empty)."""
+    values = key_values(prepared, keys[0]).fillna("")
+    for key in keys[1:]:
+        values = values + SEPARATOR + key_values(prepared, key).fillna("")
+    return values.where(values.str.len() > len(keys) - 1, None).astype("string")
+
+
+def _expand(queries: np.ndarray, starts: np.ndarray, sizes: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """(query, position) for positions starts[i] .. starts[i] + sizes[i] - 1 of query i."""
+    total = int(sizes.sum())
+    offset = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(queries, sizes), np.repeat(starts, sizes) + offset
+
+
+@dataclass
+class ExactBlocks:
+    """The rows of each key value of one exact pass."""
+
+    keys: pd.Index
+    starts: np.ndarray
+    rows: np.ndarray
+    max_block: int
+
+    @classmethod
+    def of(cls, values: pd.Series, max_block: int) -> ExactBlocks:
+        present = np.flatnonzero(values.notna().to_numpy())
+        codes, uniq = pd.factorize(values.to_numpy(dtype=object)[present])
+        order = np.argsort(codes, kind="stable")
+        starts = np.r_[0, np.cumsum(np.bincount(codes, minlength=uniq.size))]
+        return cls(pd.Index(uniq, dtype=object), starts, present[order], max_block)
+
+    def lookup(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, record row) for every record sharing a query's key, skipping blocks
+        the query would make bigger than the batch's ``max_block_size``."""
+        block = self.keys.get_indexer(values.to_numpy(dtype=object))
+        block[values.isna().to_numpy()] = -1
+        query = np.flatnonzero(block >= 0)
+        block = block[query]
+        sizes = self.starts[block + 1] - self.starts[block]
+        fits = sizes + 1 <= self.max_block
+        query, pos = _expand(query[fits], self.starts[block[fits]], sizes[fits])
+        return query, self.rows[pos]
+
+
+@dataclass
+class SortedKeys:
+    """The sort values of one sorted-neighbourhood pass, sorted, and their rows."""
+
+    values: np.ndarray
+    rows: np.ndarray
+    window: int
+
+    @classmethod
+    def of(cls, values: pd.Series, window: int) -> SortedKeys:
+        present = np.flatnonzero(values.notna().to_numpy())
+        text = values.to_numpy(dtype=object)[present].astype(str)
+        order = np.argsort(text, kind="stable")
+        return cls(text[order], present[order], max(window, 2))
+
+    def lookup(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, record row) for the window - 1 records on each side of each query."""
+        query = np.flatnonzero(values.notna().to_numpy())
+        at = np.searchsorted(self.values, values.to_numpy(dtype=object)[query].astype(str))
+        lo = np.clip(at - (self.window - 1), 0, self.values.size)
+        hi = np.clip(at + (self.window - 1), 0, self.values.size)
+        query, pos = _expand(query, lo, hi - lo)
+        return query, self.rows[pos]
+
+
+@dataclass
+class _TypeIndex:
+    """The records of one entity type and their blocks (built lazily after an add)."""
+
+    passes: tuple[BlockingPass, ...]
+    max_block: int
+    prepared: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _blocks: list[ExactBlocks | SortedKeys] | None = None
+    _keys: pd.Index | None = None
+
+    def add(self, prepared: pd.DataFrame) -> None:
+        if len(self.prepared):
+            again = _record_keys(self.prepared).isin(_record_keys(prepared))
+            prepared = pd.concat([self.prepared[~again], prepared], ignore_index=True)
+        self.prepared = prepared.reset_index(drop=True)
+        self._blocks = self._keys = None
+
+    @property
+    def blocks(self) -> list[ExactBlocks | SortedKeys]:
+        if self._blocks is None:
+            self._blocks = [SortedKeys.of(sorted_key(self.prepared, p.keys), p.window)
+                            if p.method == "sorted"
+                            else ExactBlocks.of(exact_key(self.prepared, p.keys), self.max_block)
+                            for p in self.passes]
+        return self._blocks
+
+    @property
+    def keys(self) -> pd.Index:
+        if self._keys is None:
+            self._keys = _record_keys(self.prepared)
+        return self._keys
+
+    def candidates(self, queries: pd.DataFrame) -> CandidatePairs:
+        if not len(self.prepared):
+            empty = np.empty(0, np.int64)
+            return CandidatePairs(empty, empty, queries.iloc[:0].assign(entity_id=None))
+        found = [block.lookup(sorted_key(queries, p.keys) if p.method == "sorted"
+                              else exact_key(queries, p.keys))
+                 for p, block in zip(self.passes, self.blocks, strict=True)]
+        n = max(len(self.prepared), 1)
+        codes = np.unique(np.concatenate([q.astype(np.int64) * n + r for q, r in found]
+                                         or [np.empty(0, np.int64)]))
+        query, row = codes // n, codes % n
+        itself = self.keys.to_numpy()[row] == _record_keys(queries).to_numpy()[query]
+        query, row = query[~itself], row[~itself]
+        distinct, position = np.unique(row, return_inverse=True)
+        return CandidatePairs(query, position, self.prepared.iloc[distinct]
+                              .reset_index(drop=True))
+
+
+class RecordIndex:
+    """An in-memory :class:`linking.resolver.CandidateSource` over linked records."""
+
+    def __init__(self, models: ModelSet) -> None:
+        self._types = {kind: _TypeIndex(m.settings.blocking, m.settings.max_block_size)
+                       for kind, m in models.models.items()}
+
+    def add(self, entity_type: str, records: pd.DataFrame, entity_ids) -> None:
+        """Index standardised records (an ingested frame: department, record_id and the
+        standardised fields) under their entity ids."""
+        prepared = prepare(records.reset_index(drop=True), entity_type)
+        prepared["entity_id"] = np.asarray(entity_ids, dtype=object)
+        self._type(entity_type).add(prepared)
+
+    def count(self, entity_type: str) -> int:
+        return len(self._type(entity_type).prepared)
+
+    def candidates(self, entity_type: str, queries: pd.DataFrame) -> CandidatePairs:
+        return self._type(entity_type).candidates(queries)
+
+    def records(self, entity_type: str, keys: list[str]) -> pd.DataFrame:
+        index = self._type(entity_type)
+        at = index.keys.get_indexer(keys) if len(index.prepared) else np.full(len(keys), -1)
+        return index.prepared.iloc[at[at >= 0]].reset_index(drop=True)
+
+    def _type(self, entity_type: str) -> _TypeIndex:
+        if entity_type not in self._types:
+            raise ValueError(f"entity must be one of {', '.join(sorted(self._types))}, "
+                             f"not {entity_type!r}")
+        return self._types[entity_type]

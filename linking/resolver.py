@@ -1,0 +1,204 @@
+"""Real-time resolution: which known entity is this record? Scored exactly as a batch run.
+
+A :class:`Resolver` holds the fitted :class:`ModelSet` and a :class:`CandidateSource` (the
+records already linked, with their entity ids). ``resolve_many`` takes records with
+canonical field names and, for the whole batch at once:
+
+1. standardises them with the loaders' standardisers, as ingest does (a one-frame ingest);
+2. prepares them as linking prepares an ingested frame;
+3. asks the candidate source for the records sharing a blocking key of the model's passes
+   (the keys come from ``linking.index.key_values``, the code the batch index uses);
+4. scores every (record, candidate) pair with ``linking.pairs.score_pairs`` - the same
+   comparisons, weights, term frequencies and identifier rules as the batch, with the prior
+   of a batch over the indexed records - so a pair scores exactly as in links.csv;
+5. keeps, per entity, its best pair, and ranks the entities.
+
+An entity scores as its best pair because that is how the batch joins a record to an
+entity: one accepted link into the cluster is enough (clustering keeps the links that
+justify each cluster, and a SourceRecord's REFERS_TO score is its best link). An average
+would punish an entity for holding an old address or a former name in another record, and
+a sum would count the same evidence once per duplicate record.
+
+Pairs that two different valid identifiers rule out are dropped, as the batch drops them
+before comparing. Blocks bigger than the model's ``max_block_size`` are skipped, as the
+batch skips them; the batch's per-pass pair budget depends on the whole batch and has no
+real-time counterpart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from linking.compare import Comparator
+from linking.model import LinkModel, ModelSet
+from linking.pairs import RULE_DIFFERENT_IDS, RULES, IdentifierRule, ScoredPairs, score_pairs
+from linking.prepare import prepare
+from loaders.fields import FIELDS, PROVENANCE
+from loaders.standardise.frames import STANDARDISERS
+from loaders.standardise.text import TEXT
+
+RECORD_KEYS = ("department", "record_id")  # a record may name itself (never its own match)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked entity: its best pair's match probability (rounded as in links.csv), the
+    stored record of that pair (``DEPT:RECORD_ID``), whether the batch would accept the
+    link, and the pair's evidence (the links.csv evidence as a dict)."""
+
+    entity_id: str
+    score: float
+    match: bool
+    record: str
+    evidence: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CandidatePairs:
+    """The candidates of a batch of prepared query records: pair i is query row
+    ``query[i]`` with row ``candidate[i]`` of ``records`` (prepared records of the source,
+    plus their ``entity_id``)."""
+
+    query: np.ndarray
+    candidate: np.ndarray
+    records: pd.DataFrame
+
+
+class CandidateSource(Protocol):
+    """Where a resolver finds the records already linked (in memory, or a graph)."""
+
+    def count(self, entity_type: str) -> int:
+        """How many records of this type the source holds (the batch the prior is for)."""
+
+    def candidates(self, entity_type: str, queries: pd.DataFrame) -> CandidatePairs:
+        """Records sharing a blocking key of the model's passes with each prepared query."""
+
+    def records(self, entity_type: str, keys: list[str]) -> pd.DataFrame:
+        """The prepared records (with ``entity_id``) of these ``DEPT:RECORD_ID`` keys that
+        the source holds, in the order given."""
+
+
+def standardised(records: list[dict[str, Any]], entity_type: str) -> pd.DataFrame:
+    """Records with canonical field names standardised as ingest standardises a source.
+
+    A field that is not canonical for ``entity_type`` is a one-line error naming the
+    record and the allowed fields; values are taken as text, as a source's cells are."""
+    allowed = FIELDS[entity_type]
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise ValueError(f"record {i}: expected an object of fields, got "
+                             f"{type(record).__name__}")
+        unknown = sorted(set(record) - set(allowed) - set(RECORD_KEYS))
+        if unknown:
+            raise ValueError(f"record {i}: unknown {entity_type} field(s) "
+                             f"{', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    frame = pd.DataFrame({name: pd.array([_text(r.get(name)) for r in records], dtype=TEXT)
+                          for name in (*PROVENANCE, *allowed)})
+    for name in RECORD_KEYS:
+        frame[name] = frame[name].fillna("")
+    frame["line"] = np.zeros(len(records), dtype=np.int64)
+    return STANDARDISERS[entity_type](frame).frame
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class Resolver:
+    """Resolve records against a candidate source with a fitted model (module docstring)."""
+
+    def __init__(self, models: ModelSet, candidates: CandidateSource) -> None:
+        self.models = models
+        self.candidates = candidates
+
+    def model(self, entity_type: str) -> LinkModel:
+        """The model for ``entity_type``, with the prior of a batch over the source."""
+        model = self.models.get(entity_type)
+        if model is None:
+            raise ValueError(f"entity must be one of {', '.join(sorted(self.models.models))}, "
+                             f"not {entity_type!r}")
+        return model.for_records(max(self.candidates.count(entity_type), 2))
+
+    def resolve(self, record: dict[str, Any], entity: str = "person", top_k: int = 5
+                ) -> list[Candidate]:
+        """The ``top_k`` best entities for one record, best first ([] when none shares a
+        blocking key with it)."""
+        return self.resolve_many([record], entity, top_k)[0]
+
+    def resolve_many(self, records: list[dict[str, Any]], entity: str = "person",
+                     top_k: int = 5) -> list[list[Candidate]]:
+        """``resolve`` for many records in one standardise / prepare / compare pass."""
+        if top_k < 1:
+            raise ValueError(f"top_k must be at least 1, not {top_k}")
+        model = self.model(entity)
+        if not records:
+            return []
+        queries = prepare(standardised(records, entity), entity)
+        pairs = self.candidates.candidates(entity, queries)
+        scored = score_against(model, queries, pairs.records, pairs.query, pairs.candidate)
+        kept = np.flatnonzero(scored.rule != RULES.index(RULE_DIFFERENT_IDS))
+        return _ranked(scored, kept, pairs, model, len(records), top_k)
+
+    def why(self, a: str, b: str) -> dict[str, Any]:
+        """Why two stored records (``DEPT:RECORD_ID``) are or are not the same entity: the
+        pair's score, whether the batch would accept the link, and its evidence."""
+        for entity_type in self.models.models:
+            found = self.candidates.records(entity_type, [a, b])
+            if len(found) == 2:
+                return _explained(self.model(entity_type), found, a, b)
+        raise KeyError(f"no stored record pair {a} / {b} of one entity type (keys are "
+                       "DEPT:RECORD_ID)")
+
+
+def score_against(model: LinkModel, queries: pd.DataFrame, records: pd.DataFrame,
+                  query_rows: np.ndarray, record_rows: np.ndarray) -> ScoredPairs:
+    """Score query row i against record row j for each given pair, as the batch scores
+    pairs (``score_pairs`` over one prepared frame holding both sides)."""
+    both = pd.concat([queries, records[queries.columns]], ignore_index=True)
+    comparator = Comparator(both, [c.spec for c in model.comparisons], model.settings.chunk_size)
+    model.check_levels(comparator.labels)
+    return score_pairs(model, comparator, query_rows, len(queries) + record_rows,
+                       IdentifierRule.of(both, model.settings))
+
+
+def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model: LinkModel,
+            n_queries: int, top_k: int) -> list[list[Candidate]]:
+    """Per query, its entities by best pair score (ties by entity id), the top ``top_k``."""
+    out: list[list[Candidate]] = [[] for _ in range(n_queries)]
+    if not kept.size:
+        return out
+    rows = pairs.candidate[kept]
+    table = pd.DataFrame({"query": pairs.query[kept], "pair": kept,
+                          "entity_id": pairs.records["entity_id"].to_numpy()[rows],
+                          "score": np.round(scored.probability[kept], 6),
+                          "weight": scored.cluster_weight(model.threshold_weight)[kept]})
+    table = table.sort_values(["query", "score", "weight", "entity_id"],
+                              ascending=[True, False, False, True], kind="stable")
+    table = table.drop_duplicates(["query", "entity_id"])
+    table = table[table.groupby("query").cumcount() < top_k]
+    keys = (pairs.records["department"] + ":" + pairs.records["record_id"]).to_numpy()
+    evidence = scored.evidence(table["pair"].to_numpy())
+    for (query, pair, entity_id, score, weight), text in zip(
+            table.itertuples(index=False), evidence, strict=True):
+        out[query].append(Candidate(str(entity_id), float(score), bool(weight >= 0),
+                                    str(keys[pairs.candidate[pair]]), json.loads(text)))
+    return out
+
+
+def _explained(model: LinkModel, found: pd.DataFrame, a: str, b: str) -> dict[str, Any]:
+    scored = score_against(model, found.iloc[[0]].drop(columns="entity_id"), found,
+                           np.array([0]), np.array([1]))
+    weight = float(scored.cluster_weight(model.threshold_weight)[0])
+    entities = found["entity_id"].astype(str).tolist()
+    return {"a": a, "b": b, "entity_type": model.entity_type,
+            "entity_ids": entities, "same_entity": entities[0] == entities[1],
+            "score": round(float(scored.probability[0]), 6), "match": weight >= 0,
+            "threshold": model.threshold, "evidence": scored.explanation(0)}
