@@ -109,7 +109,20 @@ def scrub_text(text: str) -> str:
             pass
         else:
             return json.dumps(mask_value(data), ensure_ascii=False, separators=(",", ":"))
-    return DETECTOR.sub(_detected, text)
+    return _detect(text)
+
+
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－", "0123456789Xx+-")
+
+
+def _detect(text: str) -> str:
+    """``DETECTOR`` matches masked; full-width digits (１３８…) are matched as digits."""
+    probe = text.translate(_HALF_WIDTH)  # one character for one, so the spans agree
+    out, end = [], 0
+    for match in DETECTOR.finditer(probe):
+        out += [text[end:match.start()], _detected(match)]
+        end = match.end()
+    return "".join(out) + text[end:] if out else text
 
 
 def mask_value(value: Any, key: str | None = None) -> Any:

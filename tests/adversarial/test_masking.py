@@ -98,6 +98,10 @@ def test_the_ontology_stays_sound_with_the_masked_properties():
     ("138 0013 8000", "138******00"),
     ("电话13912345678转", "电话139******78转"),
     ("mail zhang.san@example.com", "mail z***@example.com"),
+    ("全角１３８００１３８０００号", "全角138******00号"),
+    ("身份证３３０１０６１９８００１０１１２３Ｘ", "身份证330*************3X"),
+    ("tel:+8613800138000", "tel:138******00"),
+    ("record/%E5%85%AC%3A330106198001011234", "record/%E5%85%AC%3A330*************34"),
 ])
 def test_detector_masks_ids_mobiles_and_emails_in_any_text(text, masked):
     assert scrub_text(text) == masked
@@ -105,7 +109,7 @@ def test_detector_masks_ids_mobiles_and_emails_in_any_text(text, masked):
 
 @pytest.mark.parametrize("text", [
     "2020-01-01", "0.9512345678", "330106001000", "GA000123", "12800138000",
-    "1234567890123456789", "91330106MA2ABCDE1X", "张三", "57188880000",
+    "1234567890123456789", "91330106MA2ABCDE1X", "张三", "57188880000", "全角１２３",
 ])
 def test_detector_leaves_other_text_alone(text):
     assert scrub_text(text) == text
