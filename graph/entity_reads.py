@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.client import read
 from graph.cypher_names import quote
-from graph.nx_bridge import plain_value
+from graph.nx_bridge import _parties, plain_value  # the one persons-or-companies subquery
 from ontology.schema import labels as L
 from ontology.schema import props as P
 
@@ -18,11 +18,6 @@ if TYPE_CHECKING:
 FULLTEXT_INDEX = "entity_names"  # created by ontology.schema.schema_statements
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-
-
-def _parties(var: str, condition: str) -> str:
-    return (f"CALL () {{ MATCH ({var}:{quote(L.NaturalPerson)}) WHERE {condition} RETURN {var} "
-            f"UNION MATCH ({var}:{quote(L.LegalPerson)}) WHERE {condition} RETURN {var} }} ")
 
 
 def entity_history(driver: Driver, database: str, entity_id: str,
