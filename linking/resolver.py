@@ -162,7 +162,9 @@ def score_against(model: LinkModel, queries: pd.DataFrame, records: pd.DataFrame
                   query_rows: np.ndarray, record_rows: np.ndarray) -> ScoredPairs:
     """Score query row i against record row j for each given pair, as the batch scores
     pairs (``score_pairs`` over one prepared frame holding both sides)."""
-    both = pd.concat([queries, records[queries.columns]], ignore_index=True)
+    both = pd.DataFrame({c: np.concatenate([queries[c].to_numpy(dtype=object),
+                                            records[c].to_numpy(dtype=object)])
+                         for c in queries.columns})
     comparator = Comparator(both, [c.spec for c in model.comparisons], model.settings.chunk_size)
     model.check_levels(comparator.labels)
     return score_pairs(model, comparator, query_rows, len(queries) + record_rows,
@@ -185,11 +187,12 @@ def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model:
     table = table.drop_duplicates(["query", "entity_id"])
     table = table[table.groupby("query").cumcount() < top_k]
     keys = (pairs.records["department"] + ":" + pairs.records["record_id"]).to_numpy()
-    evidence = scored.evidence(table["pair"].to_numpy())
-    for (query, pair, entity_id, score, weight), text in zip(
-            table.itertuples(index=False), evidence, strict=True):
-        out[query].append(Candidate(str(entity_id), float(score), bool(weight >= 0),
-                                    str(keys[pairs.candidate[pair]]), json.loads(text)))
+    evidence = json.loads("[" + ",".join(scored.evidence(table["pair"].to_numpy())) + "]")
+    records = keys[pairs.candidate[table["pair"].to_numpy()]]
+    for query, entity_id, score, match, record, explained in zip(
+            table["query"].tolist(), table["entity_id"].tolist(), table["score"].tolist(),
+            (table["weight"] >= 0).tolist(), records.tolist(), evidence, strict=True):
+        out[query].append(Candidate(entity_id, score, match, record, explained))
     return out
 
 

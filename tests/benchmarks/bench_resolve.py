@@ -1,0 +1,101 @@
+"""Real-time resolution from Python: records/s in batches and single-record latency, beside
+the batch ``link`` time per record on the same data (the anchor).
+
+    .venv/bin/python tests/benchmarks/bench_resolve.py [--persons 35000] [--queries 5000]
+        [--batch 1000] [--singles 300] [--workdir DIR]
+
+kglink's generator writes the sources (--persons true persons give ~3.3 person records
+each: 35,000 give ~115,000 records); they are ingested and linked (timed: the anchor), and
+the linked person records are indexed in memory as ``graph.resolver_index`` indexes the
+graph's records (RecordIndex over the same standardised fields; the Neo4j read is not
+timed here). The queries are linked records resolved as a service would send them: no ID
+number (so the model, not the identifier rule, decides), department and record id left
+out, and every third name with its last character changed.
+
+Target (issue 14): >= 2,000 records/s in batches on 100k+ indexed records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import kglink
+from linking.record_index import RecordIndex
+from linking.resolver import Resolver
+from loaders.fields import FIELDS
+from loaders.synthetic.generate import generate
+
+
+def query_records(persons: pd.DataFrame, n: int, seed: int = 1) -> list[dict]:
+    """``n`` linked records as noisy service queries (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    rows = persons.iloc[rng.choice(len(persons), size=min(n, len(persons)), replace=False)]
+    fields = [f for f in FIELDS["person"] if f in rows.columns and f != "id_number"]
+    out = []
+    for k, row in enumerate(rows[fields].astype(object).to_dict("records")):
+        record = {f: v for f, v in row.items() if not pd.isna(v)}
+        if k % 3 == 0 and record.get("name"):
+            record["name"] = record["name"][:-1] + "晓"
+        out.append(record)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=35_000)
+    parser.add_argument("--queries", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=1_000)
+    parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="kglink-bench-resolve-"))
+    spec = generate(work, persons=args.persons, organizations=max(args.persons // 50, 1),
+                    formats="fast")
+    ingested = kglink.ingest(spec)
+    started = time.perf_counter()
+    linked = kglink.link(ingested, judgments=())
+    link_seconds = time.perf_counter() - started
+    persons = ingested.persons
+    n_records = len(persons) + len(ingested.organizations)
+
+    started = time.perf_counter()
+    index = RecordIndex(linked.models)
+    entity_of = linked.clusters.set_index(["department", "record_id"])["entity_id"]
+    index.add("person", persons, entity_of.loc[list(zip(persons["department"],
+                                                        persons["record_id"], strict=True))])
+    resolver = Resolver(linked.models, index)
+    resolver.resolve({"name": "王敏"})  # builds the blocks
+    index_seconds = time.perf_counter() - started
+
+    queries = query_records(persons, args.queries)
+    started = time.perf_counter()
+    for start in range(0, len(queries), args.batch):
+        resolver.resolve_many(queries[start:start + args.batch])
+    batch_seconds = time.perf_counter() - started
+
+    latencies = []
+    for record in queries[:args.singles]:
+        started = time.perf_counter()
+        resolver.resolve(record)
+        latencies.append(time.perf_counter() - started)
+    p50, p95 = np.percentile(np.array(latencies) * 1000, [50, 95])
+
+    print(f"indexed person records         {index.count('person'):>12,}")
+    print(f"index build (prepare + blocks) {index_seconds:>12.2f} s")
+    print(f"resolve_many, batches of {args.batch:<5} {len(queries) / batch_seconds:>12,.0f}"
+          " records/s   (target >= 2,000)")
+    print(f"resolve one record  p50        {p50:>12.1f} ms")
+    print(f"resolve one record  p95        {p95:>12.1f} ms")
+    print(f"anchor: batch link             {n_records / link_seconds:>12,.0f} records/s   "
+          f"({link_seconds * 1000 / n_records:.3f} ms per record, {n_records:,} records, "
+          f"{link_seconds:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
