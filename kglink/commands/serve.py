@@ -7,6 +7,8 @@ line on stderr; keys come from ``kglink keys add``.
 from __future__ import annotations
 
 import argparse
+import socket
+import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,11 +29,27 @@ def run(args: argparse.Namespace) -> int:
     keys = KeyStore()
     if not any(k.revoked is None for k in keys.keys()):
         print(f"kglink: warning: no active API key in {keys.path}: every request will get "
-              "401; create one with `kglink keys add NAME --role ROLE`", flush=True)
+              "401; create one with `kglink keys add NAME --role ROLE`", file=sys.stderr)
+    listening = _listen(args.host, args.port)  # a busy port fails before the graph starts
     driver, database = connect()
-    with driver:
+    with driver, listening:
+        config = uvicorn.Config(create_app(driver, database, keys=keys), log_level="warning",
+                                access_log=False)
         print(f"kglink: serving on http://{args.host}:{args.port} (OpenAPI at /openapi.json)",
               flush=True)
-        uvicorn.run(create_app(driver, database, keys=keys), host=args.host, port=args.port,
-                    log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[listening])
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port``; a one-line error when it is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ValueError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.listen(2048)
+    return sock
