@@ -7,11 +7,12 @@ keeps its key values sorted, and a query meets the ``window - 1`` records on eit
 of where it would sort, the records it would meet in a batch. Key values come from
 ``linking.index.key_values``, the batch index's own code. ``add`` keeps the index current
 (a record added again replaces its earlier version); the arrays are rebuilt on the next
-lookup after an add.
+lookup after an add, so add many records in one call.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,52 +111,60 @@ class SortedKeys:
 
 
 @dataclass
+class _State:
+    """One consistent view of an entity type's records: prepared rows, their record keys
+    and the blocks of every pass over them."""
+
+    prepared: pd.DataFrame
+    keys: pd.Index
+    blocks: list[ExactBlocks | SortedKeys]
+
+
+@dataclass
 class _TypeIndex:
-    """The records of one entity type and their blocks (built lazily after an add)."""
+    """The records of one entity type and their blocks (built on the first lookup after an
+    add). A lock makes an add and a lookup from two threads see one consistent state."""
 
     passes: tuple[BlockingPass, ...]
     max_block: int
     prepared: pd.DataFrame = field(default_factory=pd.DataFrame)
-    _blocks: list[ExactBlocks | SortedKeys] | None = None
-    _keys: pd.Index | None = None
+    _state: _State | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, prepared: pd.DataFrame) -> None:
-        if len(self.prepared):
-            again = _record_keys(self.prepared).isin(_record_keys(prepared))
-            prepared = pd.concat([self.prepared[~again], prepared], ignore_index=True)
-        self.prepared = prepared.reset_index(drop=True)
-        self._blocks = self._keys = None
+        with self._lock:
+            if len(self.prepared):
+                again = _record_keys(self.prepared).isin(_record_keys(prepared))
+                prepared = pd.concat([self.prepared[~again], prepared], ignore_index=True)
+            self.prepared = prepared.reset_index(drop=True)
+            self._state = None
 
-    @property
-    def blocks(self) -> list[ExactBlocks | SortedKeys]:
-        if self._blocks is None:
-            self._blocks = [SortedKeys.of(sorted_key(self.prepared, p.keys), p.window)
-                            if p.method == "sorted"
-                            else ExactBlocks.of(exact_key(self.prepared, p.keys), self.max_block)
-                            for p in self.passes]
-        return self._blocks
-
-    @property
-    def keys(self) -> pd.Index:
-        if self._keys is None:
-            self._keys = _record_keys(self.prepared)
-        return self._keys
+    def state(self) -> _State:
+        with self._lock:
+            if self._state is None:
+                blocks = [SortedKeys.of(sorted_key(self.prepared, p.keys), p.window)
+                          if p.method == "sorted"
+                          else ExactBlocks.of(exact_key(self.prepared, p.keys), self.max_block)
+                          for p in self.passes] if len(self.prepared) else []
+                keys = _record_keys(self.prepared) if len(self.prepared) else pd.Index([])
+                self._state = _State(self.prepared, keys, blocks)
+            return self._state
 
     def candidates(self, queries: pd.DataFrame) -> CandidatePairs:
-        if not len(self.prepared):
+        state = self.state()
+        if not len(state.prepared):
             empty = np.empty(0, np.int64)
             return CandidatePairs(empty, empty, queries.iloc[:0].assign(entity_id=None))
         found = [block.lookup(sorted_key(queries, p.keys) if p.method == "sorted"
                               else exact_key(queries, p.keys))
-                 for p, block in zip(self.passes, self.blocks, strict=True)]
-        n = max(len(self.prepared), 1)
-        codes = np.unique(np.concatenate([q.astype(np.int64) * n + r for q, r in found]
-                                         or [np.empty(0, np.int64)]))
+                 for p, block in zip(self.passes, state.blocks, strict=True)]
+        n = len(state.prepared)
+        codes = np.unique(np.concatenate([q.astype(np.int64) * n + r for q, r in found]))
         query, row = codes // n, codes % n
-        itself = self.keys.to_numpy()[row] == _record_keys(queries).to_numpy()[query]
+        itself = state.keys.to_numpy()[row] == _record_keys(queries).to_numpy()[query]
         query, row = query[~itself], row[~itself]
         distinct, position = np.unique(row, return_inverse=True)
-        return CandidatePairs(query, position, self.prepared.iloc[distinct]
+        return CandidatePairs(query, position, state.prepared.iloc[distinct]
                               .reset_index(drop=True))
 
 
@@ -174,15 +183,15 @@ class RecordIndex:
         self._type(entity_type).add(prepared)
 
     def count(self, entity_type: str) -> int:
-        return len(self._type(entity_type).prepared)
+        return len(self._type(entity_type).state().prepared)
 
     def candidates(self, entity_type: str, queries: pd.DataFrame) -> CandidatePairs:
         return self._type(entity_type).candidates(queries)
 
     def records(self, entity_type: str, keys: list[str]) -> pd.DataFrame:
-        index = self._type(entity_type)
-        at = index.keys.get_indexer(keys) if len(index.prepared) else np.full(len(keys), -1)
-        return index.prepared.iloc[at[at >= 0]].reset_index(drop=True)
+        state = self._type(entity_type).state()
+        at = state.keys.get_indexer(keys) if len(state.prepared) else np.full(len(keys), -1)
+        return state.prepared.iloc[at[at >= 0]].reset_index(drop=True)
 
     def _type(self, entity_type: str) -> _TypeIndex:
         if entity_type not in self._types:
