@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 
 from graph.entity_reads import entity_history
+from graph.entity_records import entity_records
 from graph.nx_bridge import MAX_HOPS, subgraph_by_entity
 from kglink.service.audit_trail import record_answer
 from kglink.service.auth import Investigator, InvestigatorOrAnalyst
@@ -46,14 +47,18 @@ def entity_profile(request: Request, caller: Investigator,
     return answer(caller, profile)
 
 
-@router.get("/entities/{entity_id}/how", summary="How the entity formed: merges and splits",
+@router.get("/entities/{entity_id}/how",
+            summary="How the entity formed: merges, splits, and the link joining each record",
             responses=documented({
                 "entity_id": EXAMPLE_ID, "labels": ["NaturalPerson"],
                 "merged_from": ["P5A0C0FFEE0000001"],
                 "events": [{"kind": "MergeEvent", "event_id": "M0123456789abcdef",
                             "entity_id": EXAMPLE_ID, "merged_from": ["P5A0C0FFEE0000001"],
                             "split_into": None, "reason": '{"why":"linked","links":1}',
-                            "batch": "B5c96e857704781f1", "at": "2026-12-03T00:00:00+00:00"}]},
+                            "batch": "B5c96e857704781f1", "at": "2026-12-03T00:00:00+00:00"}],
+                "records": [{"record": "公安厅户籍:GA000001", "score": 1.0,
+                             "evidence": {"rule": "model", "total": 12.4,
+                                          "cmp": {"name": ["exact", 5.1]}}}]},
                 404, 422))
 def entity_how(request: Request, caller: Investigator,
                entity_id: str = ENTITY_ID) -> Any:
@@ -65,8 +70,9 @@ def entity_how(request: Request, caller: Investigator,
     for event in history["events"]:
         involved += [event["entity_id"], *(event["merged_from"] or []),
                      *(event["split_into"] or [])]
-    record_answer(request, involved, len(history["events"]))
-    return answer(caller, history)
+    records = entity_records(driver, database, entity_id)
+    record_answer(request, involved, len(history["events"]) + len(records))
+    return answer(caller, {**history, "records": records})
 
 
 @router.get("/entities/{entity_id}/network", summary="The entities within N relationships",

@@ -127,6 +127,10 @@ def test_how_shows_the_merge_the_judgment_caused(server, seeded):
     assert merges[0]["entity_id"] == seeded.merged_id
     assert sorted(merges[0]["merged_from"]) == seeded.merged_from
     assert json.loads(merges[0]["reason"])["evidence"]["rule"] == "judgment_same"
+    mine = seeded.clusters[seeded.clusters["entity_id"] == seeded.merged_id]
+    assert sorted(r["record"] for r in body["records"]) == sorted(
+        mine["department"] + ":" + mine["record_id"])
+    assert "judgment_same" in {r["evidence"].get("rule") for r in body["records"]}
     untouched = person(seeded)[P.entity_id]
     assert server.get(f"/entities/{untouched}/how").json()["events"] == []
 
