@@ -149,7 +149,8 @@ class Resolver:
 
     def why(self, a: str, b: str) -> dict[str, Any]:
         """Why two stored records (``DEPT:RECORD_ID``) are or are not the same entity: the
-        pair's score, whether the batch would accept the link, and its evidence."""
+        pair's score, whether the model accepts the link, and its evidence; ``same_entity``
+        says what the source holds (which a human judgment may have decided otherwise)."""
         for entity_type in self.models.models:
             found = self.candidates.records(entity_type, [a, b])
             if len(found) == 2:
