@@ -1,11 +1,10 @@
 """The in-memory candidate source of a resolver: the linked records, prepared, with their
 entity ids, and per blocking pass of the model the rows of each key.
 
-An exact pass maps each key value (its keys joined; missing when any is) to the rows
-holding it, as arrays (distinct keys, block offsets, rows); a sorted-neighbourhood pass
-keeps its key values sorted, and a query meets the ``window - 1`` records on either side
-of where it would sort, the records it would meet in a batch. Key values come from
-``linking.index.key_values``, the batch index's own code. ``add`` keeps the index current
+Each pass keeps its key values (keys joined; missing when any is) sorted, with their rows:
+an exact pass's block is the run of a query's value, and a sorted-neighbourhood pass meets
+the ``window - 1`` records on either side of where the query would sort, the records it
+would meet in a batch. Key values come from ``linking.index.key_values``, the batch index's own code. ``add`` keeps the index current
 (a record added again replaces its earlier version); the arrays are rebuilt on the next
 lookup after an add, so add many records in one call.
 """
@@ -47,6 +46,11 @@ def sorted_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
     return values.where(values.str.len() > len(keys) - 1, None).astype("string")
 
 
+def pass_key(prepared: pd.DataFrame, bp: BlockingPass) -> pd.Series:
+    """The key of one blocking pass per record."""
+    return sorted_key(prepared, bp.keys) if bp.method == "sorted" else exact_key(prepared, bp.keys)
+
+
 def _expand(queries: np.ndarray, starts: np.ndarray, sizes: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
     """(query, position) for positions starts[i] .. starts[i] + sizes[i] - 1 of query i."""
@@ -55,57 +59,44 @@ def _expand(queries: np.ndarray, starts: np.ndarray, sizes: np.ndarray
     return np.repeat(queries, sizes), np.repeat(starts, sizes) + offset
 
 
-@dataclass
-class ExactBlocks:
-    """The rows of each key value of one exact pass."""
-
-    keys: pd.Index
-    starts: np.ndarray
-    rows: np.ndarray
-    max_block: int
-
-    @classmethod
-    def of(cls, values: pd.Series, max_block: int) -> ExactBlocks:
-        present = np.flatnonzero(values.notna().to_numpy())
-        codes, uniq = pd.factorize(values.to_numpy(dtype=object)[present])
-        order = np.argsort(codes, kind="stable")
-        starts = np.r_[0, np.cumsum(np.bincount(codes, minlength=uniq.size))]
-        return cls(pd.Index(uniq, dtype=object), starts, present[order], max_block)
-
-    def lookup(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """(query row, record row) for every record sharing a query's key, skipping blocks
-        the query would make bigger than the batch's ``max_block_size``."""
-        block = self.keys.get_indexer(values.to_numpy(dtype=object))
-        block[values.isna().to_numpy()] = -1
-        query = np.flatnonzero(block >= 0)
-        block = block[query]
-        sizes = self.starts[block + 1] - self.starts[block]
-        fits = sizes + 1 <= self.max_block
-        query, pos = _expand(query[fits], self.starts[block[fits]], sizes[fits])
-        return query, self.rows[pos]
+def _present(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The rows that have a key value, and their values."""
+    rows = np.flatnonzero(values.notna().to_numpy())
+    return rows, values.to_numpy(dtype=object)[rows]
 
 
 @dataclass
 class SortedKeys:
-    """The sort values of one sorted-neighbourhood pass, sorted, and their rows."""
+    """One pass's key values over the records, sorted, with their rows: an exact pass's
+    block is a run of equal values, a sorted pass's neighbourhood a window around a value."""
 
     values: np.ndarray
     rows: np.ndarray
-    window: int
 
     @classmethod
-    def of(cls, values: pd.Series, window: int) -> SortedKeys:
-        present = np.flatnonzero(values.notna().to_numpy())
-        text = values.to_numpy(dtype=object)[present].astype(str)
+    def of(cls, values: pd.Series) -> SortedKeys:
+        present, keys = _present(values)
+        text = keys.astype(str)
         order = np.argsort(text, kind="stable")
-        return cls(text[order], present[order], max(window, 2))
+        return cls(text[order], present[order])
 
-    def lookup(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    def same(self, values: pd.Series, max_block: int) -> tuple[np.ndarray, np.ndarray]:
+        """(query row, record row) for every record sharing a query's key, skipping blocks
+        the query would make bigger than the batch's ``max_block_size``."""
+        query, keys = _present(values)
+        lo = np.searchsorted(self.values, keys.astype(str), side="left")
+        hi = np.searchsorted(self.values, keys.astype(str), side="right")
+        fits = (hi > lo) & (hi - lo + 1 <= max_block)
+        query, pos = _expand(query[fits], lo[fits], (hi - lo)[fits])
+        return query, self.rows[pos]
+
+    def near(self, values: pd.Series, window: int) -> tuple[np.ndarray, np.ndarray]:
         """(query row, record row) for the window - 1 records on each side of each query."""
-        query = np.flatnonzero(values.notna().to_numpy())
-        at = np.searchsorted(self.values, values.to_numpy(dtype=object)[query].astype(str))
-        lo = np.clip(at - (self.window - 1), 0, self.values.size)
-        hi = np.clip(at + (self.window - 1), 0, self.values.size)
+        query, keys = _present(values)
+        at = np.searchsorted(self.values, keys.astype(str))
+        reach = max(window, 2) - 1
+        lo = np.clip(at - reach, 0, self.values.size)
+        hi = np.clip(at + reach, 0, self.values.size)
         query, pos = _expand(query, lo, hi - lo)
         return query, self.rows[pos]
 
@@ -117,7 +108,7 @@ class _State:
 
     prepared: pd.DataFrame
     keys: pd.Index
-    blocks: list[ExactBlocks | SortedKeys]
+    blocks: list[SortedKeys]
 
 
 @dataclass
@@ -142,10 +133,8 @@ class _TypeIndex:
     def state(self) -> _State:
         with self._lock:
             if self._state is None:
-                blocks = [SortedKeys.of(sorted_key(self.prepared, p.keys), p.window)
-                          if p.method == "sorted"
-                          else ExactBlocks.of(exact_key(self.prepared, p.keys), self.max_block)
-                          for p in self.passes] if len(self.prepared) else []
+                blocks = [SortedKeys.of(pass_key(self.prepared, p)) for p in self.passes] \
+                    if len(self.prepared) else []
                 keys = _record_keys(self.prepared) if len(self.prepared) else pd.Index([])
                 self._state = _State(self.prepared, keys, blocks)
             return self._state
@@ -155,8 +144,8 @@ class _TypeIndex:
         if not len(state.prepared):
             empty = np.empty(0, np.int64)
             return CandidatePairs(empty, empty, queries.iloc[:0].assign(entity_id=None))
-        found = [block.lookup(sorted_key(queries, p.keys) if p.method == "sorted"
-                              else exact_key(queries, p.keys))
+        found = [block.near(pass_key(queries, p), p.window) if p.method == "sorted"
+                 else block.same(pass_key(queries, p), self.max_block)
                  for p, block in zip(self.passes, state.blocks, strict=True)]
         n = len(state.prepared)
         codes = np.unique(np.concatenate([q.astype(np.int64) * n + r for q, r in found]))
