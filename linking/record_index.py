@@ -4,9 +4,10 @@ entity ids, and per blocking pass of the model the rows of each key.
 Each pass keeps its key values (keys joined; missing when any is) sorted, with their rows:
 an exact pass's block is the run of a query's value, and a sorted-neighbourhood pass meets
 the ``window - 1`` records on either side of where the query would sort, the records it
-would meet in a batch. Key values come from ``linking.index.key_values``, the batch index's own code. ``add`` keeps the index current
-(a record added again replaces its earlier version); the arrays are rebuilt on the next
-lookup after an add, so add many records in one call.
+would meet in a batch. Key values come from ``linking.index.key_values``, the batch
+index's own code. ``add`` keeps the index current (a record added again replaces its
+earlier version); the arrays are rebuilt on the next lookup after an add, so add many
+records in one call.
 """
 
 from __future__ import annotations
