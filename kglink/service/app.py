@@ -14,6 +14,7 @@ from kglink.service import (
     routes_paths,
     routes_queries,
     routes_search,
+    routes_why,
 )
 from kglink.service.audit import AuditLog
 from kglink.service.audit_trail import AuditTrail
@@ -25,11 +26,12 @@ if TYPE_CHECKING:
 
 DESCRIPTION = f"""kglink over HTTP. Every route needs an `X-API-Key` header (keys from
 `kglink keys add NAME --role ROLE`); a missing, unknown or revoked key gets 401, a role the
-route does not allow 403. Roles: `service` (resolve, records), `investigator` (entities,
-history, network, paths, search, queries), `analyst` (network, paths, queries; identifiers
-masked), `admin` (everything, and `GET /keys`). Every request to a route is appended to the
-hash-chained audit log (`kglink audit verify`). Errors are `{{"error": message}}`. Request
-bodies are limited to {MAX_BODY_BYTES} bytes (413)."""
+route does not allow 403. Roles: `service` (resolve, records, why; identifiers masked),
+`investigator` (entities, history, network, paths, why, search, queries), `analyst`
+(network, paths, queries; identifiers masked), `admin` (everything, and `GET /keys`).
+Every request to a route is appended to the hash-chained audit log (`kglink audit
+verify`). Errors are `{{"error": message}}`. Request bodies are limited to {MAX_BODY_BYTES}
+bytes (413)."""
 
 
 def create_app(driver: Driver, database: str, keys: KeyStore | None = None,
@@ -39,7 +41,8 @@ def create_app(driver: Driver, database: str, keys: KeyStore | None = None,
     app = FastAPI(title="kglink", version="0.1.0", description=DESCRIPTION)
     app.state.graph = (driver, database)
     app.state.keys = keys if keys is not None else KeyStore()
-    for module in (routes_entities, routes_paths, routes_search, routes_queries, routes_keys):
+    for module in (routes_entities, routes_paths, routes_why, routes_search, routes_queries,
+                   routes_keys):
         app.include_router(module.router)
     errors.install(app)
     app.add_middleware(BodyLimit)

@@ -1,10 +1,11 @@
 """Who is calling and may they: the ``X-API-Key`` header checked against the key store,
 the key's role against the route's.
 
-Roles: ``service`` resolves and adds records; ``investigator`` reads entities, their
-history, networks, paths and searches, and runs library queries; ``analyst`` takes
-network, path and query results for analysis, with identifiers masked; ``admin`` manages
-keys and may do everything (the operator's key). Missing, unknown or revoked key: 401;
+Roles: ``service`` resolves and adds records and asks why two records are (not) one
+entity, with identifiers masked; ``investigator`` reads entities, their history, networks,
+paths, why, searches, and runs library queries; ``analyst`` takes network, path and query
+results for analysis, with identifiers masked; ``admin`` manages keys and may do
+everything (the operator's key). Missing, unknown or revoked key: 401;
 a valid key of a role the route does not allow: 403.
 """
 
@@ -64,4 +65,5 @@ def allow(*roles: str) -> Callable[[Request], Caller]:
 
 Investigator = Annotated[Caller, Depends(allow("investigator"))]
 InvestigatorOrAnalyst = Annotated[Caller, Depends(allow("investigator", "analyst"))]
+InvestigatorOrService = Annotated[Caller, Depends(allow("investigator", "service"))]
 Admin = Annotated[Caller, Depends(allow("admin"))]

@@ -14,6 +14,7 @@ _ERRORS = {
     404: "no person or company with entity_id 'P0000000000000000'",
     413: "request body larger than 1000000 bytes",
     422: "query parameter 'hops': Input should be less than or equal to 6",
+    503: "the graph keeps no link model yet: load it first (kglink run SOURCES.yaml)",
 }
 
 

@@ -25,6 +25,7 @@ class Seeded:
     driver: object
     database: str
     clusters: object  # clusters frame after the second run
+    links: object  # links frame of the second run (scored pairs with evidence)
     merged_id: str  # the entity the judgment formed
     merged_from: list[str]  # the entity ids it absorbed
 
@@ -50,7 +51,7 @@ def seeded(neo4j_target, tmp_path_factory) -> Seeded:
     after = second.linked.clusters
     merged = after.loc[after["record_id"] == a.record_id, "entity_id"].iloc[0]
     assert after.loc[after["record_id"] == b.record_id, "entity_id"].iloc[0] == merged
-    return Seeded(driver, database, after, merged, sorted(set(olds) - {merged}))
+    return Seeded(driver, database, after, second.linked.links, merged, sorted(set(olds) - {merged}))
 
 
 def free_port() -> int:
