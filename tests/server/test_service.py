@@ -257,6 +257,17 @@ def test_a_body_over_one_megabyte_gets_413(server):
     assert response.status_code == 413
     assert response.json() == {"error": "request body larger than 1000000 bytes"}
 
+    def chunks():  # no Content-Length: counted while it streams
+        yield b'{"params": {"entity_id": "'
+        yield from (b"x" * 10_000 for _ in range(120))
+        yield b'"}}'
+
+    streamed = server.post("/queries/ego-network", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert streamed.request.headers["transfer-encoding"] == "chunked"
+    assert streamed.status_code == 413
+    assert streamed.json() == {"error": "request body larger than 1000000 bytes"}
+
 
 def test_openapi_documents_every_route_with_an_example(server):
     spec = server.get("/openapi.json", key=None).json()
