@@ -28,7 +28,8 @@ real-time counterpart.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import numpy as np
@@ -49,16 +50,22 @@ RECORD_KEYS = ("department", "record_id")  # a record may name itself (never its
 class Candidate:
     """One ranked entity: its best pair's match probability (rounded as in links.csv), the
     stored record of that pair (``DEPT:RECORD_ID``), whether the batch would accept the
-    link, and the pair's evidence (the links.csv evidence as a dict)."""
+    link, and the pair's evidence: ``evidence_json`` is the links.csv text, ``evidence`` the
+    same as a dict (decoded when first read: decoding is most of a batch's cost)."""
 
     entity_id: str
     score: float
     match: bool
     record: str
-    evidence: dict[str, Any]
+    evidence_json: str
+
+    @cached_property
+    def evidence(self) -> dict[str, Any]:
+        return json.loads(self.evidence_json)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"entity_id": self.entity_id, "score": self.score, "match": self.match,
+                "record": self.record, "evidence": self.evidence}
 
 
 @dataclass
@@ -188,7 +195,7 @@ def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model:
     table = table.drop_duplicates(["query", "entity_id"])
     table = table[table.groupby("query").cumcount() < top_k]
     keys = (pairs.records["department"] + ":" + pairs.records["record_id"]).to_numpy()
-    evidence = json.loads("[" + ",".join(scored.evidence(table["pair"].to_numpy())) + "]")
+    evidence = scored.evidence(table["pair"].to_numpy())
     records = keys[pairs.candidate[table["pair"].to_numpy()]]
     for query, entity_id, score, match, record, explained in zip(
             table["query"].tolist(), table["entity_id"].tolist(), table["score"].tolist(),
