@@ -9,7 +9,7 @@ import json
 import os
 import stat
 
-from conftest import kglink_cli
+from service_process import kglink_cli
 
 
 def env_for(home) -> dict[str, str]:

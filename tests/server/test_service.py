@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import kglink_cli, server_env
+from service_process import kglink_cli, server_env
 
 from graph.client import read
 from graph.cypher_names import quote
