@@ -36,7 +36,7 @@ class AuditTrail:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
             return await self.app(scope, receive, send)
-        status = {"code": 500, "written": False}
+        status: dict[str, Any] = {"code": 500, "written": False}
 
         async def write() -> None:
             if not status["written"]:
