@@ -2,6 +2,7 @@
 linking, ontology, loaders and queries. Its Python API (``kglink.api``) is re-exported here."""
 
 from kglink.api import (
+    Resolver,
     RunResult,
     Sources,
     connect,
@@ -13,5 +14,5 @@ from kglink.api import (
     store,
 )
 
-__all__ = ["RunResult", "Sources", "connect", "ingest", "link", "load_model", "load_sources",
-           "run", "store"]
+__all__ = ["Resolver", "RunResult", "Sources", "connect", "ingest", "link", "load_model",
+           "load_sources", "run", "store"]

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from loaders.ingest import Ingested
     from loaders.spec import SourcesSpec
 
-__all__ = ["RunResult", "Sources", "connect", "ingest", "link", "load_model", "load_sources",
-           "run", "store"]
+__all__ = ["Resolver", "RunResult", "Sources", "connect", "ingest", "link", "load_model",
+           "load_sources", "run", "store"]
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,12 @@ class RunResult:
 def load_sources(path: str | Path, check_columns: bool = True) -> Sources:
     """Read and validate SOURCES.yaml, its ``linking:`` section included; any fault is a
     one-line error naming the file and key."""
-    import yaml
-
     from linking.settings import settings_from_dict
+    from loaders.safe_yaml import load_yaml
     from loaders.spec import load_spec
 
     spec = load_spec(path, check_columns=check_columns)
-    doc = yaml.safe_load(spec.path.read_text(encoding="utf-8-sig"))
+    doc = load_yaml(spec.path.read_text(encoding="utf-8-sig"))
     try:
         linking = settings_from_dict({"linking": doc.get("linking")})
     except ValueError as exc:
@@ -178,12 +177,23 @@ def run(sources: Sources | str | Path, *, driver: Driver | None = None,
 def _run(sources: Sources, ingested: Ingested, driver: Driver, database: str,
          settings: LinkSettings, judgments: Any, refit: bool, bulk: str,
          progress: bool) -> RunResult:
+    from graph.store.load_batches import batch_id, load_lock
+
+    batch = batch_id(ingested, _linking_inputs(settings, judgments, refit))
+    with load_lock(batch):  # a concurrent run stops with a one-line LoadInProgress
+        return _load(batch, ingested, driver, database, settings, judgments, refit, bulk,
+                     progress)
+
+
+def _load(batch: str, ingested: Ingested, driver: Driver, database: str,
+          settings: LinkSettings, judgments: Any, refit: bool, bulk: str,
+          progress: bool) -> RunResult:
+    """Link (or reuse a cut-short attempt's linking) and store ``batch``."""
     from graph.store import cypher
-    from graph.store.load_batches import batch_id, batch_status, keep_link_model
+    from graph.store.load_batches import batch_status, keep_link_model
     from graph.store.previous import read_previous_clusters
     from loaders.heartbeat import heartbeat
 
-    batch = batch_id(ingested, _linking_inputs(settings, judgments, refit))
     cache = _LinkCache(batch)
     previous, refitted = None, []
     linked = cache.read(ingested) if batch_status(driver, database, batch) == cypher.RUNNING \
@@ -269,6 +279,9 @@ class _LinkCache:
                       ingested=ingested, models=ModelSet.load(self.directory / "model.json"))
 
     def write(self, linked: Linked) -> None:
+        from linking.kglink_home import keep_private
+
+        keep_private()  # personal data: 0700/0600 also when the API runs without the CLI
         self.directory.mkdir(parents=True, exist_ok=True)
         linked.clusters.to_parquet(self.directory / "clusters.parquet", index=False)
         linked.links.to_parquet(self.directory / "links.parquet", index=False)
@@ -276,3 +289,72 @@ class _LinkCache:
 
     def remove(self) -> None:
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Resolver:
+    """Real-time resolution against the graph, scored exactly as a batch run scores
+    (``linking.resolver``): ``resolve``, ``resolve_many``, ``why`` and ``how``.
+
+    The model is ``model`` (a ModelSet or a model.json path) or else the one the graph keeps
+    from its latest load; every stored record is read once into an in-memory candidate
+    index (``engine`` is the ``linking.resolver.Resolver``; ``engine.candidates`` the index,
+    whose ``add`` keeps it current). Without ``driver`` the configured Neo4j is connected,
+    and ``close()`` (or leaving a ``with`` block) closes it. Loads made later are seen by a
+    new Resolver.
+    """
+
+    def __init__(self, model: ModelSet | str | Path | None = None, *,
+                 driver: Driver | None = None, database: str | None = None) -> None:
+        from graph.resolver_index import load_record_index
+        from graph.store.load_batches import read_link_model
+        from linking.resolver import Resolver as RecordResolver
+
+        self._owned = driver is None
+        if driver is None:
+            driver, database = connect()
+        self.driver, self.database = driver, database or "neo4j"
+        models = load_model(model) if isinstance(model, str | Path) else model
+        models = models if models is not None else read_link_model(driver, self.database)
+        if models is None:
+            self.close()
+            raise ValueError("the graph keeps no link model yet: load it first "
+                             "(kglink run SOURCES.yaml)")
+        self.engine = RecordResolver(models, load_record_index(driver, self.database, models))
+
+    def resolve(self, record: dict[str, Any], entity: str = "person", top_k: int = 5
+                ) -> list[Any]:
+        """The ``top_k`` best entities (``Candidate``: entity_id, score, match, record,
+        evidence) for one record with canonical field names."""
+        return self.engine.resolve(record, entity, top_k)
+
+    def resolve_many(self, records: list[dict[str, Any]], entity: str = "person",
+                     top_k: int = 5) -> list[list[Any]]:
+        """``resolve`` for many records in one vectorised pass."""
+        return self.engine.resolve_many(records, entity, top_k)
+
+    def why(self, a: str, b: str) -> dict[str, Any]:
+        """Why two stored records (``DEPT:RECORD_ID``) are or are not the same entity."""
+        return self.engine.why(a, b)
+
+    def how(self, entity_id: str) -> dict[str, Any]:
+        """How an entity came to be: its merges and splits (MergeEvent / SplitEvent, oldest
+        first) and its records, each with the score and evidence of the link that joined
+        it. A KeyError when the graph has no such entity."""
+        from graph.entity_reads import entity_history
+        from graph.entity_records import entity_records
+
+        history = entity_history(self.driver, self.database, entity_id)
+        if history is None:
+            raise KeyError(f"no entity {entity_id!r} in the graph")
+        return {**history, "records": entity_records(self.driver, self.database, entity_id)}
+
+    def close(self) -> None:
+        """Close the driver if this resolver connected it."""
+        if self._owned:
+            self.driver.close()
+
+    def __enter__(self) -> Resolver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
