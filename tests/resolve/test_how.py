@@ -1,5 +1,5 @@
-"""``how``: an entity's merges, splits and records, after a second load joins two records of
-two entities by a human judgment."""
+"""kglink.Resolver over the graph: ``how`` (an entity's merges, splits and records) after a
+second load joins two records of two entities by a human judgment; no model, no resolver."""
 
 from __future__ import annotations
 
@@ -53,3 +53,11 @@ def test_how_shows_the_merge_a_judgment_made(graph_db, tmp_path):
         assert found[a["entity_id"]][1] is True
         with pytest.raises(KeyError, match="no entity 'P0' in the graph"):
             resolver.how("P0")
+
+
+def test_an_empty_graph_has_no_model_to_resolve_with(graph_db):
+    driver, database = graph_db
+    with pytest.raises(ValueError, match=r"^the graph keeps no link model yet: load it first "
+                                         r"\(kglink run SOURCES.yaml\)$"):
+        kglink.Resolver(driver=driver, database=database)
+    driver.verify_connectivity()  # a driver the caller gave stays open
