@@ -293,7 +293,8 @@ class _LinkCache:
 
 class Resolver:
     """Real-time resolution against the graph, scored exactly as a batch run scores
-    (``linking.resolver``): ``resolve``, ``resolve_many``, ``why`` and ``how``.
+    (``linking.resolver``): ``resolve``, ``resolve_many``, ``add_record``, ``why`` and
+    ``how``.
 
     The model is ``model`` (a ModelSet or a model.json path) or else the one the graph keeps
     from its latest load; every stored record is read once into an in-memory candidate
@@ -331,6 +332,17 @@ class Resolver:
                      top_k: int = 5) -> list[list[Any]]:
         """``resolve`` for many records in one vectorised pass."""
         return self.engine.resolve_many(records, entity, top_k)
+
+    def add_record(self, record: dict[str, Any], entity: str = "person") -> Any:
+        """Add a record (canonical fields plus ``department`` and ``record_id``) to the graph
+        and resolve it incrementally, obeying the judgment log: ``Added`` says whether it
+        started a new entity, joined one or merged several (with the MergeEvent written), as
+        a batch run over the same records would. ``graph.record_add`` says how."""
+        from graph.record_add import add_record
+        from linking.judgments import effective_judgments
+
+        return add_record(self.engine, self.driver, self.database, record, entity,
+                          effective_judgments(_judgments(None)))
 
     def why(self, a: str, b: str) -> dict[str, Any]:
         """Why two stored records (``DEPT:RECORD_ID``) are or are not the same entity."""

@@ -185,7 +185,9 @@ class _Candidates:
     ruled_out: int
 
 
-def _judged_codes(judged: dict, row_of: pd.Series, verdict: str, n: int) -> np.ndarray:
+def judged_codes(judged: dict, row_of: pd.Series, verdict: str, n: int) -> np.ndarray:
+    """Pair codes (left * n + right, left < right) of the judged pairs with this verdict
+    whose two records are both rows of ``row_of`` (record key -> row)."""
     pairs = [(row_of.get(a), row_of.get(b)) for (a, b), v in judged.items() if v == verdict]
     pairs = [(int(a), int(b)) for a, b in pairs if a is not None and b is not None]
     if not pairs:
@@ -314,8 +316,8 @@ def _link_steps(laps: Heartbeat, frame: pd.DataFrame, keys: pd.Series, entity_ty
     es = given.settings if given is not None else settings.for_entity(entity_type, prepared)
     n = len(prepared)
     row_of = pd.Series(np.arange(n), index=keys.to_numpy())
-    same_codes = _judged_codes(judged, row_of, "same", n)
-    different_codes = _judged_codes(judged, row_of, "different", n)
+    same_codes = judged_codes(judged, row_of, "same", n)
+    different_codes = judged_codes(judged, row_of, "different", n)
     ids = IdentifierRule.of(prepared, es)
     laps.step("index")
     cand = _candidates(prepared, es, ids, same_codes)
@@ -347,7 +349,7 @@ def _link_steps(laps: Heartbeat, frame: pd.DataFrame, keys: pd.Series, entity_ty
     laps.step("evidence")
     accepted = np.flatnonzero(weight >= 0)
     kept = accepted[cluster_labels[cand.left[accepted]] == cluster_labels[cand.right[accepted]]]
-    links = _links_frame(prepared, scored, kept)
+    links = links_frame(prepared, scored, kept)
     laps.step(None)
 
     stats = {
@@ -383,7 +385,7 @@ def _completeness(labelled: tuple[np.ndarray, np.ndarray] | None, cand: _Candida
     return round(float(np.isin(codes, cand.left * n + cand.right).mean()), 6)
 
 
-def _links_frame(prepared: pd.DataFrame, scored: ScoredPairs, rows: np.ndarray
+def links_frame(prepared: pd.DataFrame, scored: ScoredPairs, rows: np.ndarray
                  ) -> pd.DataFrame:
     """links.csv rows for the given scored pairs, with their evidence."""
     dept = prepared["department"].to_numpy()

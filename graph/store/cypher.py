@@ -180,6 +180,30 @@ def delete_orphans(kind: str) -> str:
             f"WITH e LIMIT $limit DETACH DELETE e RETURN count(*) AS deleted")
 
 
+def move_relationships(rel_type: str, kind: str, outgoing: bool) -> str:
+    """Re-attach an entity's relationships of one type to its successor ($c.old -> $c.new,
+    when one entity merges into another outside a load); a relationship between the two
+    themselves is dropped, not turned into a self-loop."""
+    label, k, t = quote(entity_label(kind)), props, quote(getattr(rels, rel_type))
+    arrow = (f"(old)-[x:{t}]->(b)", f"(new)-[y:{t}]->(b)") if outgoing else \
+        (f"(b)-[x:{t}]->(old)", f"(b)-[y:{t}]->(new)")
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MATCH (old:{label} {{{quote(k.entity_id)}: $c.old[i]}}) "
+            f"MATCH (new:{label} {{{quote(k.entity_id)}: $c.new[i]}}) "
+            f"MATCH {arrow[0]} "
+            f"FOREACH (_ IN CASE WHEN b = new THEN [] ELSE [1] END | "
+            f"MERGE {arrow[1]} SET y += properties(x)) "
+            f"DELETE x")
+
+
+def delete_entities_without_records(kind: str) -> str:
+    """Remove the given entities ($c.entity_id) if no SourceRecord refers to them."""
+    return (f"UNWIND $c.entity_id AS id "
+            f"MATCH (e:{quote(entity_label(kind))} {{{quote(props.entity_id)}: id}}) "
+            f"WHERE NOT (e)<-[:{quote(rels.REFERS_TO)}]-() "
+            f"DETACH DELETE e")
+
+
 def stale_relations(rel_type: str) -> str:
     """Relationships of a type with their endpoints and record keys (for stale checks)."""
     k = props
