@@ -1,0 +1,125 @@
+"""kglink.Resolver.add_record against the real graph: records held back from a load are
+added one by one, and a batch re-run over all the sources then agrees with the graph entity
+for entity, id for id, and records no merge or split. The held-back records include every
+record that alone bridges two parts of an entity (an articulation point of its accepted
+links), so adding them merges entities the smaller load kept apart."""
+
+from __future__ import annotations
+
+import shutil
+
+import networkx as nx
+import pandas as pd
+import pytest
+import yaml
+
+import kglink
+from graph.store.previous import read_previous_clusters
+from linking.entity_ids import fresh_id
+from loaders.fields import FIELDS
+from loaders.synthetic.generate import generate
+
+
+def bridges(linked) -> set[str]:
+    """Records whose removal disconnects the accepted links of their entity."""
+    links = linked.links
+    graph = nx.Graph()
+    graph.add_edges_from(zip(links["department_l"] + ":" + links["record_id_l"],
+                             links["department_r"] + ":" + links["record_id_r"], strict=True))
+    return set(nx.articulation_points(graph))
+
+
+def hold_back(full, reduced, persons: pd.DataFrame) -> None:
+    """Copy the sources of ``full`` to ``reduced`` without the rows of ``persons``."""
+    shutil.copytree(full, reduced)
+    spec = yaml.safe_load((full / "SOURCES.yaml").read_text(encoding="utf-8"))
+    for source in spec["sources"]:
+        if source["entity"] != "person":
+            continue
+        assert source["format"] == "parquet"
+        raw = pd.read_parquet(full / source["path"])
+        mine = persons.loc[persons["department"] == source["department"], "record_id"]
+        keep = ~raw[source["id_column"]].astype(str).isin(mine)
+        assert (~keep).sum() == len(mine)
+        raw[keep].to_parquet(reduced / source["path"], index=False)
+
+
+def as_record(row: pd.Series) -> dict:
+    """An ingested person row as a service would send it: canonical fields and its key."""
+    fields = ("department", "record_id", *FIELDS["person"])
+    return {f: row[f] for f in fields if f in row.index and not pd.isna(row[f])}
+
+
+def assignment(frame: pd.DataFrame) -> dict[str, str]:
+    keys = frame["department"].astype(str) + ":" + frame["record_id"].astype(str)
+    return dict(zip(keys, frame["entity_id"].astype(str), strict=True))
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    root = tmp_path_factory.mktemp("add-record")
+    spec = generate(root / "full", persons=300, organizations=60, seed=5, formats="fast")
+    ingested = kglink.ingest(spec)
+    persons = ingested.persons.astype({"department": str, "record_id": str})
+    keys = persons["department"] + ":" + persons["record_id"]
+    held = persons[keys.isin(bridges(kglink.link(ingested, judgments=())))
+                   | keys.isin(keys.sample(25, random_state=3))]
+    hold_back(root / "full", root / "reduced", held)
+    return spec, root / "reduced" / "SOURCES.yaml", held
+
+
+def test_added_records_agree_with_a_batch_rerun(graph_db, sources):
+    driver, database = graph_db
+    full, reduced, held = sources
+    kglink.run(reduced, driver=driver, database=database, judgments=())
+    with kglink.Resolver(driver=driver, database=database) as resolver:
+        added = [resolver.add_record(as_record(row)) for _, row in held.iterrows()]
+        outcomes = pd.Series([a.outcome for a in added]).value_counts().to_dict()
+        assert outcomes == {"joined": 24, "new": 1, "reshaped": 1}
+        reshaped = next(a for a in added if a.outcome == "reshaped")
+        assert reshaped.record in {r["record"] for r in
+                                   resolver.how(reshaped.entity_id)["records"]}
+        # the bridge joined P0C2...'s records; P3C5... was split between P0C2... and P2CE...
+        assert ([(e["type"], e["entity_id"], e["merged_from"], e["split_into"])
+                 for e in reshaped.events], reshaped.touched, reshaped.entity_id) == (
+            [("merge", "P0C21C39976DED9E3", ["P3C5BC5F988B727C2"], None),
+             ("merge", "P2CE531DD78446394", ["P3C5BC5F988B727C2"], None),
+             ("split", "P3C5BC5F988B727C2", None, ["P0C21C39976DED9E3", "P2CE531DD78446394"])],
+            ["P0C21C39976DED9E3", "P29C2EAA90D1BA2E0", "P2CE531DD78446394", "P3C5BC5F988B727C2"],
+            "P0C21C39976DED9E3")
+        for merge in reshaped.events[:2]:  # each survivor's history shows its MergeEvent
+            history = resolver.how(merge["entity_id"])
+            assert merge["event_id"] in {e["event_id"] for e in history["events"]}
+        with pytest.raises(KeyError, match="no entity 'P3C5BC5F988B727C2'"):
+            resolver.how("P3C5BC5F988B727C2")  # no record refers to it any more
+    graph = assignment(read_previous_clusters(driver, database))
+    rerun = kglink.run(full, driver=driver, database=database, judgments=())
+    assert assignment(rerun.linked.clusters) == graph
+    assert (rerun.summary.merges, rerun.summary.splits) == (0, 0)
+
+
+def test_a_record_like_no_other_is_a_new_entity(graph_db, sources):
+    driver, database = graph_db
+    full, _, _ = sources
+    kglink.run(full, driver=driver, database=database, judgments=())
+    record = {"department": "卫健委", "record_id": "WJ-NEW-1", "name": "欧阳翠花",
+              "birth_date": "1931-02-03", "sex": "女", "phone": "13900000001"}
+    with kglink.Resolver(driver=driver, database=database) as resolver:
+        added = resolver.add_record(record)
+        assert (added.outcome, added.entity_id, added.touched, added.events) == (
+            "new", fresh_id("person", "卫健委:WJ-NEW-1"), [], [])
+        found = resolver.resolve({"name": "欧阳翠花", "birth_date": "1931-02-03"})
+        assert (found[0].entity_id, found[0].record, found[0].match) == (
+            added.entity_id, "卫健委:WJ-NEW-1", True)
+        with pytest.raises(ValueError, match="^record 卫健委:WJ-NEW-1 is already in the graph"):
+            resolver.add_record(record)
+        with pytest.raises(ValueError, match="^a record to add needs a record_id$"):
+            resolver.add_record({"department": "卫健委", "name": "欧阳翠花"})
+        with pytest.raises(ValueError, match="^record 0: unknown person field"):
+            resolver.add_record({"department": "卫健委", "record_id": "X", "nmae": "x"})
+    entity = driver.execute_query(
+        "MATCH (r:SourceRecord {record_key: $key})-[:REFERS_TO]->(e:NaturalPerson) "
+        "RETURN e.entity_id AS id, e.name AS name, r.source AS source",
+        key="卫健委:WJ-NEW-1", database_=database).records
+    assert [(r["id"], r["name"], r["source"]) for r in entity] == [
+        (fresh_id("person", "卫健委:WJ-NEW-1"), "欧阳翠花", "add_record")]
