@@ -82,8 +82,11 @@ class _Distinct:
 
     @property
     def first(self) -> np.ndarray:
-        """Index of the first pair showing each combination."""
-        return pd.Series(np.arange(self.size)).groupby(self.inverse).first().to_numpy()
+        """Index of the first pair showing each combination: ``pd.factorize`` numbers the
+        combinations in order of appearance, so combination k first shows where the codes
+        first exceed k - 1."""
+        before = np.maximum.accumulate(np.concatenate([[-1], self.inverse[:-1]]))
+        return np.flatnonzero(self.inverse > before)
 
     def spread(self, level: np.ndarray) -> np.ndarray:
         out = np.asarray(level, dtype=np.int8)[self.inverse]
@@ -91,10 +94,14 @@ class _Distinct:
         return out
 
 
+PARALLEL_FROM = 20_000  # pairs: below this, starting cpdist's threads costs more than it saves
+
+
 def _sim(scorer, left: np.ndarray, right: np.ndarray, **kw) -> np.ndarray:
     if left.size == 0:
         return np.empty(0, dtype=np.float64)
-    return process.cpdist(left, right, scorer=scorer, workers=-1, **kw)
+    workers = -1 if left.size >= PARALLEL_FROM else 1
+    return process.cpdist(left, right, scorer=scorer, workers=workers, **kw)
 
 
 class LevelFeature(BaseCompareFeature):
