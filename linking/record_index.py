@@ -31,23 +31,33 @@ def _record_keys(prepared: pd.DataFrame) -> pd.Index:
     return pd.Index(prepared["department"] + ":" + prepared["record_id"])
 
 
-def exact_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
-    """One exact pass's key per record (string; NA where any of its keys is missing)."""
-    joined = key_values(prepared, keys[0]).astype("string")
-    for key in keys[1:]:
-        joined = joined + SEPARATOR + key_values(prepared, key).astype("string")
+def _joined(prepared: pd.DataFrame, keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The values of the keys joined by SEPARATOR (a missing value as ""), and where any was
+    missing; numpy object arrays, whose fixed cost is small beside pandas' on a few rows."""
+    parts = [key_values(prepared, key).to_numpy(dtype=object) for key in keys]
+    gaps = [pd.isna(part) for part in parts]
+    joined = np.where(gaps[0], "", parts[0]).astype(object)
+    for part, gap in zip(parts[1:], gaps[1:], strict=True):
+        joined = joined + SEPARATOR + np.where(gap, "", part).astype(object)
+    return joined, np.logical_or.reduce(gaps)
+
+
+def exact_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
+    """One exact pass's key per record (None where any of its keys is missing)."""
+    joined, missing = _joined(prepared, keys)
+    joined[missing] = None
     return joined
 
 
-def sorted_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
-    """A sorted pass's sort value per record, as the batch builds it (NA where empty)."""
-    values = key_values(prepared, keys[0]).fillna("")
-    for key in keys[1:]:
-        values = values + SEPARATOR + key_values(prepared, key).fillna("")
-    return values.where(values.str.len() > len(keys) - 1, None).astype("string")
+def sorted_key(prepared: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
+    """A sorted pass's sort value per record, as the batch builds it (None where empty)."""
+    joined, _ = _joined(prepared, keys)
+    empty = np.frompyfunc(len, 1, 1)(joined).astype(np.int64) <= len(keys) - 1
+    joined[empty] = None
+    return joined
 
 
-def pass_key(prepared: pd.DataFrame, bp: BlockingPass) -> pd.Series:
+def pass_key(prepared: pd.DataFrame, bp: BlockingPass) -> np.ndarray:
     """The key of one blocking pass per record."""
     return sorted_key(prepared, bp.keys) if bp.method == "sorted" else exact_key(prepared, bp.keys)
 
@@ -60,10 +70,10 @@ def _expand(queries: np.ndarray, starts: np.ndarray, sizes: np.ndarray
     return np.repeat(queries, sizes), np.repeat(starts, sizes) + offset
 
 
-def _present(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _present(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows that have a key value, and their values."""
-    rows = np.flatnonzero(values.notna().to_numpy())
-    return rows, values.to_numpy(dtype=object)[rows]
+    rows = np.flatnonzero(~pd.isna(values))
+    return rows, values[rows]
 
 
 @dataclass
@@ -75,13 +85,13 @@ class SortedKeys:
     rows: np.ndarray
 
     @classmethod
-    def of(cls, values: pd.Series) -> SortedKeys:
+    def of(cls, values: np.ndarray) -> SortedKeys:
         present, keys = _present(values)
         text = keys.astype(str)
         order = np.argsort(text, kind="stable")
         return cls(text[order], present[order])
 
-    def same(self, values: pd.Series, max_block: int) -> tuple[np.ndarray, np.ndarray]:
+    def same(self, values: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray]:
         """(query row, record row) for every record sharing a query's key, skipping blocks
         the query would make bigger than the batch's ``max_block_size``."""
         query, keys = _present(values)
@@ -91,7 +101,7 @@ class SortedKeys:
         query, pos = _expand(query[fits], lo[fits], (hi - lo)[fits])
         return query, self.rows[pos]
 
-    def near(self, values: pd.Series, window: int) -> tuple[np.ndarray, np.ndarray]:
+    def near(self, values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
         """(query row, record row) for the window - 1 records on each side of each query."""
         query, keys = _present(values)
         at = np.searchsorted(self.values, keys.astype(str))
