@@ -42,6 +42,10 @@ COMPONENT_LIMIT = 300  # records beyond which a batch cuts a component's weakest
 _adding = threading.Lock()  # one placement at a time: two could touch the same entity
 
 
+class RecordExists(ValueError):
+    """The record's key is stored already (a load, not add_record, updates records)."""
+
+
 @dataclass
 class Added:
     """What ``add_record`` did: the record's entity, the outcome (new, joined, merged,
@@ -77,7 +81,7 @@ def add_record(resolver: Resolver, driver: Driver, database: str, record: dict[s
     frame["source"] = SOURCE
     with _adding:
         if len(resolver.candidates.records(entity, [key])):
-            raise ValueError(f"record {key} is already in the graph (a load updates it)")
+            raise RecordExists(f"record {key} is already in the graph (a load updates it)")
         candidates = resolver.resolve_many([record], entity, top_k=REACH)[0]
         members = _component(resolver, driver, database, entity,
                              {c.entity_id for c in candidates if c.match})

@@ -13,6 +13,7 @@ from kglink.service import (
     routes_keys,
     routes_paths,
     routes_queries,
+    routes_records,
     routes_resolve,
     routes_search,
     routes_why,
@@ -43,7 +44,7 @@ def create_app(driver: Driver, database: str, keys: KeyStore | None = None,
     app.state.graph = (driver, database)
     app.state.keys = keys if keys is not None else KeyStore()
     for module in (routes_entities, routes_paths, routes_why, routes_search, routes_queries,
-                   routes_keys, routes_resolve):
+                   routes_keys, routes_resolve, routes_records):
         app.include_router(module.router)
     errors.install(app)
     app.add_middleware(BodyLimit)

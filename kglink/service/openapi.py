@@ -12,6 +12,7 @@ _ERRORS = {
     401: "missing, unknown or revoked API key (send X-API-Key)",
     403: "role 'service' may not use this route (allowed: admin, investigator)",
     404: "no person or company with entity_id 'P0000000000000000'",
+    409: "record 卫健委:WJ0000815 is already in the graph (a load updates it)",
     413: "request body larger than 1000000 bytes",
     422: "query parameter 'hops': Input should be less than or equal to 6",
     503: "the graph keeps no link model yet: load it first (kglink run SOURCES.yaml)",

@@ -291,7 +291,8 @@ def test_openapi_documents_every_route_with_an_example(server):
     assert routes == {("GET", "/entities/{entity_id}"), ("GET", "/entities/{entity_id}/how"),
                       ("GET", "/entities/{entity_id}/network"), ("GET", "/paths"),
                       ("GET", "/search"), ("POST", "/queries/{name}"), ("GET", "/keys"),
-                      ("GET", "/why")}
+                      ("GET", "/why"), ("POST", "/resolve"), ("POST", "/resolve/batch"),
+                      ("POST", "/records")}
     for path, ops in spec["paths"].items():
         for op in ops.values():
             ok = op["responses"]["200"]["content"]["application/json"]
