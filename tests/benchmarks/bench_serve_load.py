@@ -188,10 +188,12 @@ def python_anchor(queries: list[dict]) -> tuple[float, float]:
 def report(level: Level) -> None:
     p50, p95, p99 = np.percentile(level.latency, [50, 95, 99])
     rate = len(level.latency) / level.seconds
+    outside = level.latency - level.queued - level.resolving
     print(f"{level.clients:>3} clients  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms"
-          f"  {rate:7.0f} resolves/s   (server: queue p50 {np.median(level.queued):6.1f} ms,"
-          f" resolve pass p50 {np.median(level.resolving):6.1f} ms; {len(level.latency)} "
-          f"requests)", flush=True)
+          f"  {rate:7.0f} resolves/s   (p50 of: waiting for a pass {np.median(level.queued):.1f}"
+          f" ms, the pass {np.median(level.resolving):.1f} ms, the rest - HTTP, key, audit, "
+          f"JSON, client - {np.median(outside):.1f} ms; {len(level.latency)} requests)",
+          flush=True)
     if level.clients == 1:
         print(f"             target p95 <= 20 ms: {'met' if p95 <= 20 else 'NOT met'}")
     if level.clients == 50:
