@@ -15,6 +15,8 @@ from linking.resolver import Resolver, _best_per_entity
 from loaders.fields import FIELDS
 from loaders.synthetic.generate import generate
 
+AGREEING_PAIRS = 139  # measured: (every 7th record, candidate record) pairs also in links.csv
+
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory):
@@ -49,7 +51,7 @@ def test_one_record_scores_every_pair_as_the_batch_links(linked):
             if found is not None:
                 assert (c.score, c.evidence_json) == found, (key, c.record)
                 compared += 1
-    assert compared > 100
+    assert compared == AGREEING_PAIRS
 
 
 def test_one_by_one_equals_one_batch(linked):
