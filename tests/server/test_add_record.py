@@ -1,12 +1,14 @@
-"""kglink.Resolver.add_record against the real graph: records held back from a load are
-added one by one, and a batch re-run over all the sources then agrees with the graph entity
-for entity, id for id, and records no merge or split. The held-back records include every
-record that alone bridges two parts of an entity (an articulation point of its accepted
-links), so adding them merges entities the smaller load kept apart."""
+"""Adding records, over HTTP (``POST /records`` on a running ``kglink serve``) and from
+Python (``kglink.Resolver.add_record``): records held back from a load are added one by one,
+and a batch re-run over all the sources then agrees with the graph entity for entity, id
+for id, and records no merge or split. The held-back records include every record that
+alone bridges two parts of an entity (an articulation point of its accepted links), so
+adding it merges entities the smaller load kept apart."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 
 import networkx as nx
 import pandas as pd
@@ -14,6 +16,7 @@ import pytest
 import yaml
 
 import kglink
+from graph.admin import reset_database
 from graph.store.previous import read_previous_clusters
 from linking.entity_ids import fresh_id
 from loaders.fields import FIELDS
@@ -57,6 +60,7 @@ def assignment(frame: pd.DataFrame) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory):
+    """The full sources, a copy without the held-back person rows, and those rows."""
     root = tmp_path_factory.mktemp("add-record")
     spec = generate(root / "full", persons=300, organizations=60, seed=5, formats="fast")
     ingested = kglink.ingest(spec)
@@ -68,40 +72,61 @@ def sources(tmp_path_factory):
     return spec, root / "reduced" / "SOURCES.yaml", held
 
 
-def test_added_records_agree_with_a_batch_rerun(graph_db, sources):
-    driver, database = graph_db
-    full, reduced, held = sources
-    kglink.run(reduced, driver=driver, database=database, judgments=())
-    with kglink.Resolver(driver=driver, database=database) as resolver:
-        added = [resolver.add_record(as_record(row)) for _, row in held.iterrows()]
-        outcomes = pd.Series([a.outcome for a in added]).value_counts().to_dict()
-        assert outcomes == {"joined": 24, "new": 1, "reshaped": 1}
-        reshaped = next(a for a in added if a.outcome == "reshaped")
-        assert reshaped.record in {r["record"] for r in
-                                   resolver.how(reshaped.entity_id)["records"]}
-        # the bridge joined P0C2...'s records; P3C5... was split between P0C2... and P2CE...
-        assert ([(e["type"], e["entity_id"], e["merged_from"], e["split_into"])
-                 for e in reshaped.events], reshaped.touched, reshaped.entity_id) == (
-            [("merge", "P0C21C39976DED9E3", ["P3C5BC5F988B727C2"], None),
-             ("merge", "P2CE531DD78446394", ["P3C5BC5F988B727C2"], None),
-             ("split", "P3C5BC5F988B727C2", None, ["P0C21C39976DED9E3", "P2CE531DD78446394"])],
-            ["P0C21C39976DED9E3", "P29C2EAA90D1BA2E0", "P2CE531DD78446394", "P3C5BC5F988B727C2"],
-            "P0C21C39976DED9E3")
-        for merge in reshaped.events[:2]:  # each survivor's history shows its MergeEvent
-            history = resolver.how(merge["entity_id"])
-            assert merge["event_id"] in {e["event_id"] for e in history["events"]}
-        with pytest.raises(KeyError, match="no entity 'P3C5BC5F988B727C2'"):
-            resolver.how("P3C5BC5F988B727C2")  # no record refers to it any more
+@dataclass
+class Loaded:
+    driver: object
+    database: str
+
+
+@pytest.fixture(scope="module")
+def seeded(neo4j_target, sources) -> Loaded:
+    """The graph the served resolver starts from: the load without the held-back rows
+    (this module's ``server`` fixture serves it)."""
+    driver, database = neo4j_target
+    reset_database(driver, database)
+    kglink.run(sources[1], driver=driver, database=database, judgments=())
+    return Loaded(driver, database)
+
+
+def post_record(server, row: pd.Series) -> dict:
+    record = as_record(row)
+    response = server.post("/records", key="service", json={
+        "entity": "person", "department": record.pop("department"),
+        "record_id": record.pop("record_id"), "record": record})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_added_records_agree_with_a_batch_rerun(server, seeded, sources):
+    driver, database = seeded.driver, seeded.database
+    full, _, held = sources
+    added = [post_record(server, row) for _, row in held.iterrows()]
+    outcomes = pd.Series([a["outcome"] for a in added]).value_counts().to_dict()
+    assert outcomes == {"joined": 24, "new": 1, "reshaped": 1}
+    reshaped = next(a for a in added if a["outcome"] == "reshaped")
+    how = server.get(f"/entities/{reshaped['entity_id']}/how").json()
+    assert reshaped["record"] in {r["record"] for r in how["records"]}
+    # the bridge joined P0C2...'s records; P3C5... was split between P0C2... and P2CE...
+    assert ([(e["type"], e["entity_id"], e["merged_from"], e["split_into"])
+             for e in reshaped["events"]], reshaped["touched"], reshaped["entity_id"]) == (
+        [("merge", "P0C21C39976DED9E3", ["P3C5BC5F988B727C2"], None),
+         ("merge", "P2CE531DD78446394", ["P3C5BC5F988B727C2"], None),
+         ("split", "P3C5BC5F988B727C2", None, ["P0C21C39976DED9E3", "P2CE531DD78446394"])],
+        ["P0C21C39976DED9E3", "P29C2EAA90D1BA2E0", "P2CE531DD78446394", "P3C5BC5F988B727C2"],
+        "P0C21C39976DED9E3")
+    for merge in reshaped["events"][:2]:  # each survivor's history shows its MergeEvent
+        history = server.get(f"/entities/{merge['entity_id']}/how").json()
+        assert merge["event_id"] in {e["event_id"] for e in history["events"]}
+    # no record refers to P3C5... any more
+    assert server.get("/entities/P3C5BC5F988B727C2").status_code == 404
     graph = assignment(read_previous_clusters(driver, database))
     rerun = kglink.run(full, driver=driver, database=database, judgments=())
     assert assignment(rerun.linked.clusters) == graph
     assert (rerun.summary.merges, rerun.summary.splits) == (0, 0)
 
 
-def test_a_record_like_no_other_is_a_new_entity(graph_db, sources):
-    driver, database = graph_db
-    full, _, _ = sources
-    kglink.run(full, driver=driver, database=database, judgments=())
+def test_a_record_like_no_other_is_a_new_entity(seeded):
+    driver, database = seeded.driver, seeded.database
     record = {"department": "卫健委", "record_id": "WJ-NEW-1", "name": "欧阳翠花",
               "birth_date": "1931-02-03", "sex": "女", "phone": "13900000001"}
     with kglink.Resolver(driver=driver, database=database) as resolver:
