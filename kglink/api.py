@@ -301,13 +301,13 @@ class Resolver:
     index (``engine`` is the ``linking.resolver.Resolver``; ``engine.candidates`` the index,
     whose ``add`` keeps it current). Without ``driver`` the configured Neo4j is connected,
     and ``close()`` (or leaving a ``with`` block) closes it. Loads made later are seen by a
-    new Resolver.
+    new Resolver (``stale()`` says when one is due; ``kglink serve`` rebuilds by itself).
     """
 
     def __init__(self, model: ModelSet | str | Path | None = None, *,
                  driver: Driver | None = None, database: str | None = None) -> None:
         from graph.resolver_index import load_record_index
-        from graph.store.load_batches import read_link_model
+        from graph.store.load_batches import latest_load, read_link_model
         from linking.resolver import Resolver as RecordResolver
 
         self._owned = driver is None
@@ -320,7 +320,15 @@ class Resolver:
             self.close()
             raise ValueError("the graph keeps no link model yet: load it first "
                              "(kglink run SOURCES.yaml)")
+        self.load = latest_load(driver, self.database)  # the load this resolver reflects
         self.engine = RecordResolver(models, load_record_index(driver, self.database, models))
+
+    def stale(self) -> bool:
+        """Whether a load completed since this resolver read the graph (build a new one to
+        see it; records added through ``add_record`` are seen at once)."""
+        from graph.store.load_batches import latest_load
+
+        return latest_load(self.driver, self.database) != self.load
 
     def resolve(self, record: dict[str, Any], entity: str = "person", top_k: int = 5
                 ) -> list[Any]:

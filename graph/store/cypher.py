@@ -267,6 +267,14 @@ def latest_link_model() -> str:
             f"ORDER BY b.{quote(k.completed_at)} DESC LIMIT 1")
 
 
+def latest_complete_batch() -> str:
+    """The batch id of the most recently completed load."""
+    k = props
+    return (f"MATCH (b:{quote(labels.LoadBatch)}) WHERE b.{quote(k.status)} = '{COMPLETE}' "
+            f"RETURN b.{quote(k.batch)} AS batch "
+            f"ORDER BY b.{quote(k.completed_at)} DESC, b.{quote(k.batch)} LIMIT 1")
+
+
 def manifest_complete() -> str:
     k = props
     return (f"MATCH (b:{quote(labels.LoadBatch)} {{{quote(k.batch)}: $batch}}) "

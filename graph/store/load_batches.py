@@ -51,6 +51,13 @@ def read_link_model(driver: Driver, database: str) -> ModelSet | None:
     return ModelSet.from_dict(json.loads(rows[0][0]), f"the graph's link model ({database})")
 
 
+def latest_load(driver: Driver, database: str) -> str | None:
+    """The batch id of the latest completed load (None before any): what a resolver built
+    now would see, so a service can tell when its in-memory index is out of date."""
+    rows = read(driver, database, cypher.latest_complete_batch())
+    return rows[0][0] if rows else None
+
+
 def keep_link_model(driver: Driver, database: str, batch: str, models: ModelSet) -> None:
     """Keep the model a load applied on its LoadBatch node, for later runs and services."""
     write(driver, database, cypher.keep_link_model(), {"batch": batch, "model": models.to_json()})

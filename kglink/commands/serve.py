@@ -23,7 +23,9 @@ def run(args: argparse.Namespace) -> int:
     from graph.connection import connect
     from kglink.service.app import create_app
     from kglink.service.keys import KeyStore
+    from kglink.service.resolver import refresh_seconds
 
+    refresh_seconds()  # a bad KGLINK_RESOLVER_REFRESH is a one-line error now, not later
     if not 0 < args.port < 65536:
         raise ValueError(f"--port {args.port} is not a port number (1..65535)")
     keys = KeyStore()

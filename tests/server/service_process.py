@@ -57,5 +57,6 @@ def server_env(home: Path, database: str) -> dict[str, str]:
     t = target(start_local=False)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KGLINK_"))}
     env.update(KGLINK_HOME=str(home), NEO4J_URI=t.uri, NEO4J_USER=t.user,
-               NEO4J_PASSWORD=t.password, NEO4J_DATABASE=database, PYTHONPATH=str(ROOT))
+               NEO4J_PASSWORD=t.password, NEO4J_DATABASE=database, PYTHONPATH=str(ROOT),
+               KGLINK_RESOLVER_REFRESH="1")  # a load during a test is served within seconds
     return env

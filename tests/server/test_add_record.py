@@ -8,6 +8,7 @@ adding it merges entities the smaller load kept apart."""
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass
 
 import networkx as nx
@@ -123,6 +124,11 @@ def test_added_records_agree_with_a_batch_rerun(server, seeded, sources):
     rerun = kglink.run(full, driver=driver, database=database, judgments=())
     assert assignment(rerun.linked.clusters) == graph
     assert (rerun.summary.merges, rerun.summary.splits) == (0, 0)
+    served = f"kglink serve: resolving against load {rerun.batch}"
+    deadline = time.monotonic() + 120  # the server notices the load and rebuilds its index
+    while served not in (server.home / "serve.log").read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, (server.home / "serve.log").read_text()
+        time.sleep(0.5)
 
 
 def test_a_record_like_no_other_is_a_new_entity(seeded):

@@ -73,3 +73,12 @@ def test_verify_an_empty_log_and_a_garbled_line(tmp_path):
     assert broken.returncode == 1
     assert broken.stderr == (f"kglink: audit log broken: {tmp_path}/audit.jsonl:2: not an "
                              "audit entry (edited or inserted)\n")
+
+
+def test_a_bad_refresh_period_stops_serve_at_once(tmp_path):
+    for value, why in (("abc", "expected seconds (a number)"),
+                       ("0", "expected a positive number of seconds")):
+        env = {**env_for(tmp_path), "KGLINK_RESOLVER_REFRESH": value}
+        served = kglink_cli(env, "serve", "--port", "1")
+        assert (served.returncode, served.stderr) == (
+            1, f"kglink: error: KGLINK_RESOLVER_REFRESH={value!r}: {why}\n")
