@@ -353,8 +353,15 @@ class Resolver:
                           effective_judgments(_judgments(None)))
 
     def why(self, a: str, b: str) -> dict[str, Any]:
-        """Why two stored records (``DEPT:RECORD_ID``) are or are not the same entity."""
-        return self.engine.why(a, b)
+        """Why two stored records (``DEPT:RECORD_ID``) are or are not the same entity: the
+        model's score, verdict and evidence, whether the graph holds them as one entity, and
+        ``judgment``, the judgment log's verdict on the pair ("same", "different" or None),
+        which overrides the model in loads and in ``add_record``."""
+        from linking.judgments import effective_judgments
+
+        explained = self.engine.why(a, b)
+        pair = tuple(sorted((explained["a"], explained["b"])))
+        return {**explained, "judgment": effective_judgments(_judgments(None)).get(pair)}
 
     def how(self, entity_id: str) -> dict[str, Any]:
         """How an entity came to be: its merges and splits (MergeEvent / SplitEvent, oldest

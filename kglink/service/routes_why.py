@@ -1,6 +1,7 @@
 """``GET /why?a=DEPT:RECORD_ID&b=DEPT:RECORD_ID``: why two stored records are or are not
 one entity: the model's score for the pair, whether a batch run would accept the link, and
-the evidence of every comparison (``kglink.api.Resolver.why``)."""
+the evidence of every comparison, and the judgment log's verdict on the pair if any
+(``kglink.api.Resolver.why``)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ RECORD_KEY = {"min_length": 3, "max_length": 300, "pattern": r"^[^:]+:.+$"}
                 "entity_ids": ["P014699FC2BEABD95", "P014699FC2BEABD95"],
                 "same_entity": True, "score": 0.999871, "match": True, "threshold": 0.5,
                 "evidence": {"rule": "model", "total": 14.2,
-                             "cmp": {"name": ["exact", 6.1], "birth_date": ["exact", 5.0]}}},
+                             "cmp": {"name": ["exact", 6.1], "birth_date": ["exact", 5.0]}},
+                "judgment": None},
                 404, 422, 503))
 def why(request: Request, caller: InvestigatorOrService,
         a: str = Query(description="one record, DEPT:RECORD_ID",

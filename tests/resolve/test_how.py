@@ -12,7 +12,10 @@ import kglink
 from loaders.synthetic.generate import generate
 
 
-def test_how_shows_the_merge_a_judgment_made(graph_db, tmp_path):
+def test_how_shows_the_merge_a_judgment_made(graph_db, tmp_path, monkeypatch):
+    from linking.judgments import JudgmentStore
+
+    monkeypatch.setenv("KGLINK_JUDGMENTS", str(tmp_path / "judgments.jsonl"))
     driver, database = graph_db
     spec = generate(tmp_path, persons=60, organizations=12, formats="fast")
     first = kglink.run(spec, driver=driver, database=database, judgments=())
@@ -26,6 +29,9 @@ def test_how_shows_the_merge_a_judgment_made(graph_db, tmp_path):
         # the model's view (two valid ids differ); the graph holds the judged merge
         assert (why["same_entity"], why["match"], why["evidence"]["rule"]) == (
             True, False, "different_valid_ids")
+        assert why["judgment"] is None  # the run's judgment was passed in, not logged
+        JudgmentStore().add("different", key_b, key_a, who="test")
+        assert resolver.why(key_a, key_b)["judgment"] == "different"
         survivor = why["entity_ids"][0]
         olds = sorted([a["entity_id"], b["entity_id"]])
         assert survivor not in olds  # the two records left their entities for a new one
