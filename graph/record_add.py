@@ -104,22 +104,28 @@ def _component(resolver: Resolver, driver: Driver, database: str, entity: str,
     """The stored records of the entities ``reached`` and of every entity their records
     reach by accepted links, and so on: the connected component a batch run would form
     around the new record and re-cluster as a whole (up to ``COMPONENT_LIMIT`` records)."""
-    from loaders.fields import FIELDS
-
     members = stored_members(driver, database, entity, sorted(reached))
     while len(members) and len(members) < COMPONENT_LIMIT:
-        fields = [c for c in ("department", "record_id", *FIELDS[entity])
-                  if c in members.columns]
-        rows = members[fields].astype(object)
-        records = [{k: v for k, v in row.items() if v is not None and not pd.isna(v)}
-                   for row in rows.to_dict("records")]
-        further = {c.entity_id for found in resolver.resolve_many(records, entity, REACH)
-                   for c in found if c.match} - reached
+        keys = (members["department"] + ":" + members["record_id"]).tolist()
+        further = _linked_entities(resolver, entity, keys) - reached
         if not further:
             break
         reached |= further
         members = stored_members(driver, database, entity, sorted(reached))
     return members
+
+
+def _linked_entities(resolver: Resolver, entity: str, keys: list[str]) -> set[str]:
+    """Entities an accepted link joins to any of these indexed records (their prepared
+    rows are in the index, so they are scored without standardising them again)."""
+    from linking.resolver import score_against
+
+    model = resolver.model(entity)
+    queries = resolver.candidates.records(entity, keys).drop(columns="entity_id")
+    pairs = resolver.candidates.candidates(entity, queries)
+    scored = score_against(model, queries, pairs.records, pairs.query, pairs.candidate)
+    accepted = pairs.candidate[scored.cluster_weight(model.threshold_weight) >= 0]
+    return set(pairs.records["entity_id"].to_numpy()[accepted])
 
 
 def _record_key(record: dict[str, Any]) -> str:
