@@ -12,13 +12,19 @@ The rules (documented in ``kglink.ttl`` too):
   reified as an ``rdf:Statement`` with a stable IRI (a hash of start, type, end and properties)
   that carries them, so ``score``, ``evidence``, ``share_ratio`` and dates survive a round trip.
 - Literals are typed by the Neo4j value: string (plain, or ``xsd:anyURI`` where the ontology
-  says so), integer, double, boolean, date, dateTime (with or without offset), time.
+  says so), integer, double, boolean, date, dateTime (with or without offset), time. A string
+  under a date property (``kgm:datatype xsd:date``) that is an ISO date is written as
+  ``xsd:date``, one under an ``xsd:dateTime`` property that is an ISO timestamp as
+  ``xsd:dateTime``; anything else stays a plain string, for SHACL to reject.
+- A money key (``reg_capital``) is written as a decimal amount and an ISO 4217 currency
+  ("200万元" -> 2000000, CNY), or as text under an annotation property when it is no amount.
 - Names the ontology does not declare are written under ``UNDECLARED`` namespaces so nothing is
   silently dropped; ``ontology.declared`` reports them and the importer refuses them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -30,9 +36,10 @@ from functools import cache
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
 
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ontology.money import money_value, parse_money
 from ontology.schema import KGM, ontology_graph, terms
 
 ID_BASE = "https://w3id.org/kglink/id/"
@@ -72,6 +79,15 @@ class IriTemplate:
 
 
 @dataclass(frozen=True)
+class MoneyTerms:
+    """The RDF properties one money key is written under."""
+
+    amount: str       # xsd:decimal amount
+    currency: str     # ISO 4217 code
+    text: str         # annotation: the value as written, when it is no amount
+
+
+@dataclass(frozen=True)
 class RdfMapping:
     """The ontology's mapping in both directions, for RDF conversion."""
 
@@ -81,6 +97,10 @@ class RdfMapping:
     templates: dict[str, IriTemplate]     # label -> IRI template of its nodes
     multi_valued: frozenset[str]
     uri_valued: frozenset[str]            # keys whose range is xsd:anyURI
+    date_valued: frozenset[str] = frozenset()      # keys written as xsd:date
+    datetime_valued: frozenset[str] = frozenset()  # keys whose range is xsd:dateTime
+    money: dict[str, MoneyTerms] = field(default_factory=dict)
+    money_part: dict[URIRef, tuple[str, str]] = field(default_factory=dict)  # -> (key, part)
     label_of: dict[URIRef, str] = field(default_factory=dict)
     type_of: dict[URIRef, str] = field(default_factory=dict)
     key_of: dict[URIRef, str] = field(default_factory=dict)
@@ -129,13 +149,35 @@ def rdf_mapping() -> RdfMapping:
             templates[label] = IriTemplate(prefix=match.group(1), key=match.group(2))
     multi = frozenset(key_by_iri[p] for p in g.subjects(URIRef(KGM + "multiValued"), None)
                       if p in key_by_iri)
-    uri_valued = frozenset(key_by_iri[p] for p in g.subjects(URIRef(
-        "http://www.w3.org/2000/01/rdf-schema#range"), XSD.anyURI) if p in key_by_iri)
+    money = _money_terms(g, key_by_iri)
     return RdfMapping(
         class_iri=class_iri, type_iri=type_iri, key_iri=key_iri, templates=templates,
-        multi_valued=multi, uri_valued=uri_valued,
+        multi_valued=multi, uri_valued=_keys_with(g, key_by_iri, RDFS.range, XSD.anyURI),
+        date_valued=_keys_with(g, key_by_iri, URIRef(KGM + "datatype"), XSD.date),
+        datetime_valued=_keys_with(g, key_by_iri, RDFS.range, XSD.dateTime),
+        money=money,
+        money_part={URIRef(iri): (key, part) for key, t in money.items()
+                    for part, iri in vars(t).items()},
         label_of={URIRef(v): k for k, v in class_iri.items()},
         type_of={URIRef(v): k for k, v in type_iri.items()}, key_of=key_by_iri)
+
+
+def _keys_with(g: Graph, key_by_iri: dict[URIRef, str], predicate: URIRef,
+               value: URIRef) -> frozenset[str]:
+    return frozenset(key_by_iri[p] for p in g.subjects(predicate, value) if p in key_by_iri)
+
+
+def _money_terms(g: Graph, key_by_iri: dict[URIRef, str]) -> dict[str, MoneyTerms]:
+    """key -> its MoneyTerms, from ``kgm:amountOf``, ``kgm:currencyOf`` and ``kgm:textOf``."""
+    parts: dict[str, dict[str, str]] = defaultdict(dict)
+    for part in ("amount", "currency", "text"):
+        for prop, money_prop in g.subject_objects(URIRef(KGM + part + "Of")):
+            parts[key_by_iri[money_prop]][part] = str(prop)
+    for key, found in parts.items():
+        if len(found) != 3:
+            raise RdfMappingError(f"kglink.ttl: money key {key!r} needs kgm:amountOf, "
+                                  "kgm:currencyOf and kgm:textOf")
+    return {key: MoneyTerms(**found) for key, found in parts.items()}
 
 
 # ---- values <-> literals ---------------------------------------------------------------
@@ -146,6 +188,7 @@ LiteralSpec = tuple[str, str | None]
 _XSD = str(XSD)
 _ANYURI = _XSD + "anyURI"
 _BOOLEAN, _INTEGER, _DOUBLE = _XSD + "boolean", _XSD + "integer", _XSD + "double"
+_DECIMAL = _XSD + "decimal"
 _DATE, _DATETIME, _TIME, _BASE64 = (_XSD + "date", _XSD + "dateTime", _XSD + "time",
                                    _XSD + "base64Binary")
 
@@ -157,7 +200,7 @@ def literal_spec(key: str, value: Any) -> LiteralSpec:
     """
     kind = type(value)
     if kind is str:
-        return value, (_ANYURI if key in rdf_mapping().uri_valued else None)
+        return _string_spec(key, value)
     if kind is bool:
         return ("true" if value else "false"), _BOOLEAN
     if kind is int:
@@ -192,6 +235,25 @@ def literal_spec(key: str, value: Any) -> LiteralSpec:
     return str(native), None
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*")
+
+
+def _string_spec(key: str, value: str) -> LiteralSpec:
+    """A string's literal: xsd:anyURI, xsd:date or xsd:dateTime where the ontology types the
+    key and the text is one; otherwise a plain string."""
+    m = rdf_mapping()
+    if key in m.uri_valued:
+        return value, _ANYURI
+    if key in m.date_valued and _ISO_DATE.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value).isoformat(), _DATE
+    if key in m.datetime_valued and _ISO_DATETIME.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return dt.datetime.fromisoformat(value).isoformat(), _DATETIME
+    return value, None
+
+
 def to_literal(key: str, value: Any) -> Literal:
     """One Neo4j (or plain Python) scalar as an rdflib literal."""
     lexical, datatype = literal_spec(key, value)
@@ -217,12 +279,30 @@ def from_literal(lit: Literal) -> Any:
     return str(lit)
 
 
-def _specs(key: str, value: Any) -> list[LiteralSpec]:
+# A literal with its predicate: (predicate IRI, lexical form, datatype IRI or None).
+PropertyLiteral = tuple[str, str, str | None]
+
+
+def property_literals(key: str, value: Any) -> list[PropertyLiteral]:
+    """The literals one property value is written as: one per element, under the key's
+    property; a money key as amount and currency (or its text when it is no amount)."""
     if value is None:
         return []
-    if isinstance(value, list | tuple):
-        return [literal_spec(key, v) for v in value if v is not None]
-    return [literal_spec(key, value)]
+    values = [v for v in value if v is not None] if isinstance(value, list | tuple) else [value]
+    m = rdf_mapping()
+    money = m.money.get(key)
+    if money is None:
+        predicate = m.prop_iri(key)
+        return [(predicate, *literal_spec(key, v)) for v in values]
+    out: list[PropertyLiteral] = []
+    for v in values:
+        parsed = parse_money(v)
+        if parsed is None:
+            out.append((money.text, str(v), None))
+        else:
+            out += [(money.amount, parsed.lexical, _DECIMAL), (money.currency, parsed.currency,
+                                                               None)]
+    return out
 
 
 # ---- graph data -> triples -------------------------------------------------------------
@@ -247,8 +327,7 @@ def emit_node(sink: TripleSink, iri: str, labels: Iterable[str],
     for label in sorted(labels):
         sink.iri(iri, _RDF_TYPE, m.label_iri(label))
     for key in sorted(props):
-        predicate = m.prop_iri(key)
-        for lexical, datatype in _specs(key, props[key]):
+        for predicate, lexical, datatype in property_literals(key, props[key]):
             sink.literal(iri, predicate, lexical, datatype)
 
 
@@ -263,11 +342,11 @@ def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mappin
     start, end = str(start), str(end)
     predicate = m.rel_iri(rel_type)
     sink.iri(start, predicate, end)
-    values = {key: specs for key in sorted(props) if (specs := _specs(key, props[key]))}
+    values = {key: lits for key in sorted(props) if (lits := property_literals(key, props[key]))}
     if not values:
         return
     canonical = json.dumps([start, predicate, end,
-                            [[k, sorted(f"{lex}^^{dtype}" for lex, dtype in v)]
+                            [[k, sorted(f"{lex}^^{dtype}" for _, lex, dtype in v)]
                              for k, v in values.items()]],
                            ensure_ascii=False, separators=(",", ":"))
     statement = RELATIONSHIP_BASE + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:24]
@@ -275,9 +354,8 @@ def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mappin
     sink.iri(statement, _RDF_SUBJECT, start)
     sink.iri(statement, _RDF_PREDICATE, predicate)
     sink.iri(statement, _RDF_OBJECT, end)
-    for key, specs in values.items():
-        predicate_key = m.prop_iri(key)
-        for lexical, datatype in specs:
+    for literals in values.values():
+        for predicate_key, lexical, datatype in literals:
             sink.literal(statement, predicate_key, lexical, datatype)
 
 
@@ -356,16 +434,23 @@ def _name(kind: str, iri: URIRef, known: dict[URIRef, str]) -> str:
 def _props(g: Graph, subject: Node, skip: set[Node]) -> tuple[dict[str, Any], int]:
     m = rdf_mapping()
     values: dict[str, list[Any]] = defaultdict(list)
+    money: dict[str, dict[str, Literal]] = defaultdict(dict)
     ignored = 0
     for predicate, obj in g.predicate_objects(subject):
         if predicate in skip:
             continue
         if not isinstance(obj, Literal):
             continue  # a relationship: read with the relationships
+        if predicate in m.money_part:
+            key, part = m.money_part[predicate]
+            money[key][part] = obj
+            continue
         if predicate not in m.key_of and not str(predicate).startswith(UNDECLARED["key"]):
             ignored += 1
             continue
         values[_name("key", predicate, m.key_of)].append(from_literal(obj))
+    for key, parts in money.items():
+        values[key].append(_money_from_literals(key, parts))
     props: dict[str, Any] = {}
     for key, vals in values.items():
         if key in m.multi_valued or len(vals) > 1:
@@ -373,6 +458,16 @@ def _props(g: Graph, subject: Node, skip: set[Node]) -> tuple[dict[str, Any], in
         else:
             props[key] = vals[0]
     return props, ignored
+
+
+def _money_from_literals(key: str, parts: dict[str, Literal]) -> Any:
+    """The graph value of a money key from its amount and currency (or text) literals."""
+    if "amount" in parts:
+        currency = parts.get("currency")
+        return money_value(from_literal(parts["amount"]), str(currency) if currency else None)
+    if "text" in parts:
+        return str(parts["text"])
+    raise RdfMappingError(f"{key}: a currency without its amount")
 
 
 def graph_data(g: Graph) -> GraphData:

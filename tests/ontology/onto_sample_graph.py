@@ -44,14 +44,14 @@ def sample_graph() -> tuple[list[tuple[str, list[str], dict]], list[tuple[str, s
             P.address: "湖南省长沙市芙蓉区五一大道1号", P.id_valid: True}),
         _person("P-0002", "李四", "430102198001011234", **{
             P.birth_date: "1980-01-01", P.sex: "F", P.id_valid: False}),
-        _person("P-0003", "王五", "430103197502023456", **{P.sex: "M"}),
+        _person("P-0003", "王五", "430103197502023453", **{P.sex: "M"}),
         _person("P-0004", "John O'Neil \"Jack\"", "430104199003034567", **{
             P.address: "line one\nline two\ttabbed \\ backslash"}),
-        _org("O-0001", L.Enterprise, "长沙星辰科技有限公司", "91430100MA4L000001", **{
+        _org("O-0001", L.Enterprise, "长沙星辰科技有限公司", "91430100MA4L00000F", **{
             P.reg_capital: 5_000_000.0, P.established_date: dt.date(2015, 6, 1),
             P.names: ["长沙星辰科技有限公司", "星辰科技"]}),
-        _org("O-0002", L.SocialOrganisation, "湖南省青年创业协会", "51430000MJ0000002X"),
-        _org("O-0003", L.IndividualBusiness, "芙蓉区小王餐馆", "92430102MA4L000003"),
+        _org("O-0002", L.SocialOrganisation, "湖南省青年创业协会", "51430000MJ0000002Q"),
+        _org("O-0003", L.IndividualBusiness, "芙蓉区小王餐馆", "92430102MA4L000009"),
         _record(PSB, "R001", 2, "person"), _record(PSB, "R 002/x", 3, "person"),
         _record(SAMR, "E-1", 2, "organization"), _record(TAX, "T9", 7, "person"),
         (PSB, [L.Department], {P.name: PSB}), (SAMR, [L.Department], {P.name: SAMR}),

@@ -153,3 +153,41 @@ def test_mapping_names_come_from_the_ontology():
     assert serialize(_sample_rdf(), "ttl").startswith("@prefix")  # alias accepted
     with pytest.raises(ValueError, match="unknown RDF format"):
         serialize(_sample_rdf(), "rdfxml")
+
+
+def _literals(props: dict) -> set[tuple[str, str, str | None]]:
+    iri = ENTITY + "O-9"
+    g = subgraph_to_rdf([("o", {"labels": ["LegalPerson"], "entity_id": "O-9", **props})], [])
+    return {(str(p)[len(KG):], str(o), str(o.datatype)[len(XSD_NS):] if o.datatype else None)
+            for p, o in g.predicate_objects(URIRef(iri)) if isinstance(o, Literal)
+            and str(p)[len(KG):] not in ("entityId",)}
+
+
+@pytest.mark.parametrize(("props", "expected"), [
+    ({"established_date": "2015-06-01"}, {("establishedDate", "2015-06-01", "date")}),
+    ({"established_date": "1990-13-45"}, {("establishedDate", "1990-13-45", None)}),
+    ({"birth_date": dt.date(1949, 12, 31)}, {("birthDate", "1949-12-31", "date")}),
+    ({"started_at": "2024-01-01T10:30:00+00:00"},
+     {("startedAt", "2024-01-01T10:30:00+00:00", "dateTime")}),
+    ({"completed_at": "2024-01-01 10:30:05"},
+     {("completedAt", "2024-01-01T10:30:05", "dateTime")}),
+    ({"at": "yesterday"}, {("at", "yesterday", None)}),
+    ({"reg_capital": "200万元"},
+     {("regCapitalAmount", "2000000.0", "decimal"), ("regCapitalCurrency", "CNY", None)}),
+    ({"reg_capital": "5000万美元"},
+     {("regCapitalAmount", "50000000.0", "decimal"), ("regCapitalCurrency", "USD", None)}),
+    ({"reg_capital": 5_000_000.0},
+     {("regCapitalAmount", "5000000.0", "decimal"), ("regCapitalCurrency", "CNY", None)}),
+    ({"reg_capital": "lots"}, {("regCapitalText", "lots", None)}),
+], ids=["date-text", "not-a-date", "date", "datetime-offset", "datetime-space", "not-a-time",
+        "wan-yuan", "wan-dollars", "number", "unreadable"])
+def test_literals_are_typed_as_the_ontology_says(props, expected):
+    assert _literals(props) == expected
+
+
+def test_money_reads_back_as_the_graph_value():
+    nodes = [(ref, {"labels": ["LegalPerson"], "entity_id": ref, "reg_capital": value})
+             for ref, value in (("A", "200万元"), ("B", "lots"), ("C", "1000 USD"))]
+    data = graph_data(subgraph_to_rdf(nodes, []))
+    assert {n.key_value: n.props["reg_capital"] for n in data.nodes.values()} == {
+        "A": 2_000_000.0, "B": "lots", "C": "1000.0 USD"}
