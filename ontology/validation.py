@@ -1,8 +1,9 @@
 """Check RDF data against the SHACL shapes (``shapes.ttl``) with pyshacl; readable messages.
 
 Required identifiers, datatypes, cardinalities, the ID-number and credit-code patterns and
-the ends of relationships are checked without inference: the data carries the ``rdf:type``
-of every Neo4j label, as ``ontology.rdf_mapping`` writes it.
+check characters, real dates, share sums and the ends of relationships are checked without
+inference by default: the data carries the ``rdf:type`` of every Neo4j label, as
+``ontology.rdf_mapping`` writes it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from urllib.parse import unquote
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
+
+from ontology.schema import ontology_graph
 
 SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -55,13 +58,16 @@ def shapes_graph() -> Graph:
     return g
 
 
-def validate(data: Graph, lang: str = "en") -> ShaclReport:
-    """Validate ``data`` against the kglink shapes; messages in ``lang`` (en | zh)."""
+def validate(data: Graph, lang: str = "en", rdfs_inference: bool = False) -> ShaclReport:
+    """Validate ``data`` against the kglink shapes; messages in ``lang`` (en | zh). With
+    ``rdfs_inference``, the data is first expanded by RDFS over the ontology (``kglink.ttl``),
+    which must add no type the shapes then reject."""
     from pyshacl import validate as shacl_validate
 
-    conforms, results, _ = shacl_validate(data, shacl_graph=shapes_graph(), inference="none",
-                                          abort_on_first=False, allow_infos=True,
-                                          allow_warnings=False)
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph() if rdfs_inference else None,
+        inference="rdfs" if rdfs_inference else "none", abort_on_first=False, allow_infos=True,
+        allow_warnings=False)
     short = _Shortener()
     violations = [_violation(results, r, lang, short)
                   for r in results.subjects(RDF.type, SH.ValidationResult)]
@@ -70,7 +76,11 @@ def validate(data: Graph, lang: str = "en") -> ShaclReport:
 
 
 def _violation(results: Graph, result: Node, lang: str, short: _Shortener) -> Violation:
-    messages = list(results.objects(result, SH.resultMessage))
+    # pyshacl drops the language tags of SPARQL constraints' messages: take them from the
+    # constraint itself when it has them
+    constraint = results.value(result, SH.sourceConstraint)
+    messages = (list(shapes_graph().objects(constraint, SH.message)) if constraint is not None
+                else []) + list(results.objects(result, SH.resultMessage))
     chosen = ([m for m in messages if isinstance(m, Literal) and m.language == lang]
               or [m for m in messages if isinstance(m, Literal) and not m.language]
               or messages)

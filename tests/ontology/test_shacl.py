@@ -46,7 +46,7 @@ def test_broken_sample_is_rejected_with_readable_messages():
         "entity:P-0001 kg:idNumber: the ID number must be 18 characters: 17 digits and a "
         "check character 0-9 or X, at most one (value '11010519491231002')",
         "entity:P-0002 kg:sex: sex must be M or F (value '男')",
-        "entity:P-0002 kg:birthDate: the birth date must be one date (xsd:date or YYYY-MM-DD)",
+        "entity:P-0002 kg:birthDate: the birth date must be one real date (xsd:date)",
         "entity:O-0002 kg:uri: a legal person needs exactly one uri (xsd:anyURI)",
         "entity:O-0003 kg:creditCode: the unified social credit code must be 18 characters",
         "record:市场监管局:E-1 kg:department: a source record needs exactly one department",
@@ -54,6 +54,8 @@ def test_broken_sample_is_rejected_with_readable_messages():
         "record:税务局:T9 kg:fromDepartment: a source record comes from exactly one Department",
         "entity:O-0001: family relations are between natural persons",
         "kg:shareRatio: a share ratio is one number between 0 and 1 (value '1.2')",
+        "entity:O-0003: the current shareholdings of this legal person sum to more than 1 "
+        "(value '1.2')",
         "record:税务局:T9 kg:refersTo: a source record refers to at most one entity",
     ]
     missing = [e for e in expected if e not in text]
