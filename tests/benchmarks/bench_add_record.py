@@ -23,10 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -36,26 +34,7 @@ from graph.admin import reset_database  # noqa: E402
 from graph.store.previous import read_previous_clusters  # noqa: E402
 from loaders.fields import FIELDS  # noqa: E402
 from loaders.synthetic.generate import generate  # noqa: E402
-
-
-def bridges(links: pd.DataFrame) -> set[str]:
-    """Records whose removal disconnects the accepted links of their entity."""
-    graph = nx.Graph()
-    graph.add_edges_from(zip(links["department_l"] + ":" + links["record_id_l"],
-                             links["department_r"] + ":" + links["record_id_r"], strict=True))
-    return set(nx.articulation_points(graph))
-
-
-def hold_back(full: Path, reduced: Path, held: pd.DataFrame) -> None:
-    """Copy the sources without the held person rows (the generator writes them as parquet)."""
-    shutil.copytree(full, reduced)
-    spec = yaml.safe_load((full / "SOURCES.yaml").read_text(encoding="utf-8"))
-    for source in spec["sources"]:
-        if source["entity"] == "person":
-            raw = pd.read_parquet(full / source["path"])
-            mine = held.loc[held["department"] == source["department"], "record_id"]
-            keep = ~raw[source["id_column"]].astype(str).isin(mine)
-            raw[keep].to_parquet(reduced / source["path"], index=False)
+from loaders.synthetic.holdout import bridge_records, hold_back  # noqa: E402
 
 
 def as_record(row: pd.Series) -> dict:
@@ -83,7 +62,7 @@ def main() -> None:
     ingested = kglink.ingest(spec)
     persons = ingested.persons.astype({"department": str, "record_id": str})
     keys = persons["department"] + ":" + persons["record_id"]
-    cut = bridges(kglink.link(ingested, judgments=()).links)
+    cut = bridge_records(kglink.link(ingested, judgments=()).links)
     held = persons[keys.isin(cut) | keys.isin(keys.sample(args.hold, random_state=args.seed))]
     hold_back(work / "full", work / "reduced", held)
 

@@ -7,14 +7,11 @@ adding it merges entities the smaller load kept apart."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass
 
-import networkx as nx
 import pandas as pd
 import pytest
-import yaml
 
 import kglink
 from graph.admin import reset_database
@@ -22,30 +19,7 @@ from graph.store.previous import read_previous_clusters
 from linking.entity_ids import fresh_id
 from loaders.fields import FIELDS
 from loaders.synthetic.generate import generate
-
-
-def bridges(linked) -> set[str]:
-    """Records whose removal disconnects the accepted links of their entity."""
-    links = linked.links
-    graph = nx.Graph()
-    graph.add_edges_from(zip(links["department_l"] + ":" + links["record_id_l"],
-                             links["department_r"] + ":" + links["record_id_r"], strict=True))
-    return set(nx.articulation_points(graph))
-
-
-def hold_back(full, reduced, persons: pd.DataFrame) -> None:
-    """Copy the sources of ``full`` to ``reduced`` without the rows of ``persons``."""
-    shutil.copytree(full, reduced)
-    spec = yaml.safe_load((full / "SOURCES.yaml").read_text(encoding="utf-8"))
-    for source in spec["sources"]:
-        if source["entity"] != "person":
-            continue
-        assert source["format"] == "parquet"
-        raw = pd.read_parquet(full / source["path"])
-        mine = persons.loc[persons["department"] == source["department"], "record_id"]
-        keep = ~raw[source["id_column"]].astype(str).isin(mine)
-        assert (~keep).sum() == len(mine)
-        raw[keep].to_parquet(reduced / source["path"], index=False)
+from loaders.synthetic.holdout import bridge_records, hold_back
 
 
 def as_record(row: pd.Series) -> dict:
@@ -67,7 +41,7 @@ def sources(tmp_path_factory):
     ingested = kglink.ingest(spec)
     persons = ingested.persons.astype({"department": str, "record_id": str})
     keys = persons["department"] + ":" + persons["record_id"]
-    held = persons[keys.isin(bridges(kglink.link(ingested, judgments=())))
+    held = persons[keys.isin(bridge_records(kglink.link(ingested, judgments=()).links))
                    | keys.isin(keys.sample(25, random_state=3))]
     hold_back(root / "full", root / "reduced", held)
     return spec, root / "reduced" / "SOURCES.yaml", held
