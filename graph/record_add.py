@@ -68,7 +68,7 @@ def add_record(resolver: Resolver, driver: Driver, database: str, record: dict[s
                entity: str, judged: dict[tuple[str, str], str]) -> Added:
     """Place ``record`` (canonical fields, ``department`` and ``record_id``) among the
     resolver's records, store the result, and index it (module docstring). A record whose
-    key is already stored is a ValueError: a load replaces records, this adds them."""
+    key is already stored is ``RecordExists``: a load replaces records, this adds them."""
     from graph.store.load_batches import load_lock
     from graph.store.manifest import now_iso
     from linking.placement import place
@@ -76,7 +76,9 @@ def add_record(resolver: Resolver, driver: Driver, database: str, record: dict[s
 
     resolver.model(entity)  # a one-line error for an entity type the model lacks
     model = resolver.models.get(entity)
-    key = _record_key(record)
+    keys = _record_keys(record)  # checked before the record is read as a dict
+    record = {**record, **keys}
+    key = f"{record['department']}:{record['record_id']}"
     frame = standardised([record], entity)
     frame["source"] = SOURCE
     with _adding:
@@ -128,15 +130,15 @@ def _linked_entities(resolver: Resolver, entity: str, keys: list[str]) -> set[st
     return set(pairs.records["entity_id"].to_numpy()[accepted])
 
 
-def _record_key(record: dict[str, Any]) -> str:
-    """``DEPT:RECORD_ID`` of a record to add (both parts required)."""
-    parts = []
+def _record_keys(record: dict[str, Any]) -> dict[str, str]:
+    """The department and record_id of a record to add, stripped (both required)."""
+    keys = {}
     for name in ("department", "record_id"):
         value = record.get(name) if isinstance(record, dict) else None
         if value is None or not str(value).strip():
             raise ValueError(f"a record to add needs a {name}")
-        parts.append(str(value).strip())
-    return ":".join(parts)
+        keys[name] = str(value).strip()
+    return keys
 
 
 def stored_members(driver: Driver, database: str, kind: str, entity_ids: list[str]
