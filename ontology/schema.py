@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 ONTOLOGY_FILE = Path(__file__).with_name("kglink.ttl")
 KG = "https://w3id.org/kglink/ontology#"
 KGM = "https://w3id.org/kglink/mapping#"
+KGC = "https://w3id.org/kglink/code#"  # code lists (SKOS concept schemes)
 
 
 @dataclass(frozen=True)
@@ -168,3 +169,45 @@ def schema_statements() -> list[str]:
                           + "|".join(labels_) + ") ON EACH ["
                           + ", ".join(f"n.{k}" for k in keys) + "]")
     return statements
+
+
+class CodeList:
+    """The values of one SKOS code list of the ontology (``kgc:DivisionLevel``), as stored in
+    Neo4j (each concept's ``skos:notation``), ordered by ``kgm:rank``. Attribute access
+    (``division_levels.prefecture``) fails on a value the ontology does not declare."""
+
+    def __init__(self, scheme: str) -> None:
+        self._scheme = scheme
+
+    def _values(self) -> tuple[str, ...]:
+        return code_list(self._scheme)
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._values():
+            raise AttributeError(f"the ontology's {self._scheme} declares no {name!r}")
+        return name
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
+
+
+@cache
+def code_list(scheme: str) -> tuple[str, ...]:
+    """The notations of the concepts in scheme ``kgc:<scheme>``, in ``kgm:rank`` order."""
+    from rdflib import SKOS, URIRef
+
+    g = ontology_graph()
+    concepts = set(g.subjects(SKOS.inScheme, URIRef(KGC + scheme)))
+    if not concepts:
+        raise AttributeError(f"the ontology declares no code list {scheme!r}")
+    rank = URIRef(KGM + "rank")
+    ordered = sorted(concepts, key=lambda c: int(g.value(c, rank)))
+    return tuple(str(g.value(c, SKOS.notation)) for c in ordered)
+
+
+division_levels = CodeList("DivisionLevel")  # province, prefecture, county

@@ -3,12 +3,15 @@ finest known division of each region code.
 
 The table comes from ``loaders.divisions.load()``. A code that is not in the table is
 placed at its nearest listed ancestor (county -> prefecture -> province, by the code's
-digits), so an entity is LOCATED_IN the finest division the graph knows.
+digits), so an entity is LOCATED_IN the finest division the graph knows. Level names come
+from the ontology's code list (``division_levels``); a table with any other level is refused.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from ontology.schema import division_levels as levels
 
 
 def division_table() -> pd.DataFrame:
@@ -20,7 +23,16 @@ def division_table() -> pd.DataFrame:
     table = load()[["code", "name", "level", "parent_code"]].copy()
     table["code"] = table["code"].astype(str)
     table["parent_code"] = table["parent_code"].astype("string")
+    check_levels(table["level"])
     return table.drop_duplicates("code")
+
+
+def check_levels(level: pd.Series) -> None:
+    """Refuse division levels outside the ontology's code list (one-line error)."""
+    unknown = sorted(set(level.dropna().astype(str)) - set(levels))
+    if unknown:
+        raise ValueError(f"division table: level {unknown[0]!r} is not one of "
+                         f"{', '.join(levels)} (ontology kgc:DivisionLevel)")
 
 
 def _ancestors(codes: pd.Series) -> list[pd.Series]:
@@ -52,9 +64,9 @@ def division_rows(table: pd.DataFrame, used_codes: pd.Series) -> pd.DataFrame:
     codes = pd.Series(pd.unique(used_codes.dropna().astype(str)), dtype="string")
     everything = pd.unique(pd.concat(_ancestors(codes)).dropna())
     codes = pd.Series(everything, dtype="string")
-    level = pd.Series("county", index=codes.index, dtype="string")
-    level = level.mask(codes.str.endswith("00"), "prefecture")
-    level = level.mask(codes.str.endswith("0000"), "province")
-    parent = (codes.str[:4] + "00").where(level == "county", codes.str[:2] + "0000")
-    parent = parent.mask(level == "province", pd.NA)
+    level = pd.Series(levels.county, index=codes.index, dtype="string")
+    level = level.mask(codes.str.endswith("00"), levels.prefecture)
+    level = level.mask(codes.str.endswith("0000"), levels.province)
+    parent = (codes.str[:4] + "00").where(level == levels.county, codes.str[:2] + "0000")
+    parent = parent.mask(level == levels.province, pd.NA)
     return pd.DataFrame({"code": codes, "name": pd.NA, "level": level, "parent_code": parent})
