@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from graph import regions as rg
 from graph.client import read, write_batches
 from graph.cypher_names import quote
+from ontology.schema import division_levels, party_relationships
 from ontology.schema import labels as L
-from ontology.schema import party_relationships
 from ontology.schema import props as P
 from ontology.schema import rels as R
 
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 BATCH = 10_000
 RISK_WEIGHTS = {"shared_contact": 1.0, "multi_role": 2.0, "circular_ownership": 3.0}
-LEVELS = ("province", "city", "county")
 
 
 @dataclass
@@ -301,98 +301,95 @@ def holding_cycle_members(nodes: pd.DataFrame, edges: pd.DataFrame) -> set[str]:
 
 # ---- regions -------------------------------------------------------------------------------
 
-def division_chains(divisions: pd.DataFrame) -> pd.DataFrame:
-    """For each division ``code``: its ancestor (or itself) at each level, as columns
-    ``province``, ``city``, ``county`` (None where it has none)."""
-    parent = dict(zip(divisions["code"], divisions["parent"], strict=True))
-    level = dict(zip(divisions["code"], divisions["level"], strict=True))
-    rows = []
-    for code in divisions["code"]:
-        chain, seen, current = {}, set(), code
-        while current is not None and current not in seen:
-            seen.add(current)
-            if level.get(current) in LEVELS:
-                chain.setdefault(level[current], current)
-            current = parent.get(current)
-        rows.append({"code": code, **{lv: chain.get(lv) for lv in LEVELS}})
-    return pd.DataFrame(rows, columns=["code", *LEVELS])
-
-
-def regions(driver: Driver, database: str, write: bool = True) -> MiningReport:
-    """By division (province -> city -> county) and industry: companies, registered capital,
-    persons, and the party relationships that cross the division's boundary. Writes
-    ``company_count``, ``person_count``, ``reg_capital_total``, ``cross_division_links`` on
-    every division."""
+def read_divisions(driver: Driver, database: str) -> pd.DataFrame:
+    """Every division: ``code``, ``name``, ``level``, ``parent`` (its parent's code)."""
     div_label, div_code = quote(L.AdministrativeDivision), quote(P.code)
-    divisions = _read_rows(driver, database,
-                           f"MATCH (d:{div_label}) "
-                           f"OPTIONAL MATCH (d)-[:{quote(R.LOCATED_IN)}]->(p:{div_label}) "
-                           f"RETURN collect([d.{div_code}, d.{quote(P.name)}, d.{quote(P.level)}, "
-                           f"p.{div_code}]) AS rows", ["code", "name", "level", "parent"])
+    return _read_rows(driver, database,
+                      f"MATCH (d:{div_label}) "
+                      f"OPTIONAL MATCH (d)-[:{quote(R.LOCATED_IN)}]->(p:{div_label}) "
+                      f"RETURN collect([d.{div_code}, d.{quote(P.name)}, d.{quote(P.level)}, "
+                      f"p.{div_code}]) AS rows", ["code", "name", "level", "parent"])\
+        .drop_duplicates("code")
+
+
+def read_located(driver: Driver, database: str) -> pd.DataFrame:
+    """Every located person and company: ``entity_id``, ``label``, ``code`` (its division),
+    ``name``, ``industry``, ``reg_capital`` (number), ``established_year`` (companies)."""
+    columns = ["entity_id", "code", "name", "industry", "reg_capital", "established_year"]
+    frames = []
+    for label in (L.NaturalPerson, L.LegalPerson):
+        company = label == L.LegalPerson
+        extra = (f"e.{quote(P.industry)}, e.{quote(P.reg_capital)}, "
+                 f"left(toString(e.{quote(P.established_date)}), 4)"
+                 if company else "null, null, null")
+        frame = _read_rows(driver, database,
+                           f"MATCH (e:{quote(label)})-[:{quote(R.LOCATED_IN)}]->"
+                           f"(d:{quote(L.AdministrativeDivision)}) "
+                           f"RETURN collect([e.{quote(P.entity_id)}, d.{quote(P.code)}, "
+                           f"e.{quote(P.name)}, {extra}]) AS rows", columns)
+        frames.append(frame.astype(object).assign(label=label))
+    located = pd.concat(frames, ignore_index=True)
+    located["reg_capital"] = pd.to_numeric(located["reg_capital"], errors="coerce")
+    return located
+
+
+def read_holdings(driver: Driver, database: str) -> pd.DataFrame:
+    """Which department holds a record of which entity: ``entity_id``, ``department``."""
+    return _read_rows(driver, database,
+                      f"MATCH (d:{quote(L.Department)})<-[:{quote(R.FROM_DEPARTMENT)}]-"
+                      f"(:{quote(L.SourceRecord)})-[:{quote(R.REFERS_TO)}]->(e) "
+                      f"WITH DISTINCT e.{quote(P.entity_id)} AS entity, d.{quote(P.name)} AS dept "
+                      "RETURN collect([entity, dept]) AS rows", ["entity_id", "department"])
+
+
+def write_division_counts(driver: Driver, database: str, stats: pd.DataFrame) -> int:
+    """Set the count properties on every division; returns divisions updated."""
+    rows = [{k: _native(v) for k, v in r.items()}
+            for r in stats.reset_index()[["code", *rg.COUNTS]].to_dict("records")]
+    sets = ", ".join(f"d.{quote(getattr(P, c))} = row.{c}" for c in rg.COUNTS)
+    cypher = (f"UNWIND $rows AS row MATCH (d:{quote(L.AdministrativeDivision)} "
+              f"{{{quote(P.code)}: row.code}}) SET {sets} RETURN count(d) AS n")
+    return sum(r["n"] for r in write_batches(driver, database, cypher, rows, BATCH))
+
+
+def regions(driver: Driver, database: str, write: bool = True, level: str | None = None,
+            by: str = "persons", top: int = 20) -> MiningReport:
+    """The macro view by division: companies, persons, registered capital and cross-division
+    links rolled up through every level (written on every division as ``company_count``,
+    ``person_count``, ``reg_capital_total``, ``cross_division_links``); the ``top``
+    non-empty divisions of ``level`` (default prefecture) ranked by ``by``; and, in
+    ``details``, the industry mix, companies established per year per prefecture, the
+    cross-prefecture flows and matrix and department coverage per prefecture (``focus``:
+    the prefectures the ranked divisions are, contain or lie in)."""
+    level = level or division_levels.prefecture
+    rg.check_ranking(level, by)
+    divisions = read_divisions(driver, database)
     if divisions.empty:
         return MiningReport("regions", {"divisions": 0}, [], [], 0)
-    divisions = divisions.drop_duplicates("code")
-    located_columns = ["entity_id", "code", "industry", "reg_capital"]
-    located = pd.concat([frame for frame in (_read_rows(
-        driver, database,
-        f"MATCH (e:{quote(label)})-[:{quote(R.LOCATED_IN)}]->(d:{div_label}) "
-        f"RETURN collect([e.{quote(P.entity_id)}, d.{div_code}, "
-        f"{'e.' + quote(P.industry) if label == L.LegalPerson else chr(39) * 2}, "
-        f"{'e.' + quote(P.reg_capital) if label == L.LegalPerson else '0.0'}]) AS rows",
-        located_columns).assign(label=label)
-        for label in (L.NaturalPerson, L.LegalPerson)) if not frame.empty]
-        or [pd.DataFrame(columns=[*located_columns, "label"])], ignore_index=True)
-    chains = division_chains(divisions)
-    placed = located.merge(chains, on="code", how="left")
-    placed["reg_capital"] = pd.to_numeric(placed["reg_capital"], errors="coerce")
-    # one row per (entity, enclosing division)
-    inside = pd.concat([placed.assign(division=placed[lv]) for lv in LEVELS],
-                       ignore_index=True).dropna(subset=["division"])
-    companies = inside[inside["label"] == L.LegalPerson]
-    stats = pd.DataFrame({"code": divisions["code"]}).set_index("code")
-    stats["company_count"] = companies.groupby("division")["entity_id"].nunique()
-    stats["person_count"] = inside[inside["label"] == L.NaturalPerson]\
-        .groupby("division")["entity_id"].nunique()
-    stats["reg_capital_total"] = companies.groupby("division")["reg_capital"].sum()
-    stats["cross_division_links"] = _cross_links(party_edges(driver, database), placed)
-    stats = stats.fillna(0)
-    stats[["company_count", "person_count", "cross_division_links"]] = stats[
-        ["company_count", "person_count", "cross_division_links"]].astype(int)
-    table = divisions.set_index("code").join(stats).reset_index().sort_values("code")
-    written = 0
-    if write:
-        rows = [{k: _native(v) for k, v in r.items()} for r in table[
-            ["code", "company_count", "person_count", "reg_capital_total",
-             "cross_division_links"]].to_dict("records")]
-        cypher = (f"UNWIND $rows AS row MATCH (d:{div_label} {{{div_code}: row.code}}) "
-                  f"SET d.{quote(P.company_count)} = row.company_count, "
-                  f"d.{quote(P.person_count)} = row.person_count, "
-                  f"d.{quote(P.reg_capital_total)} = row.reg_capital_total, "
-                  f"d.{quote(P.cross_division_links)} = row.cross_division_links "
-                  "RETURN count(d) AS n")
-        written = sum(r["n"] for r in write_batches(driver, database, cypher, rows, BATCH))
-    industry = companies.assign(industry=companies["industry"].fillna("(unknown)"))\
-        .groupby(["division", "industry"]).agg(companies=("entity_id", "nunique"),
-                                                reg_capital=("reg_capital", "sum"))\
-        .reset_index().rename(columns={"division": "code"})
-    columns = ["code", "name", "level", "company_count", "person_count", "reg_capital_total",
-               "cross_division_links"]
-    summary = {"divisions": len(divisions), "located_entities": len(located),
-               "companies_located": int(located["label"].eq(L.LegalPerson).sum())}
-    return MiningReport("regions", summary, columns, table[columns].values.tolist(), written,
-                        {"divisions": table, "industry": industry})
-
-
-def _cross_links(edges: pd.DataFrame, placed: pd.DataFrame) -> pd.Series:
-    """Per division: party relationships with one end inside it and the other in another
-    division of the same level (ends with no division at that level are not counted)."""
-    where = placed.drop_duplicates("entity_id").set_index("entity_id")
-    counts = []
-    for lv in LEVELS:
-        a = edges["source"].map(where[lv])
-        b = edges["target"].map(where[lv])
-        cross = a.notna() & b.notna() & (a != b)
-        counts.append(pd.concat([a[cross], b[cross]]).value_counts())
-    if not counts:
-        return pd.Series(dtype=int)
-    return pd.concat(counts).groupby(level=0).sum()
+    rg.check_division_levels(divisions)
+    chains = rg.division_chains(divisions)
+    placed = rg.place(read_located(driver, database), chains)
+    companies = rg.with_industry(placed[placed["label"] == L.LegalPerson])
+    edges = party_edges(driver, database)
+    stats = rg.division_counts(placed, edges, divisions["code"])
+    written = write_division_counts(driver, database, stats) if write else 0
+    table = divisions.drop(columns="parent").set_index("code").join(stats).reset_index()\
+        .sort_values("code", ignore_index=True)
+    ranking = rg.ranked(table, level, by, top)
+    flows = rg.prefecture_flows(edges, placed)
+    columns = ["code", "name", "level", *rg.COUNTS]
+    summary = {"divisions": len(divisions), "located_entities": len(placed),
+               "companies_located": len(companies),
+               "industry_derived": int(companies["industry_derived"].sum()),
+               f"non-empty {level}": int(((table["level"] == level)
+                                          & (table[["person_count", "company_count"]]
+                                             .sum(axis=1) > 0)).sum()),
+               "level": level, "ranked by": by}
+    details = {"divisions": table, "ranking": ranking,
+               "focus": rg.prefectures_of(chains, ranking["code"], level),
+               "industry": rg.industry_mix(companies),
+               "established": rg.established_by_year(placed), "flows": flows,
+               "flow_matrix": rg.flow_matrix(flows),
+               "coverage": rg.department_coverage(read_holdings(driver, database), placed)}
+    return MiningReport("regions", summary, columns, ranking[columns].values.tolist(), written,
+                        details)

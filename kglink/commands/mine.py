@@ -10,6 +10,11 @@ import json
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("analysis", choices=["communities", "centrality", "risk", "regions"])
     parser.add_argument("--top", type=int, default=20, help="rows in the report (default 20)")
+    parser.add_argument("--level", default=None,
+                        help="regions: province | prefecture | county (default prefecture)")
+    parser.add_argument("--by", default="persons",
+                        help="regions: rank by persons | companies | reg_capital | cross_links "
+                        "(default persons)")
     parser.add_argument("--no-write", action="store_true",
                         help="report only; leave the graph unchanged")
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
@@ -18,7 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from graph import mining
     from graph.connection import connect
-    from queries.formatting import render
 
     if args.top < 1:
         raise ValueError(f"--top must be at least 1, not {args.top}")
@@ -32,21 +36,33 @@ def run(args: argparse.Namespace) -> int:
         elif args.analysis == "risk":
             report = mining.risk(driver, database, write=write, top=args.top)
         else:
-            report = mining.regions(driver, database, write=write)
-    rows = report.rows[:args.top] if args.analysis != "regions" else report.rows
-    if args.format == "json":
-        payload = {"analysis": report.kind, "summary": report.summary, "written": report.written,
-                   "rows": [dict(zip(report.columns, r, strict=True)) for r in rows]}
-        if args.analysis == "regions" and "industry" in report.details:
-            payload["industry"] = report.details["industry"].to_dict("records")
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+            report = mining.regions(driver, database, write=write, level=args.level,
+                                    by=args.by, top=args.top)
+    if args.analysis == "regions" and report.details:
+        from kglink.commands.mine_regions import print_regions
+
+        print_regions(report, args.format, write)
         return 0
-    if args.format == "table":
-        print(f"== {report.kind}: " + ", ".join(f"{k} {v}" for k, v in report.summary.items())
-              + (f"; wrote {report.written} nodes" if write else "; nothing written"))
-    print(render(report.columns, rows, args.format))
-    if args.analysis == "regions" and args.format == "table" and "industry" in report.details:
-        industry = report.details["industry"]
-        print("\n== companies by division and industry")
-        print(render(list(industry.columns), industry.values.tolist(), "table"))
+    print_report(report, report.rows[:args.top], args.format, write)
     return 0
+
+
+def print_report(report, rows: list, fmt: str, write: bool) -> None:
+    """The summary line (table format) and the report's rows."""
+    from queries.formatting import render
+
+    if fmt == "json":
+        print(json.dumps({"analysis": report.kind, "summary": report.summary,
+                          "written": report.written,
+                          "rows": [dict(zip(report.columns, r, strict=True)) for r in rows]},
+                         ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "table":
+        print(headline(report, write))
+    print(render(report.columns, rows, fmt))
+
+
+def headline(report, write: bool) -> str:
+    """``== kind: key value, ...; wrote N nodes``."""
+    return (f"== {report.kind}: " + ", ".join(f"{k} {v}" for k, v in report.summary.items())
+            + (f"; wrote {report.written} nodes" if write else "; nothing written"))
