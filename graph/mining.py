@@ -314,7 +314,7 @@ def read_divisions(driver: Driver, database: str) -> pd.DataFrame:
 
 def read_located(driver: Driver, database: str) -> pd.DataFrame:
     """Every located person and company: ``entity_id``, ``label``, ``code`` (its division),
-    ``name``, ``industry``, ``reg_capital`` (number), ``established_year`` (companies)."""
+    ``name``, ``industry``, ``reg_capital`` (yuan), ``established_year`` (companies)."""
     columns = ["entity_id", "code", "name", "industry", "reg_capital", "established_year"]
     frames = []
     for label in (L.NaturalPerson, L.LegalPerson):
@@ -329,7 +329,7 @@ def read_located(driver: Driver, database: str) -> pd.DataFrame:
                            f"e.{quote(P.name)}, {extra}]) AS rows", columns)
         frames.append(frame.astype(object).assign(label=label))
     located = pd.concat(frames, ignore_index=True)
-    located["reg_capital"] = pd.to_numeric(located["reg_capital"], errors="coerce")
+    located["reg_capital"] = rg.capital_yuan(located["reg_capital"])
     return located
 
 

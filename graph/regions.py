@@ -55,6 +55,19 @@ def division_chains(divisions: pd.DataFrame) -> pd.DataFrame:
     return chains
 
 
+def capital_yuan(values: pd.Series) -> pd.Series:
+    """Registered capital in yuan: numbers as they are (yuan), text such as "200万元" read by
+    ``ontology.money``; another currency or unreadable text is NaN, so it is not summed."""
+    from ontology.money import DEFAULT_CURRENCY, parse_money
+
+    amounts = {}
+    for value in pd.unique(values.dropna()):
+        money = parse_money(value)
+        amounts[value] = (float(money.amount) if money and money.currency == DEFAULT_CURRENCY
+                          else float("nan"))
+    return values.map(amounts).astype(float)
+
+
 def place(located: pd.DataFrame, chains: pd.DataFrame) -> pd.DataFrame:
     """``located`` (one row per entity and its division ``code``) with its chain columns."""
     return located.merge(chains, on="code", how="left")

@@ -30,15 +30,23 @@ def regions_sections(report: MiningReport) -> dict[str, tuple[str, pd.DataFrame]
                      "industry words)",
                      industry.assign(name=industry["code"].map(names))[
                          ["code", "name", "industry", "derived", "companies", "reg_capital"]]),
-        "established": ("companies established per year, per prefecture",
-                        established.assign(name=established["prefecture"].map(names))[
-                            ["prefecture", "name", "year", "companies"]]),
+        "established": ("companies established per year (rows), per prefecture (columns)",
+                        years_by_prefecture(established, names)),
         "flows": ("cross-prefecture links (shareholdings, legal representatives, employment;"
                   " rows from, columns to)", matrix_frame(d["flow_matrix"], focus, names)),
         "coverage": ("department coverage per prefecture (entities with a record there)",
                      coverage.assign(name=coverage["prefecture"].map(names))[
                          ["prefecture", "name", "department", "persons", "companies"]]),
     }
+
+
+def years_by_prefecture(established: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """Year, then one column of company counts per prefecture (named)."""
+    table = established.pivot_table(index="year", columns="prefecture", values="companies",
+                                    aggfunc="sum", fill_value=0)
+    frame = pd.DataFrame(table.to_numpy(dtype=int), columns=list(table.columns.map(names)))
+    frame.insert(0, "year", table.index.to_numpy())
+    return frame
 
 
 def matrix_frame(matrix: pd.DataFrame, focus: pd.Index, names: pd.Series) -> pd.DataFrame:

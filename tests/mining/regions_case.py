@@ -3,12 +3,13 @@ answers computed by hand (see test_regions.py).
 
 Divisions used: 湖南省 430000; 长沙市 430100 (芙蓉区 430102, 天心区 430103); 株洲市 430200
 (荷塘区 430202); 湘潭市 430300 (雨湖区 430302). P4 and C4 are located at 长沙市 itself, P8 at
-the province itself.
+the province itself. Registered capital is summed in yuan: C6's "5万元" is 50000.0, C3's
+"200万美元" is in another currency and not summed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -29,10 +30,10 @@ COMPANIES = [  # entity, department, record_id, name, industry, reg_capital, est
     ("C1", TAX, "t1", "长沙星辰科技有限公司", None, None, None, "430102"),
     ("C2", SAMR, "c2", "株洲宏达建设有限公司", None, 300.0, "2019-06-01", "430202"),
     ("C2", TAX, "t2", "株洲宏达建设有限公司", None, None, None, "430202"),
-    ("C3", SAMR, "c3", "湘潭鑫源贸易有限公司", None, 200.0, "2020-01-01", "430302"),
+    ("C3", SAMR, "c3", "湘潭鑫源贸易有限公司", None, "200万美元", "2020-01-01", "430302"),
     ("C4", SAMR, "c4", "长沙德润医药有限公司", "卫生和社会工作", 1000.0, "2020-05-05", "430100"),
     ("C5", SAMR, "c5", "株洲华菱实业有限公司", None, 100.0, "2019-09-09", "430202"),
-    ("C6", SAMR, "c6", "长沙明辉有限公司", None, 50.0, "2021-01-01", "430103"),
+    ("C6", SAMR, "c6", "长沙明辉有限公司", None, "5万元", "2021-01-01", "430103"),
 ]
 RELATIONS = [  # department, record_id, type, from (DEPT:RECORD_ID), to, share_ratio
     (SAMR, "r1", "legal_representative", f"{PSB}:1", f"{SAMR}:c1", None),
@@ -48,21 +49,8 @@ RELATIONS = [  # department, record_id, type, from (DEPT:RECORD_ID), to, share_r
 ]
 
 
-@dataclass
-class Ingested:
-    persons: pd.DataFrame
-    organizations: pd.DataFrame
-    relations: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-@dataclass
-class Linked:
-    clusters: pd.DataFrame
-    links: pd.DataFrame
-
-
-def frames() -> tuple[Ingested, Linked]:
-    """Ingest- and link-shaped frames of the case."""
+def frames() -> tuple[SimpleNamespace, SimpleNamespace]:
+    """Ingest- and link-shaped frames of the case (what the graph store reads of them)."""
     persons = pd.DataFrame([
         (dept, "persons.csv", rid, i + 2, name, None, False, None, None, None, None, code)
         for i, (_, dept, rid, name, code) in enumerate(PERSONS)],
@@ -87,7 +75,8 @@ def frames() -> tuple[Ingested, Linked]:
         columns=["department", "record_id", "entity_id", "entity_type"])
     links = pd.DataFrame(columns=["department_l", "record_id_l", "department_r", "record_id_r",
                                   "score", "evidence"])
-    return Ingested(persons, organizations, relations), Linked(clusters, links)
+    return (SimpleNamespace(persons=persons, organizations=organizations, relations=relations),
+            SimpleNamespace(clusters=clusters, links=links))
 
 
 def build(driver, database) -> None:

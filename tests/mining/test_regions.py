@@ -13,10 +13,10 @@ from graph.store.division_rows import check_levels
 from ontology.schema import division_levels
 
 NON_EMPTY = {  # code: (company_count, person_count, reg_capital_total, cross_division_links)
-    "430000": (6, 8, 2150.0, 0),
-    "430100": (3, 4, 1550.0, 5), "430102": (1, 2, 500.0, 3), "430103": (1, 1, 50.0, 1),
+    "430000": (6, 8, 51900.0, 0),
+    "430100": (3, 4, 51500.0, 5), "430102": (1, 2, 500.0, 3), "430103": (1, 1, 50000.0, 1),
     "430200": (2, 2, 400.0, 4), "430202": (2, 2, 400.0, 3),
-    "430300": (1, 1, 200.0, 1), "430302": (1, 1, 200.0, 1),
+    "430300": (1, 1, 0.0, 1), "430302": (1, 1, 0.0, 1),
 }
 
 
@@ -50,11 +50,11 @@ def test_counts_roll_up_through_every_level(regions_graph):
     assert report.written == len(stored) == 3219
     assert {c: v for c, v in stored.items() if v != (0, 0, 0.0, 0)} == NON_EMPTY
     # a prefecture = its counties + what is located at the prefecture itself (P4, C4 at 长沙)
-    assert NON_EMPTY["430100"][:3] == (1 + 1 + 1, 2 + 1 + 1, 500.0 + 50.0 + 1000.0)
+    assert NON_EMPTY["430100"][:3] == (1 + 1 + 1, 2 + 1 + 1, 500.0 + 50000.0 + 1000.0)
     for prefecture, county in (("430200", "430202"), ("430300", "430302")):
         assert NON_EMPTY[prefecture][:3] == NON_EMPTY[county][:3]
     # the province = its prefectures + what is located at the province itself (P8)
-    assert NON_EMPTY["430000"][:3] == (3 + 2 + 1, 4 + 2 + 1 + 1, 1550.0 + 400.0 + 200.0)
+    assert NON_EMPTY["430000"][:3] == (3 + 2 + 1, 4 + 2 + 1 + 1, 51500.0 + 400.0 + 0.0)
 
 
 @pytest.mark.parametrize(("level", "by", "top", "codes"), [
@@ -84,12 +84,12 @@ def test_industry_from_the_source_else_derived_from_the_name(regions_graph):
     industry = mining.regions(*regions_graph, write=False).details["industry"]
     rows = industry[industry["code"].isin(["430100", "430200", "430300"])]
     assert rows.values.tolist() == [
-        ["430100", "(unknown)", False, 1, 50.0],      # 长沙明辉有限公司: no industry words
+        ["430100", "(unknown)", False, 1, 50000.0],   # 长沙明辉有限公司: no industry words
         ["430100", "信息技术", False, 1, 500.0],       # from the source
         ["430100", "卫生和社会工作", False, 1, 1000.0],
         ["430200", "实业", True, 1, 100.0],            # 株洲华菱实业有限公司
         ["430200", "建设", True, 1, 300.0],            # 株洲宏达建设有限公司
-        ["430300", "贸易", True, 1, 200.0]]            # 湘潭鑫源贸易有限公司
+        ["430300", "贸易", True, 1, 0.0]]              # 湘潭鑫源贸易有限公司 (in USD)
 
 
 def test_companies_established_per_year_per_prefecture(regions_graph):
