@@ -154,7 +154,7 @@ def with_industry(companies: pd.DataFrame) -> pd.DataFrame:
     ``industry_derived`` is true), else ``(unknown)``."""
     source = companies["industry"].astype("string").str.strip()
     source = source.mask(source == "")
-    derived = industry_words(companies["name"]).where(source.isna())
+    derived = industry_words(companies["name"].where(source.isna()))
     return companies.assign(
         industry=source.fillna(derived).fillna(UNKNOWN_INDUSTRY).astype(str),
         industry_derived=derived.notna().to_numpy(dtype=bool))
