@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("query", "the query library: list | run NAME"),
     "export": ("export", "export a subgraph (graphml, gexf, ... see `kglink export --help`)"),
     "mine": ("mine", "cross-domain mining: communities | centrality | risk | regions"),
+    "report": ("report", "offline HTML report with charts: regions -o report.html"),
     "ontology": ("ontology", "the ontology: show | load | check | validate | export | import"),
     "serve": ("serve", "the HTTP service (FastAPI): --host 127.0.0.1 --port 8000"),
     "keys": ("keys", "the HTTP service's API keys: add NAME --role ROLE | list | revoke NAME"),
