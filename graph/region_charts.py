@@ -127,16 +127,21 @@ def established_png(years: pd.DataFrame) -> bytes:
     def draw(ax: Axes) -> None:
         if years.empty:
             return _no_data(ax)
-        for name in years.columns[1:]:
-            ax.plot(years["year"], years[name], marker="o", label=name)
-        ax.set_xticks(years["year"])
+        import matplotlib
+
+        colours = matplotlib.colormaps["tab20"].colors
+        marker = "o" if len(years) <= 15 else None
+        for number, name in enumerate(years.columns[1:]):
+            ax.plot(years["year"], years[name], marker=marker, label=name, linewidth=1.4,
+                    color=colours[number % len(colours)])
         ax.set_xlabel("year established")
         ax.set_ylabel("companies")
+        ax.xaxis.set_major_locator(_whole_numbers())
         ax.yaxis.set_major_locator(_whole_numbers())
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
 
-    return _png(draw, (8, 4))
+    return _png(draw, (10, 4.5))
 
 
 def flows_png(matrix: pd.DataFrame) -> bytes:
