@@ -34,13 +34,16 @@ def run(args: argparse.Namespace) -> int:
     from graph.connection import connect
     from graph.export.picture import cjk_font
     from graph.region_report import write_region_report
+    from graph.regions import check_ranking
     from kglink.commands.mine import headline
     from kglink.commands.mine_regions import regions_sections
+    from ontology.schema import division_levels
 
     if args.top < 1:
         raise ValueError(f"--top must be at least 1, not {args.top}")
     if not args.output.lower().endswith((".html", ".htm")):
         raise ValueError(f"-o {args.output}: the report is an HTML page; name it *.html")
+    check_ranking(args.level or division_levels.prefecture, args.by)
     progress("reading divisions, entities and links from Neo4j")
     driver, database = connect()
     with driver:

@@ -180,14 +180,16 @@ def test_mask_pii_is_accepted_and_changes_nothing(report, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--level", "city"], "--level 'city' is not one of province, prefecture, county"),
+    (["--by", "age"], "--by 'age' is not one of persons, companies, reg_capital, cross_links"),
     (["--top", "0"], "--top must be at least 1, not 0"),
+    (["-o", "report.txt"], "-o report.txt: the report is an HTML page; name it *.html"),
 ])
-def test_bad_input_is_one_line_and_writes_no_file(regions_graph, tmp_path, args, message):
-    page = tmp_path / "report.html"
-    done = kglink("report", "regions", "-o", str(page), *args)
+def test_bad_input_is_one_line_before_any_work(tmp_path, args, message):
+    done = subprocess.run([sys.executable, "-m", "kglink", "report", "regions", "-o",
+                           "report.html", *args], capture_output=True, text=True,
+                          env=os.environ.copy(), timeout=300, cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.splitlines()[-1] == f"kglink: error: {message}"
-    assert "Traceback" not in done.stderr
+    assert done.stderr == f"kglink: error: {message}\n"
     assert list(tmp_path.iterdir()) == []
 
 
