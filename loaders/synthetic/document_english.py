@@ -60,13 +60,17 @@ def org_full(company: Company, rng: np.random.Generator) -> Slot:
     return Slot(text, "organization", company.true_id)
 
 
-def org_ref(company: Company, rng: np.random.Generator) -> Slot:
-    """"Xingcheng Zhiyuan Technology" or "Xingcheng Zhiyuan" with ABBREVIATION_SHARE."""
-    if rng.random() >= ABBREVIATION_SHARE:
-        return org_full(company, rng)
+def org_short(company: Company, rng: np.random.Generator) -> Slot:
+    """"Xingcheng Zhiyuan Technology" or "Xingcheng Zhiyuan"."""
     core = core_pinyin(company.core)
     text = core if rng.random() < 0.5 else f"{core} {INDUSTRY_EN[company.industry][0]}"
     return Slot(text, "organization", company.true_id, abbreviated=True)
+
+
+def org_ref(company: Company, rng: np.random.Generator) -> Slot:
+    """A running-text reference: an abbreviation with ABBREVIATION_SHARE."""
+    return org_short(company, rng) if rng.random() < ABBREVIATION_SHARE else \
+        org_full(company, rng)
 
 
 def person_context(person: Person, rng: np.random.Generator, today: dt.date) -> list[Piece]:
@@ -94,11 +98,13 @@ def penalty(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.
     if rng.random() < 0.6:
         company = cast.company(rng)
         rep = cast.company_roles(company, rng)[0].person
-        b.fill("Party: {org}, unified social credit code {code}, legal representative {rep}"
-               "{ctx}. Telephone: {phone}.\n", org=org_full(company, rng),
-               code=credit_slot(company), rep=person_slot(rep, rng),
-               ctx=person_context(rep, rng, today), phone=phone_slot(company))
-        party: Piece = org_ref(company, rng)
+        short = org_short(company, rng)
+        b.fill("Party: {org} (hereinafter \"{short}\"), unified social credit code {code}, "
+               "legal representative {rep}{ctx}. Telephone: {phone}.\n",
+               org=org_full(company, rng), short=short, code=credit_slot(company),
+               rep=person_slot(rep, rng), ctx=person_context(rep, rng, today),
+               phone=phone_slot(company))
+        party: Piece = short
     else:
         person = cast.person(rng)
         b.fill("Party: {name}, ID number {id}, residing in " + residence(person)
