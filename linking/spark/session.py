@@ -1,0 +1,64 @@
+"""A quiet SparkSession for a master URL, sized for a shared machine.
+
+No Spark UI (no port clash), WARN logs, scratch space under ``scratch`` (the output
+directory or /tmp), and any Maven package Spark resolves (``spark.jars.packages``) cached
+in kglink's cache directory beside the Neo4j jars (``$KGLINK_HOME/ivy``), never in the
+repository. One session is reused for the life of the process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from linking.kglink_home import kglink_home
+
+DRIVER_MEMORY = "2g"
+
+
+def ivy_cache() -> Path:
+    """Where Spark's Maven resolution (Ivy) keeps the jars it downloads."""
+    return kglink_home() / "ivy"
+
+
+def shuffle_partitions(master: str) -> int:
+    """Shuffle partitions: a few per core in local mode (200 tiny tasks cost more than they
+    do), Spark's default on a cluster."""
+    if master.startswith("local"):
+        inside = master[master.find("[") + 1:master.find("]")] if "[" in master else "1"
+        cores = (os.cpu_count() or 2) if inside == "*" else int(inside or 1)
+        return max(4 * cores, 4)
+    return 200
+
+
+def spark_session(master: str = "local[2]", scratch: str | Path | None = None,
+                  packages: tuple[str, ...] = ()):
+    """The SparkSession for ``master`` (created once; a later call reuses it)."""
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    local_dir = Path(scratch) if scratch is not None else Path(tempfile.gettempdir())
+    local_dir = local_dir / "spark-scratch"
+    local_dir.mkdir(parents=True, exist_ok=True)
+    builder = (SparkSession.builder.master(master).appName("kglink-link")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.memory", DRIVER_MEMORY)
+               .config("spark.local.dir", str(local_dir))
+               .config("spark.sql.shuffle.partitions", str(shuffle_partitions(master)))
+               .config("spark.sql.adaptive.enabled", "true")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
+               .config("spark.sql.session.timeZone", "UTC")
+               # joins of one frame's projections by column name are not ambiguous
+               .config("spark.sql.analyzer.failAmbiguousSelfJoin", "false")
+               .config("spark.jars.ivy", str(ivy_cache())))
+    if packages:
+        builder = builder.config("spark.jars.packages", ",".join(packages))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("WARN")
+    session.sparkContext.setCheckpointDir(str(local_dir / "checkpoints"))
+    return session
