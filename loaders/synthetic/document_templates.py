@@ -212,7 +212,7 @@ def news(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.dat
     company = cast.company(rng)
     roles = cast.company_roles(company, rng)
     role = roles[int(rng.integers(len(roles)))] if roles else None
-    b.fill("{org}召开" + str(today.year) + "年度工作会议\n本报讯 " + f"{today.month}月{today.day}日，"
+    b.fill("{org}召开" + str(today.year) + "年度工作会议\n本报讯 " + zh_date(today) + "，"
            "位于" + "".join(company.place) + "的{org2}召开年度工作会议。", org=org_ref(company, rng),
            org2=org_full(company))
     if role is not None:
