@@ -21,8 +21,10 @@ INDUSTRY_EN = {"科技": ("Technology", "Science and Technology"), "贸易": ("T
 LEGAL_FORM_EN = {"有限公司": ("Co., Ltd.", "Company Limited"),
                  "有限责任公司": ("Co., Ltd.", "Limited Liability Company"),
                  "股份有限公司": ("Co., Ltd.", "Company Limited by Shares")}
-PLACE_SUFFIXES = (("土家族苗族自治州", "Prefecture"), ("自治县", "Autonomous County"),
+PLACE_SUFFIXES = (("自治州", "Prefecture"), ("自治县", "Autonomous County"),
                   ("区", "District"), ("县", "County"), ("市", ""), ("州", ""))
+# the peoples named in Hunan's autonomous prefecture and counties (dropped in English)
+ETHNIC_GROUPS = ("土家族", "苗族", "侗族", "瑶族")
 
 
 @cache
@@ -51,11 +53,13 @@ def name_variants(surname: str, given: str) -> tuple[str, ...]:
 
 
 def place_pinyin(name: str) -> str:
-    """"Changsha", "Yuelu District", "Xiangxi Prefecture"."""
+    """"Changsha", "Yuelu District", "Xiangxi Prefecture", "Tongdao Autonomous County"."""
     for suffix, english in PLACE_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            core = "".join(syllables(name[:-len(suffix)])).capitalize()
-            return f"{core} {english}".strip()
+            core = name[:-len(suffix)]
+            while core.endswith(ETHNIC_GROUPS):
+                core = core[:-len(next(g for g in ETHNIC_GROUPS if core.endswith(g)))]
+            return f"{''.join(syllables(core)).capitalize()} {english}".strip()
     return "".join(syllables(name)).capitalize()
 
 
