@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from loaders.ingest import Ingested
     from loaders.spec import SourcesSpec
 
+ENGINES = ("local", "spark")
+
 __all__ = ["Resolver", "RunResult", "Sources", "connect", "ingest", "link", "load_model",
            "load_sources", "run", "store"]
 
@@ -92,7 +94,8 @@ def ingest(sources: Sources | str | Path, progress: bool = False) -> Ingested:
 def link(sources_or_ingested: Sources | str | Path | Ingested,
          settings: LinkSettings | None = None, judgments: Any = None, *,
          models: ModelSet | None = None, labels: pd.DataFrame | None = None,
-         previous_clusters: pd.DataFrame | None = None, progress: bool = False) -> Linked:
+         previous_clusters: pd.DataFrame | None = None, progress: bool = False,
+         engine: str = "local", master: str = "local[2]") -> Linked:
     """Resolve records into entities: ``Linked`` with clusters, links (with evidence), stats
     and the model applied.
 
@@ -101,15 +104,28 @@ def link(sources_or_ingested: Sources | str | Path | Ingested,
     (``$KGLINK_JUDGMENTS`` or ``$KGLINK_HOME/judgments.jsonl``); a JudgmentStore or
     ``(verdict, "DEPT:ID", "DEPT:ID")`` tuples replace it; ``()`` obeys none. ``models``
     applies a saved ModelSet instead of fitting; ``previous_clusters`` (a clusters.csv
-    frame) keeps entity ids stable; ``labels`` counts m from labelled pairs.
+    frame) keeps entity ids stable; ``labels`` counts m from labelled pairs. ``engine``
+    ``spark`` runs the same linking on Apache Spark at ``master`` (``local[2]``: in this
+    process, on two cores).
     """
-    from linking.engine import link as link_records
-
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine == "spark" and labels is not None:
+        raise ValueError("labelled pairs (--labels) are not supported by the spark engine; "
+                         "use --engine local")
     ingested = sources_or_ingested
     if isinstance(sources_or_ingested, Sources | str | Path):
         sources = _sources(sources_or_ingested)
         settings = settings if settings is not None else sources.linking
         ingested = ingest(sources, progress=progress)
+    if engine == "spark":
+        from linking.spark.engine import link as link_on_spark
+
+        return link_on_spark(ingested, settings=settings, judgments=_judgments(judgments),
+                             previous_clusters=previous_clusters, models=models,
+                             progress=progress, master=master)
+    from linking.engine import link as link_records
+
     return link_records(ingested, settings=settings, judgments=_judgments(judgments),
                         previous_clusters=previous_clusters, labels=labels, models=models,
                         progress=progress)
@@ -151,13 +167,14 @@ def store(ingested: Ingested, linked: Linked, driver: Driver, database: str, *,
 def run(sources: Sources | str | Path, *, driver: Driver | None = None,
         database: str | None = None, settings: LinkSettings | None = None,
         judgments: Any = None, refit: bool = False, bulk: str = "auto",
-        progress: bool = False) -> RunResult:
+        progress: bool = False, engine: str = "local", master: str = "local[2]") -> RunResult:
     """Ingest, link against the entities already in the graph (ids stay stable) and store.
 
     Linking applies the model the graph keeps from its latest load, and fits anew when there
     is none, when ``refit``, or for an entity type whose settings (the spec's ``linking:``
     section or ``settings``) differ from the kept model's. The model applied is kept with
     the load. Without ``driver`` the configured Neo4j is connected (and closed after).
+    ``engine`` and ``master`` choose where linking runs (see ``link``).
     """
     sources = _sources(sources)  # a bad spec fails before any database is started
     settings = settings if settings is not None else sources.linking
@@ -169,26 +186,27 @@ def run(sources: Sources | str | Path, *, driver: Driver | None = None,
         driver, database = connect()
         with driver:
             return _run(sources, ingested, driver, database, settings, judgments, refit, bulk,
-                        progress)
+                        progress, (engine, master))
     return _run(sources, ingested, driver, database or "neo4j", settings, judgments, refit,
-                bulk, progress)
+                bulk, progress, (engine, master))
 
 
 def _run(sources: Sources, ingested: Ingested, driver: Driver, database: str,
          settings: LinkSettings, judgments: Any, refit: bool, bulk: str,
-         progress: bool) -> RunResult:
+         progress: bool, where: tuple[str, str] = ("local", "local[2]")) -> RunResult:
     from graph.store.load_batches import batch_id, load_lock
 
     batch = batch_id(ingested, _linking_inputs(settings, judgments, refit))
     with load_lock(batch):  # a concurrent run stops with a one-line LoadInProgress
         return _load(batch, ingested, driver, database, settings, judgments, refit, bulk,
-                     progress)
+                     progress, where)
 
 
 def _load(batch: str, ingested: Ingested, driver: Driver, database: str,
           settings: LinkSettings, judgments: Any, refit: bool, bulk: str,
-          progress: bool) -> RunResult:
-    """Link (or reuse a cut-short attempt's linking) and store ``batch``."""
+          progress: bool, where: tuple[str, str] = ("local", "local[2]")) -> RunResult:
+    """Link (or reuse a cut-short attempt's linking) and store ``batch``; ``where`` is the
+    (engine, master) linking runs on."""
     from graph.store import cypher
     from graph.store.load_batches import batch_status, keep_link_model
     from graph.store.previous import read_previous_clusters
@@ -205,7 +223,8 @@ def _load(batch: str, ingested: Ingested, driver: Driver, database: str,
         models, refitted = _models_to_apply(driver, database, settings, refit)
         linked = link(ingested, settings, judgments, models=models,
                       previous_clusters=previous.drop(columns="record_key")
-                      if len(previous) else None, progress=progress)
+                      if len(previous) else None, progress=progress, engine=where[0],
+                      master=where[1])
         refitted = sorted(set(refitted) | set(_fitted_types(linked)))
         with heartbeat("run: keeping the linking output until the load completes", progress):
             cache.write(linked)

@@ -29,7 +29,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--judgments", type=Path,
                         help="judgments file (default $KGLINK_JUDGMENTS or "
                              "$KGLINK_HOME/judgments.jsonl)")
+    add_engine_arguments(parser)
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and ``--master``: where linking runs (``kglink link`` and ``run``)."""
+    parser.add_argument("--engine", choices=("local", "spark"), default="local",
+                        help="link in this process (local, default) or on Apache Spark")
+    parser.add_argument("--master", default="local[2]",
+                        help="Spark master URL for --engine spark (default local[2])")
 
 
 def _read_csv(path: Path, what: str):
@@ -65,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"{previous_path}: lacks column(s) {sorted(missing)}")
     linked = api.link(sources, settings=settings, judgments=JudgmentStore(args.judgments),
                       models=models, labels=labels, previous_clusters=previous,
-                      progress=not args.no_progress)
+                      progress=not args.no_progress, engine=args.engine, master=args.master)
     paths = linked.write(args.out)
     for kind, stats in linked.stats.items():
         print(f"{kind}: {stats['records']} records -> {stats['entities']} entities; "

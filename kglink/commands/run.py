@@ -7,6 +7,8 @@ import argparse
 import json
 from pathlib import Path
 
+from kglink.commands.link import add_engine_arguments
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", help="the SOURCES.yaml describing the department sources")
@@ -21,14 +23,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--refit", action="store_true",
                         help="fit a new linking model instead of applying the one the graph "
                              "keeps from the latest load")
+    add_engine_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from kglink import api
     from linking.judgments import JudgmentStore
 
-    result = api.run(args.sources, judgments=JudgmentStore(args.judgments), refit=args.refit, bulk=args.bulk_import,
-                     progress=not args.quiet)
+    result = api.run(args.sources, judgments=JudgmentStore(args.judgments), refit=args.refit,
+                     bulk=args.bulk_import, progress=not args.quiet, engine=args.engine,
+                     master=args.master)
     quarantined = len(result.ingested.quarantine)
     if args.json:
         print(json.dumps(result.summary.as_dict() | {"quarantined": quarantined,
