@@ -19,6 +19,7 @@ from loaders.synthetic.document_templates import (
     needs_context,
     pad,
     phone_slot,
+    pick,
 )
 from loaders.synthetic.romanise import (
     INDUSTRY_EN,
@@ -56,7 +57,7 @@ def person_slot(person: Person, rng: np.random.Generator) -> Slot:
 def org_full(company: Company, rng: np.random.Generator) -> Slot:
     industry, form = INDUSTRY_EN[company.industry], LEGAL_FORM_EN[company.form]
     text = (f"{place_pinyin(company.prefix)} {core_pinyin(company.core)} "
-            f"{industry[int(rng.integers(len(industry)))]} {form[int(rng.integers(len(form)))]}")
+            f"{pick(industry, rng)} {pick(form, rng)}")
     return Slot(text, "organization", company.true_id)
 
 
@@ -86,7 +87,7 @@ def person_context(person: Person, rng: np.random.Generator, today: dt.date) -> 
          "tel. ", phone_slot(person)],
         [f", a resident of {place_pinyin(person.county)} born in {person.birth.year}"],
     ]
-    return options[int(rng.integers(len(options)))]
+    return pick(options, rng)
 
 
 def penalty(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.date,
@@ -150,7 +151,7 @@ def court_notice(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today
             person_slot(cast.person(rng), rng)
         hearing = en_date(today + dt.timedelta(days=int(rng.integers(35, 90))), 1)
         b.fill("The court will hear the case of plaintiff {p} against defendant {d}{ctx}, "
-               "concerning " + CASES[int(rng.integers(len(CASES)))] + f", on {hearing}. "
+               "concerning " + pick(CASES, rng) + f", on {hearing}. "
                "As the whereabouts of {d2} are unknown, the summons is served by public "
                "notice.\n", p=plaintiff, d=person_slot(defendant, rng),
                ctx=person_context(defendant, rng, today), d2=person_slot(defendant, rng))
@@ -160,28 +161,40 @@ def court_notice(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today
     pad(b, rng, EN["court_notice"], target)
 
 
+NEWS_LEADS = ("{org}, based in {place}, held its annual work conference on Monday. ",
+              "{org} broke ground on a new production line in {place} this week. ",
+              "{org}, a company based in {place}, was named on the province's new list of "
+              "specialised and innovative small and medium-sized enterprises. ")
+NEWS_QUOTES = ("{who}{ctx}, {title} of {ref}, said the company would keep raising its "
+               "research spending. ",
+               "\"We will put more resources into technology,\" said {who}{ctx}, {title} of "
+               "{ref}. ",
+               "According to {who}{ctx}, {title} of {ref}, the company plans to invest over 100 "
+               "million yuan in new capacity this year. ")
+NEWS_PARTNERS = ("It signed a cooperation agreement with {partner}",
+                 "The same day it agreed a supply-chain partnership with {partner}")
+
+
 def news(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.date,
          target: int) -> None:
-    """A news item about a company, the persons in its roles and a partner."""
+    """A news item about a company, a person in one of its roles and a partner company."""
     company = cast.company(rng)
     city, county = company.place
-    b.fill(f"CHANGSHA, {en_date(today, 0)} - " + "{org}, based in " + place_pinyin(county)
-           + ", " + place_pinyin(city) + ", held its annual work conference on Monday. ",
-           org=org_full(company, rng))
+    b.say(f"CHANGSHA, {en_date(today, 0)} - ")
+    b.fill(pick(NEWS_LEADS, rng), org=org_full(company, rng),
+           place=f"{place_pinyin(county)}, {place_pinyin(city)}")
     roles = cast.company_roles(company, rng)
     if roles:
-        role = roles[int(rng.integers(len(roles)))]
-        titles = ROLE_TITLES[role.kind]
-        b.fill("{who}{ctx}, " + titles[int(rng.integers(len(titles)))] + " of {ref}, said "
-               "the company would keep raising its research spending. ",
-               who=person_slot(role.person, rng), ctx=person_context(role.person, rng, today),
-               ref=org_ref(company, rng))
+        role = pick(roles, rng)
+        b.fill(pick(NEWS_QUOTES, rng), who=person_slot(role.person, rng),
+               ctx=person_context(role.person, rng, today),
+               title=pick(ROLE_TITLES[role.kind], rng), ref=org_ref(company, rng))
     b.fill("Founded in " + str(company.established.year) + ", {ref} has a registered capital "
            f"of {company.capital * 10_000:,} yuan and the credit code " + "{code}. ",
            ref=org_ref(company, rng), code=credit_slot(company))
     partner = cast.company(rng)
     partner_roles = cast.company_roles(partner, rng)
-    b.fill("It signed a cooperation agreement with {partner}", partner=org_full(partner, rng))
+    b.fill(pick(NEWS_PARTNERS, rng), partner=org_full(partner, rng))
     if partner_roles:
         rep = partner_roles[0].person
         b.fill(". The signing was attended by its legal representative {who}{ctx}. ",

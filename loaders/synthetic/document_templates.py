@@ -4,12 +4,16 @@ with several phrasings, about persons and companies drawn from a Cast."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from loaders.synthetic.document_builder import DocumentBuilder, Piece, Slot
 from loaders.synthetic.document_cast import Cast, Company, Person
 from loaders.synthetic.document_fillers import ZH
+
+T = TypeVar("T")
 
 PERSON_CONTEXT_SHARE = 0.7   # person mentions followed by disambiguating context
 ABBREVIATION_SHARE = 0.5     # running-text company references by an abbreviation
@@ -24,6 +28,11 @@ LAWS = ("《中华人民共和国食品安全法》第一百二十二条", "《�
         "《企业信息公示暂行条例》第十八条")
 CASES = ("民间借贷纠纷", "买卖合同纠纷", "房屋租赁合同纠纷", "劳动争议", "股权转让纠纷",
          "机动车交通事故责任纠纷", "建设工程施工合同纠纷", "金融借款合同纠纷")
+
+
+def pick(options: Sequence[T], rng: np.random.Generator) -> T:
+    """One of `options`, uniformly."""
+    return options[int(rng.integers(len(options)))]
 
 
 def zh_date(day: dt.date) -> str:
@@ -58,7 +67,7 @@ def org_full(company: Company) -> Slot:
 def org_short(company: Company, rng: np.random.Generator) -> Slot:
     """星城智远科技, 星城智远公司 or 星城智远: region and legal form dropped."""
     forms = (company.core + company.industry, company.core + "公司", company.core)
-    return Slot(forms[int(rng.integers(len(forms)))], "organization", company.true_id,
+    return Slot(pick(forms, rng), "organization", company.true_id,
                 abbreviated=True)
 
 
@@ -73,8 +82,10 @@ def needs_context(person: Person, rng: np.random.Generator) -> bool:
         bool(rng.random() < PERSON_CONTEXT_SHARE)
 
 
-def person_context(person: Person, rng: np.random.Generator, today: dt.date) -> list[Piece]:
-    """What follows a person's name to tell them apart (possibly nothing)."""
+def person_context(person: Person, rng: np.random.Generator, today: dt.date,
+                   close: str = "") -> list[Piece]:
+    """What follows a person's name to tell them apart (possibly nothing); `close` ends a
+    context that is there (the comma before the sentence goes on)."""
     if not needs_context(person, rng):
         return []
     sex = "男" if person.male else "女"
@@ -87,7 +98,7 @@ def person_context(person: Person, rng: np.random.Generator, today: dt.date) -> 
         ["，公民身份号码", id_slot(person), f"，住{person.city}{person.county}"],
         [f"，{person.birth.year}年出生，{person.county}人"],
     ]
-    return options[int(rng.integers(len(options)))]
+    return [*pick(options, rng), close]
 
 
 def pad(b: DocumentBuilder, rng: np.random.Generator, fillers: tuple[str, ...],
@@ -123,8 +134,8 @@ def penalty(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.
                + "\n联系电话：{phone}\n", name=person_slot(person), id=id_slot(person),
                phone=phone_slot(person))
         party, again = person_slot(person), person_slot(person)
-    violation = VIOLATIONS[int(rng.integers(len(VIOLATIONS)))]
-    law = LAWS[int(rng.integers(len(LAWS)))]
+    violation = pick(VIOLATIONS, rng)
+    law = pick(LAWS, rng)
     opening = ("经查，{party}于{since}至{until}期间" + violation + "。",
                "本局执法人员于{until}对{party}的经营场所进行检查，发现其" + violation + "。")
     since = zh_date(today - dt.timedelta(days=int(rng.integers(200, 500))))
@@ -157,7 +168,7 @@ def shareholder_change(b: DocumentBuilder, cast: Cast, rng: np.random.Generator,
         phrasing = ("{n}、原股东{old}{octx}将其持有的{ref}{ratio}股权转让给{new}{nctx}。\n",
                     "{n}、{old}{octx}退出股东会，其{ratio}股权由新股东{new}{nctx}受让。\n")
         b.fill(phrasing[int(rng.integers(2))], n=str(n), old=person_slot(holder.person),
-               octx=person_context(holder.person, rng, today), ref=org_ref(company, rng),
+               octx=person_context(holder.person, rng, today, "，"), ref=org_ref(company, rng),
                ratio=ratio, new=person_slot(buyer), nctx=person_context(buyer, rng, today))
     b.fill("变更后，公司法定代表人仍为{rep}，注册资本" + str(company.capital) + "万元不变。",
            rep=person_slot(rep))
@@ -184,11 +195,11 @@ def court_notice(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today
 def court_case(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.date,
                defendant: Person) -> None:
     """One notice: a hearing date, or service by public notice to an absent defendant."""
-    case = CASES[int(rng.integers(len(CASES)))]
+    case = pick(CASES, rng)
     if rng.random() < 0.5:
         plaintiff: Piece = org_full(cast.company(rng))
     else:
-        plaintiff = [person_slot(p := cast.person(rng)), person_context(p, rng, today)]
+        plaintiff = [person_slot(p := cast.person(rng)), person_context(p, rng, today, "，")]
     hearing = zh_date(today + dt.timedelta(days=int(rng.integers(35, 90))))
     if rng.random() < 0.5:
         b.fill("本院定于" + hearing + "上午9时在本院第" + str(int(rng.integers(1, 12)))
@@ -206,21 +217,30 @@ def court_case(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: 
                ctx=person_context(defendant, rng, today), p=plaintiff)
 
 
+NEWS_LEADS = ("{org}召开{year}年度工作会议\n本报讯 {date}，位于{place}的{org2}召开年度工作会议。",
+              "{org}新建生产线项目开工\n本报讯 {date}，由{org2}投资建设的新生产线项目在{place}正式开工。",
+              "{org}入选省级专精特新企业名单\n本报讯 {date}，省工业和信息化厅公布了新一批专精特新中小"
+              "企业名单，位于{place}的{org2}榜上有名。")
+NEWS_QUOTES = ("{ref}{title}{who}{ctx}表示，公司将继续加大研发投入，推动转型升级。",
+               "据{ref}{title}{who}{ctx}介绍，公司今年计划投资一亿余元用于扩大产能。",
+               "“我们将把更多资源投入到技术创新上。”{ref}{title}{who}{ctx}说。")
+NEWS_PARTNERS = ("会上，{ref}与{partner}签署了战略合作协议", "同日，{ref}与{partner}就供应链合作达成一致",
+                 "据悉，{ref}已与{partner}建立长期合作关系")
+
+
 def news(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.date,
          target: int) -> None:
-    """A news item about companies and the persons in their roles."""
+    """A news item about a company, a person in one of its roles, a partner company and a
+    passer-by."""
     company = cast.company(rng)
     roles = cast.company_roles(company, rng)
-    role = roles[int(rng.integers(len(roles)))] if roles else None
-    b.fill("{org}召开" + str(today.year) + "年度工作会议\n本报讯 " + zh_date(today) + "，"
-           "位于" + "".join(company.place) + "的{org2}召开年度工作会议。", org=org_ref(company, rng),
-           org2=org_full(company))
-    if role is not None:
-        titles = ROLE_TITLES[role.kind]
-        title = titles[int(rng.integers(len(titles)))]
-        b.fill("{ref}" + title + "{who}{ctx}在会上表示，公司将继续加大研发投入，推动转型升级。",
-               ref=org_ref(company, rng), who=person_slot(role.person),
-               ctx=person_context(role.person, rng, today))
+    b.fill(pick(NEWS_LEADS, rng), org=org_ref(company, rng), year=str(today.year),
+           date=zh_date(today), place="".join(company.place), org2=org_full(company))
+    if roles:
+        role = pick(roles, rng)
+        b.fill(pick(NEWS_QUOTES, rng), ref=org_ref(company, rng),
+               title=pick(ROLE_TITLES[role.kind], rng), who=person_slot(role.person),
+               ctx=person_context(role.person, rng, today, "，"))
         if role.share is not None:
             b.fill("据企业信用信息公示系统显示，{who}持有该公司" + f"{role.share * 100:.0f}%"
                    "的股份。", who=person_slot(role.person))
@@ -229,17 +249,16 @@ def news(b: DocumentBuilder, cast: Cast, rng: np.random.Generator, today: dt.dat
            code=credit_slot(company))
     partner = cast.company(rng)
     partner_roles = cast.company_roles(partner, rng)
-    b.fill("会上，{ref}与{partner}签署了战略合作协议", ref=org_ref(company, rng),
-           partner=org_full(partner))
+    b.fill(pick(NEWS_PARTNERS, rng), ref=org_ref(company, rng), partner=org_full(partner))
     if partner_roles:
         b.fill("，{p}法定代表人{who}{ctx}出席签约仪式。", p=org_ref(partner, rng),
                who=person_slot(partner_roles[0].person),
-               ctx=person_context(partner_roles[0].person, rng, today))
+               ctx=person_context(partner_roles[0].person, rng, today, "，"))
     else:
         b.say("。")
     guest = cast.person(rng)
     b.fill("市民{who}{ctx}告诉记者，企业发展带动了周边就业。", who=person_slot(guest),
-           ctx=person_context(guest, rng, today))
+           ctx=person_context(guest, rng, today, "，"))
     pad(b, rng, ZH["news"], target)
 
 
