@@ -63,6 +63,12 @@ def _name_matches(text: str, forms: set[str]) -> bool:
     return False
 
 
+def _split(name: str) -> tuple[str, str]:
+    """(surname, given name) of a generated name."""
+    cut = 2 if name[:2] in ("欧阳", "司马", "上官", "诸葛", "夏侯") else 1
+    return name[:cut], name[cut:]
+
+
 def _person_rows(world) -> pd.DataFrame:
     return world.persons.set_index("true_id")
 
@@ -179,12 +185,17 @@ def test_person_and_company_mentions_render_their_entity(run, world):
     _, gold, _ = run
     people, orgs = _person_rows(world), _org_rows(world)
     prefix_len = dict(zip(orgs.index, orgs["name_prefix"].str.len(), strict=True))
+    holders = people["name"].value_counts()
+    pinyin = pd.Series([name_variants(*_split(n))[0] for n in people["name"]])
+    pinyin_holders = pinyin.value_counts()
     for m in (m for m in gold if m["true_id"] is not None):
         if m["type"] == "person":
             name = people.loc[m["true_id"], "name"]
-            given = name[1:] if name[:2] not in ("欧阳", "司马", "上官", "诸葛", "夏侯") else name[2:]
-            forms = {name} if m["lang"] == "zh" else set(name_variants(name[:-len(given)], given))
+            variants = name_variants(*_split(name))
+            forms = {name} if m["lang"] == "zh" else set(variants)
             assert _name_matches(m["text"], forms), m
+            shared = holders[name] if m["lang"] == "zh" else pinyin_holders[variants[0]]
+            assert m["ambiguous"] == (shared >= 2), m
         elif m["type"] == "organization":
             full = orgs.loc[m["true_id"], "name"]
             core = full[prefix_len[m["true_id"]]:][:4]
