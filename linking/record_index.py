@@ -188,6 +188,10 @@ class RecordIndex:
     def count(self, entity_type: str) -> int:
         return len(self._type(entity_type).state().prepared)
 
+    def prepared(self, entity_type: str) -> pd.DataFrame:
+        """Every indexed record of a type, prepared, with its ``entity_id``."""
+        return self._type(entity_type).state().prepared
+
     def candidates(self, entity_type: str, queries: pd.DataFrame) -> CandidatePairs:
         return self._type(entity_type).candidates(queries)
 

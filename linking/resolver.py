@@ -92,6 +92,10 @@ class CandidateSource(Protocol):
         """The prepared records (with ``entity_id``) of these ``DEPT:RECORD_ID`` keys that
         the source holds, in the order given."""
 
+    def prepared(self, entity_type: str) -> pd.DataFrame:
+        """Every record of this type the source holds, prepared, with ``entity_id`` (what
+        text linking learns the graph's names and identifiers from)."""
+
 
 def standardised(records: list[dict[str, Any]], entity_type: str) -> pd.DataFrame:
     """Records with canonical field names standardised as ingest standardises a source.

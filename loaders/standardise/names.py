@@ -157,7 +157,7 @@ def person_name_keys(s: pd.Series) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _region_words() -> tuple[str, ...]:
+def region_words() -> tuple[str, ...]:
     """Division names and short forms, longest first, for stripping from organisation names."""
     from loaders.divisions import _table, short_names
 
@@ -170,7 +170,7 @@ def _region_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _region_prefix() -> re.Pattern:
-    return re.compile("^(?:" + "|".join(map(re.escape, _region_words())) + ")")
+    return re.compile("^(?:" + "|".join(map(re.escape, region_words())) + ")")
 
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
@@ -194,7 +194,7 @@ def normalise_org_name(text: str) -> dict[str, str | None]:
 
     def bracket(match: re.Match) -> str:
         inner = match.group(1)
-        if _region_prefix().fullmatch(inner) or inner in _region_words():
+        if _region_prefix().fullmatch(inner) or inner in region_words():
             regions.append(inner)
             return ""
         return "" if inner in ("有限合伙", "普通合伙") else inner

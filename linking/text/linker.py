@@ -1,0 +1,126 @@
+"""Text entity linking: find the persons, companies and identifiers a document mentions and
+link each to a graph entity, or to none, with its evidence.
+
+``TextLinker(resolver)`` learns the graph's names and identifiers from the resolver's
+records (``Gazetteer``), finds mentions with a spaCy pipeline per language
+(``linking.text.pipeline``), reads what the text says about each (``linking.text.context``)
+and decides each mention with the resolver's link model (``linking.text.decide``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from linking.resolver import Resolver
+from linking.text.context import Mention, describe
+from linking.text.decide import Decider, Decision, RelationSource, TextSettings
+from linking.text.gazetteer import Gazetteer
+from linking.text.pipeline import LANGUAGES, build
+from linking.text.spans import squeeze
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class LinkedMention:
+    """One mention (the contract's text-linking row) and the evidence of its decision."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    type: str
+    entity_id: str | None
+    score: float
+    evidence: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text,
+                "type": self.type, "entity_id": self.entity_id, "score": self.score,
+                "evidence": self.evidence}
+
+
+def language_of(text: str) -> str:
+    """``zh`` when Han characters are at least a fifth of the letters, else ``en``."""
+    han, latin = len(_HAN.findall(text)), len(_LATIN.findall(text))
+    return "zh" if han and han * 5 >= han + latin else "en"
+
+
+class TextLinker:
+    """Links the mentions of documents to the entities a resolver knows."""
+
+    def __init__(self, resolver: Resolver, relations: RelationSource | None = None,
+                 settings: TextSettings | None = None) -> None:
+        self.gazetteer = Gazetteer.of({kind: resolver.candidates.prepared(kind)
+                                       for kind in resolver.models.models})
+        self.decider = Decider(self.gazetteer, resolver, relations, settings)
+        self._pipelines: dict[str, Any] = {}
+
+    def pipeline(self, lang: str) -> Any:
+        """The spaCy pipeline of a language, built on first use."""
+        if lang not in self._pipelines:
+            self._pipelines[lang] = build(lang, self.gazetteer)
+        return self._pipelines[lang]
+
+    def mentions(self, text: str, lang: str | None = None) -> list[Mention]:
+        """The mentions of a text, described by what the text says about them (offsets and
+        text as the original writes them)."""
+        lang = lang or language_of(text)
+        squeezed = squeeze(text, lang)
+        doc = self.pipeline(lang)(squeezed.text)
+        found = [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        describe(squeezed.text, found)
+        _mark_abbreviations(found, doc.user_data.get("kglink_abbreviations", {}))
+        for m in found:
+            m.start, m.end = squeezed.span(m.start, m.end)
+            m.text = text[m.start:m.end]
+        return found
+
+    def link(self, text: str, doc: str = "", lang: str | None = None) -> list[LinkedMention]:
+        """Every mention of ``text`` with its entity (None: NIL), score and evidence."""
+        return self.link_many([(doc, text)], lang)[0]
+
+    def link_many(self, documents: list[tuple[str, str]], lang: str | None = None
+                  ) -> list[list[LinkedMention]]:
+        """``link`` for many (doc, text) documents; the share of mentions that mean no
+        graph entity is estimated from all of them together (``TextSettings.nil_prior``
+        fixes it instead)."""
+        if lang is not None and lang not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        found, weighed = [], []
+        for _, text in documents:
+            language = lang or language_of(text)
+            mentions = self.mentions(text, language)
+            found.append(mentions)
+            weighed.append(self.decider.weigh(mentions, language))
+        priors = self.decider.nil_priors([w for ws in weighed for w in ws])
+        out = []
+        for (doc, _), mentions, ws in zip(documents, found, weighed, strict=True):
+            decisions = _as_abbreviated(mentions, self.decider.decide(mentions, ws, priors))
+            out.append([LinkedMention(doc, m.start, m.end, m.text, m.type, d.entity_id,
+                                      d.score, d.evidence)
+                        for m, d in zip(mentions, decisions, strict=True)])
+        return out
+
+
+def _mark_abbreviations(mentions: list[Mention], defined: dict[str, tuple[int, int]]) -> None:
+    """Point each use of a defined abbreviation at the organisation it abbreviates."""
+    at = {(m.start, m.end): i for i, m in enumerate(mentions)}
+    for m in mentions:
+        owner = at.get(defined.get(m.text, (-1, -1)))
+        if owner is not None and mentions[owner] is not m:
+            m.abbreviates = owner
+
+
+def _as_abbreviated(mentions: list[Mention], decisions: list[Decision]) -> list[Decision]:
+    """A defined abbreviation means what its organisation means."""
+    out = list(decisions)
+    for i, m in enumerate(mentions):
+        if m.abbreviates is not None:
+            owner = decisions[m.abbreviates]
+            out[i] = Decision(owner.entity_id, owner.score,
+                              {"abbreviates": mentions[m.abbreviates].text, **owner.evidence})
+    return out

@@ -1,0 +1,346 @@
+"""spaCy pipelines that find entity mentions, built offline from the graph's own names.
+
+Chinese: a blank ``zh`` pipeline segmented by jieba, whose dictionary learns every alias of
+the graph (so a name is one token), an entity ruler whose phrase patterns are those aliases,
+and a component for persons the graph does not know, named after a role or party word
+(当事人, 法定代表人, 被告, ...) with a surname the graph's names use. English: a blank ``en``
+pipeline and a component that reads runs of capitalised words as romanised persons and
+companies, keyed by their letters against the graph's pinyin. Both tokenizers keep every
+identifier (ID number, credit code, phone; ``linking.text.identifiers``) one token, which a
+component labels. No model is downloaded: everything comes from the graph and these rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from linking.text.context import PERSON_CUES
+from linking.text.gazetteer import ORGANIZATION, PERSON, Gazetteer
+from linking.text.spans import forced_spans
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+LANGUAGES = ("zh", "en")
+ALIAS_FREQUENCY = 10**7  # above any jieba dictionary word: a graph alias stays one token
+MAX_NAME_CHARS = 4
+EN_LEGAL_FORMS = ("co", "ltd", "company", "limited", "corporation", "corp", "inc", "group",
+                  "llc", "plc", "partnership")
+
+
+def build(lang: str, gazetteer: Gazetteer) -> Language:
+    """The mention-finding pipeline for ``lang`` (``zh`` or ``en``) over a gazetteer."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    import spacy
+
+    _register_components()
+    if lang == "zh":
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        _teach_jieba(gazetteer)
+    else:
+        nlp = spacy.blank("en")
+    nlp.tokenizer = SpanTokenizer(nlp.tokenizer, lang)
+    nlp.add_pipe("kglink_forced_spans")
+    if lang == "zh":
+        ruler = nlp.add_pipe("entity_ruler")
+        with nlp.select_pipes(enable=[]):
+            ruler.add_patterns([{"label": kind, "pattern": alias}
+                                for kind, forms in gazetteer.alias_forms().items()
+                                for alias in forms])
+        nlp.add_pipe("kglink_cued_persons").gazetteer = gazetteer
+        nlp.add_pipe("kglink_abbreviations")
+    else:
+        nlp.add_pipe("kglink_romanised").gazetteer = gazetteer
+    return nlp
+
+
+def _teach_jieba(gazetteer: Gazetteer) -> None:
+    import jieba
+
+    jieba.setLogLevel(60)
+    for cue in PERSON_CUES:
+        jieba.add_word(cue, ALIAS_FREQUENCY)
+    for forms in gazetteer.alias_forms().values():
+        for alias in forms:
+            jieba.add_word(alias, ALIAS_FREQUENCY)
+
+
+class SpanTokenizer:
+    """The language's tokenizer, keeping every span of ``linking.text.spans.forced_spans``
+    one token (``doc.user_data`` records those spans and the abbreviations the text
+    defines)."""
+
+    def __init__(self, inner, lang: str) -> None:
+        self.inner, self.lang = inner, lang
+
+    def __call__(self, text: str) -> Doc:
+        from spacy.tokens import Doc
+
+        spans, defined = forced_spans(text, self.lang)
+        words: list[str] = []
+        spaces: list[bool] = []
+        at = 0
+        for start, end, _ in spans:
+            self._add(text[at:start], words, spaces)
+            words.append(text[start:end])
+            spaces.append(text[end:end + 1] == " ")
+            at = end + (1 if spaces[-1] else 0)
+        self._add(text[at:], words, spaces)
+        doc = Doc(self.inner.vocab, words=words, spaces=spaces)
+        doc.user_data["kglink_spans"] = spans
+        doc.user_data["kglink_abbreviations"] = defined
+        return doc
+
+    def _add(self, piece: str, words: list[str], spaces: list[bool]) -> None:
+        if not piece:
+            return
+        if piece.startswith(" ") and words and not spaces[-1]:
+            spaces[-1], piece = True, piece[1:]
+        for token in self.inner(piece):
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+
+
+def _add_ents(doc: Doc, spans: list) -> None:
+    """Add spans to doc.ents where they overlap nothing already found."""
+    from spacy.util import filter_spans
+
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    new = [s for s in filter_spans(spans) if not taken & set(range(s.start, s.end))]
+    doc.ents = sorted([*doc.ents, *new], key=lambda s: s.start)
+
+
+class ForcedSpans:
+    """The first entities: the tokens the tokenizer kept whole (identifiers, organisations
+    by their legal form, defined abbreviations); later components add around them."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = [doc.char_span(start, end, label=label)
+                    for start, end, label in doc.user_data.get("kglink_spans", [])]
+        return doc
+
+
+class Abbreviations:
+    """Every use of an abbreviation the text defines (``spans.abbreviations``) is an
+    organisation, over any shorter entity inside it, where it falls on token bounds."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        import re
+
+        spans = []
+        for short in doc.user_data.get("kglink_abbreviations", {}):
+            for m in re.finditer(re.escape(short), doc.text):
+                span = doc.char_span(m.start(), m.end(), label=ORGANIZATION)
+                if span is not None:
+                    spans.append(span)
+        inside = [e for e in doc.ents if any(s.start <= e.start and e.end <= s.end
+                                             for s in spans)]
+        doc.ents = [e for e in doc.ents if e not in inside]
+        _add_ents(doc, spans)
+        return doc
+
+
+class CuedPersons:
+    """Chinese persons the graph may not know, written as official documents introduce a
+    party: right after a role or party word (法定代表人：, 被告, ...), or at the start of a
+    line or clause and followed by the sex or an ID number ("冯军，男，", "凌磊（身份证号").
+    A name is one token of two to four Han characters, or a one-character surname token and
+    the token after it; an ordinary word of the segmenter's dictionary is no name."""
+
+    gazetteer: Gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span
+
+        _split_name_and_verb(doc, self.gazetteer.surnames)
+        words = _dictionary_words()
+        spans = []
+        for i, token in enumerate(doc):
+            if token.text in PERSON_CUES:
+                j = _after_cue(doc, i)
+                end = _name_end(doc, j, words, self.gazetteer.surnames, cued=True)
+            elif i == 0 or doc[i - 1].text in _CLAUSE_STARTS or doc[i - 1].is_space:
+                j, end = i, _name_end(doc, i, words, self.gazetteer.surnames)
+                end = end if end is not None and _described_after(doc, end) else None
+            else:
+                continue
+            if end is not None:
+                spans.append(Span(doc, j, end, label=PERSON))
+        _add_ents(doc, spans)
+        return doc
+
+
+def _after_cue(doc: Doc, i: int) -> int:
+    """The token after cue ``i`` and any colon or space."""
+    j = i + 1
+    while j < len(doc) and doc[j].text in _COLONS:
+        j += 1
+    return j
+
+
+def _split_name_and_verb(doc: Doc, surnames: frozenset[str]) -> None:
+    """Split a three-character token after a cue that is a two-character name and a word
+    that follows names in court text (施强诉你, "施强 sues you": the segmenter joins them)."""
+    joined = [doc[j] for i, t in enumerate(doc) if t.text in PERSON_CUES
+              and (j := _after_cue(doc, i)) < len(doc) and len(doc[j].text) == 3
+              and doc[j].text[-1] in _AFTER_NAMES and doc[j].text[0] in surnames]
+    with doc.retokenize() as retokenizer:
+        for token in joined:
+            retokenizer.split(token, [token.text[:2], token.text[2]],
+                              heads=[(token, 0), (token, 0)])
+
+
+_COLONS = ("：", ":", " ", "　")
+_CLAUSE_STARTS = ("\n", "。", "；", ";", "：", ":", "，", ",", "、")
+_SEX_WORDS = ("男", "女")
+_AFTER_NAMES = ("诉", "等", "系", "称", "的", "于", "与", "及")
+
+
+def _dictionary_words() -> dict[str, int]:
+    import jieba
+
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+def _is_word(text: str, words: dict[str, int]) -> bool:
+    """An ordinary dictionary word (not a name the graph taught the segmenter)."""
+    return 0 < words.get(text, 0) < ALIAS_FREQUENCY
+
+
+def _name_end(doc: Doc, start: int, words: dict[str, int], surnames: frozenset[str],
+              cued: bool = False) -> int | None:
+    """Where a person's name beginning at token ``start`` ends, or None (class docstring).
+    After a cue, a whole token that is no dictionary word is a name even when the graph
+    knows no one of its surname."""
+    if start >= len(doc) or not _is_han(doc[start].text):
+        return None
+    first = doc[start].text
+    if first[0] not in surnames and not (cued and len(first) >= 2 and _ends_clause(doc, start)):
+        return None
+    if 2 <= len(first) <= MAX_NAME_CHARS:
+        return None if _is_word(first, words) else start + 1
+    if len(first) == 1 and start + 1 < len(doc) and _is_han(doc[start + 1].text) \
+            and len(doc[start + 1].text) <= 2 and doc[start + 1].text not in _SEX_WORDS:
+        joined = first + doc[start + 1].text
+        return None if _is_word(joined, words) else start + 2
+    return None
+
+
+def _ends_clause(doc: Doc, token: int) -> bool:
+    """Whether punctuation or a space follows a token (the name stands alone)."""
+    return token + 1 >= len(doc) or doc[token + 1].is_punct or doc[token + 1].is_space \
+        or _described_after(doc, token + 1)
+
+
+def _described_after(doc: Doc, end: int) -> bool:
+    """Whether the tokens after a name give its sex or an ID number, as party lists do."""
+    after = "".join(t.text for t in doc[end:end + 3]).lstrip("，,（( ")
+    return after.startswith(_SEX_WORDS + ("身份证", "公民身份"))
+
+
+def _is_han(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class Romanised:
+    """English runs of capitalised words: a company when the run ends in a legal form or
+    holds a graph company's romanised core; a person when its letters are a graph person's
+    romanised name, or two or three pinyin syllable words led or ended by a surname the
+    graph uses."""
+
+    gazetteer: Gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens import Span
+
+        spans = []
+        for start, end in _capitalised_runs(doc):
+            legal = _legal_form_end(doc, end)
+            words = [letters for t in doc[start:end] if (letters := _letters(t.text))]
+            if legal or self._org_core(words):
+                spans.append(Span(doc, start, legal or end, label=ORGANIZATION))
+            elif self._person(words):
+                spans.append(Span(doc, start, end, label=PERSON))
+        _add_ents(doc, spans)
+        return doc
+
+    def _org_core(self, words: list[str]) -> bool:
+        known = self.gazetteer.romanised.get(ORGANIZATION, {})
+        return any("".join(words[i:j]) in known
+                   for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1)))
+
+    def _person(self, words: list[str]) -> bool:
+        if not 2 <= len(words) <= 3:
+            return False
+        if "".join(words) in self.gazetteer.romanised.get(PERSON, {}):
+            return True
+        syllables = self.gazetteer.syllables
+        return (words[0] in self.gazetteer.surname_syllables
+                or words[-1] in self.gazetteer.surname_syllables) and all(
+            _is_pinyin(w, syllables) for w in words)
+
+
+def _letters(text: str) -> str:
+    from linking.text.aliases import letters_key
+
+    return letters_key(text)
+
+
+def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of consecutive capitalised words (a hyphen and a lower-case word may
+    continue one: "Jian-guo")."""
+    runs, start, i = [], None, 0
+    while i < len(doc):
+        token = doc[i]
+        if token.is_alpha and token.text[:1].isupper():
+            start = i if start is None else start
+            i += 1
+            while (i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_
+                   and doc[i + 1].is_alpha and not doc[i].whitespace_):
+                i += 2
+            continue
+        if start is not None:
+            runs.append((start, i))
+            start = None
+        i += 1
+    if start is not None:
+        runs.append((start, len(doc)))
+    return runs
+
+
+def _legal_form_end(doc: Doc, end: int) -> int | None:
+    """The end of a legal form ("Co., Ltd.", "Company Limited", "Group") starting at
+    ``end`` or at its last capitalised word, else None."""
+    j = end
+    while j < len(doc) and (doc[j].lower_.strip(".") in EN_LEGAL_FORMS
+                            or (doc[j].text in (",", ".") and j + 1 < len(doc)
+                                and doc[j + 1].lower_.strip(".") in EN_LEGAL_FORMS)):
+        j += 1
+    if j < len(doc) and doc[j].text == "." and j > end:
+        j += 1
+    if j > end:
+        return j
+    last = doc[end - 1].lower_.strip(".")
+    return end if last in EN_LEGAL_FORMS and end - 1 > 0 else None
+
+
+def _is_pinyin(word: str, syllables: frozenset[str]) -> bool:
+    """Whether a word splits into pinyin syllables the graph's names use."""
+    ok = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        ok[end] = any(ok[s] and word[s:end] in syllables for s in range(max(0, end - 6), end))
+    return ok[-1]
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    for name, component in (("kglink_forced_spans", ForcedSpans),
+                            ("kglink_abbreviations", Abbreviations),
+                            ("kglink_cued_persons", CuedPersons),
+                            ("kglink_romanised", Romanised)):
+        if not Language.has_factory(name):
+            Language.factory(name, func=lambda nlp, name, _c=component: _c())

@@ -1,0 +1,183 @@
+"""Spans found in the plain text before tokenising, which the tokenizer keeps whole.
+
+- Identifiers (``identifier_spans``): ID numbers, credit codes, phones.
+- Chinese organisations by their legal form (``organisation_spans``): a registered name is
+  region + trade name + industry + legal form, so a run of Han characters ending in a legal
+  form (有限公司, 股份有限公司, 合作社, ...) is an organisation whether or not the graph knows
+  it. It starts at its first region word, after any party word or particle that introduces it
+  (原告, 位于…的, 与, 诉, ...).
+- Abbreviations (``abbreviations``): "湖南星城智远科技有限公司（以下简称“星城智远”）" makes
+  every 星城智远 of the text a mention of that company, and so does naming it in full once
+  (news writes 星城智远公司 in its headline); the pipeline's abbreviation component labels
+  them.
+
+``squeeze`` first removes the stray whitespace scanning leaves inside Chinese names and
+numbers ("王 建国", "1860325 5151"), keeping a map back to the original offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from linking.text import identifiers as ids
+from linking.text.aliases import org_aliases
+from linking.text.context import PERSON_CUES
+from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PHONE
+from loaders.standardise.names import LEGAL_FORMS, region_words
+
+_SQUEEZABLE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\r\n](?=[\u3400-\u9fff])"
+                         r"|(?<=[0-9])[ \t\u3000\r\n](?=[0-9Xx])")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff（）()]+$")
+_PARTICLES = ("位于", "的", "与", "诉", "系", "对", "向", "由", "经", "被", "将", "即", "是")
+MAX_ORG_CHARS = 40
+MAX_TRADE_CHARS = 12  # trade name + industry words of a name without a region word
+_DEFINED = re.compile(r"[（(]\s*(?:以下简称|以下称|下称|简称)\s*[：:]?\s*[“\"「『]?"
+                      r"([^”\"」』）)，,。]{2,20})[”\"」』]?\s*[）)]")
+
+
+@dataclass(frozen=True)
+class Squeezed:
+    """Text without stray whitespace, and the original offset of each of its characters."""
+
+    text: str
+    origin: np.ndarray
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of a span of the squeezed text."""
+        return int(self.origin[start]), int(self.origin[end - 1]) + 1
+
+
+def squeeze(text: str, lang: str) -> Squeezed:
+    """Chinese text without single whitespace characters inside Han or digit runs; other
+    languages unchanged."""
+    keep = np.ones(len(text), dtype=bool)
+    if lang == "zh":
+        for m in _SQUEEZABLE.finditer(text):
+            keep[m.start()] = False
+    return Squeezed("".join(np.asarray(list(text), dtype=object)[keep]) if len(text) else "",
+                    np.flatnonzero(keep))
+
+
+def identifier_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the identifiers in ``text``, not overlapping, in order; an
+    18-character value is an ID number when its check digit says so or it has no letter
+    but the final X, else a credit code."""
+    folded = ids.nfkc(text) if len(ids.nfkc(text)) == len(text) else text
+    found: list[tuple[int, int, str]] = []
+    taken = np.zeros(len(text) + 1, dtype=bool)
+    for pattern, kind in ((ids.ID_NUMBER_PATTERN, ID_NUMBER),
+                          (ids.CREDIT_CODE_PATTERN, CREDIT_CODE),
+                          (ids.PHONE_PATTERN, PHONE)):
+        for m in pattern.finditer(folded):
+            if taken[m.start():m.end()].any():
+                continue
+            here = CREDIT_CODE if kind == ID_NUMBER and _looks_like_credit_code(m.group()) \
+                else kind
+            found.append((m.start(), m.end(), here))
+            taken[m.start():m.end()] = True
+    return sorted(found)
+
+
+def _looks_like_credit_code(value: str) -> bool:
+    if len(value) != 18 or ids.id_number_form(value)[1]:
+        return False
+    return ids.credit_code_form(value)[1] or bool(re.search(r"[A-WYZa-wyz]", value[:-1]))
+
+
+BARE_FORM = "公司"  # "the company" (本公司, 该公司): no legal form of a name on its own
+_NOT_A_NAME_AFTER = ("法",)  # 公司法: the Company Law
+
+
+@lru_cache(maxsize=1)
+def _legal_form_pattern() -> re.Pattern:
+    forms = sorted((f for f in LEGAL_FORMS if f.endswith(("公司", "企业", "合作社", "事务所",
+                                                          "合伙)"))), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, forms)))
+
+
+@lru_cache(maxsize=1)
+def _region_start() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, region_words())))
+
+
+def organisation_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, "organization") of every Han run ending in a legal form (module
+    docstring). A run that keeps fewer than two characters before its legal form is none,
+    and so is one without a region word that keeps more than MAX_TRADE_CHARS."""
+    found = []
+    for m in _legal_form_pattern().finditer(text):
+        if m.group() == BARE_FORM or text[m.end():m.end() + 1] in _NOT_A_NAME_AFTER:
+            continue
+        run = _HAN_RUN.search(text, max(0, m.start() - MAX_ORG_CHARS), m.start())
+        if run is None:
+            continue
+        start = _introduced_at(text, run.start(), m.start())
+        region = _region_start().search(text, start, m.start())
+        if region is not None and m.start() - region.start() >= 2:
+            start = region.start()
+        elif m.start() - start > MAX_TRADE_CHARS:
+            continue
+        if m.start() - start >= 2:
+            found.append((start, m.end(), ORGANIZATION))
+    return _without_overlaps(found)
+
+
+def _introduced_at(text: str, start: int, end: int) -> int:
+    """Where a name begins after the last party word or particle of text[start:end]."""
+    piece = text[start:end]
+    cut = 0
+    for word in (*PERSON_CUES, *_PARTICLES):
+        at = piece.rfind(word)
+        if at >= 0 and end - (start + at + len(word)) >= 2:
+            cut = max(cut, at + len(word))
+    return start + cut
+
+
+def abbreviations(text: str, organisations: list[tuple[int, int, str]]
+                  ) -> dict[str, tuple[int, int]]:
+    """Abbreviation -> (start, end) of the organisation it stands for in this text: the
+    abbreviations the text defines, and the short forms (``aliases.org_aliases``) of each
+    organisation it names in full that no other organisation of the text shares."""
+    derived: dict[str, set[tuple[int, int]]] = {}
+    names: dict[str, tuple[int, int]] = {}
+    for start, end, _ in organisations:
+        names.setdefault(text[start:end], (start, end))
+    for name, span in names.items():
+        for alias in org_aliases(name) - {name}:
+            derived.setdefault(alias, set()).add(span)
+    found = {alias: next(iter(spans)) for alias, spans in derived.items() if len(spans) == 1}
+    for m in _DEFINED.finditer(text):
+        owner = [o for o in organisations if 0 <= m.start() - o[1] <= 1]
+        if owner:
+            found[m.group(1).strip()] = owner[0][:2]
+    return found
+
+
+def forced_spans(text: str, lang: str) -> tuple[list[tuple[int, int, str]],
+                                               dict[str, tuple[int, int]]]:
+    """The spans the tokenizer keeps whole (identifiers, Chinese organisations), not
+    overlapping; and the abbreviations the text defines."""
+    spans = identifier_spans(text)
+    defined: dict[str, tuple[int, int]] = {}
+    if lang == "zh":
+        organisations = organisation_spans(text)
+        defined = abbreviations(text, organisations)
+        spans += organisations
+    return _without_overlaps(spans), defined
+
+
+def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Longer spans win over the spans they overlap (the first listed among equals); the
+    kept spans in text order."""
+    kept: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: s[0] - s[1]):
+        cover = set(range(span[0], span[1]))
+        if not cover & taken:
+            kept.append(span)
+            taken |= cover
+    return sorted(kept)
