@@ -52,7 +52,7 @@ class Mention:
 
 def describe(text: str, mentions: list[Mention]) -> None:
     """Fill each person's and organisation's ``fields``, ``birth_year`` and ``role`` from
-    the text that follows it (in place)."""
+    the text that follows it, pooled over the mentions of one name (in place)."""
     parties = [m for m in mentions if m.type in (PERSON, ORGANIZATION)]
     year = document_year(text)
     for k, mention in enumerate(parties):
@@ -67,6 +67,28 @@ def describe(text: str, mentions: list[Mention]) -> None:
             mention.fields["address"] = address.group(1).strip()
         mention.role = _role_before(text, mention.start)
     _legal_representatives(text, parties)
+    _pool_by_name(parties)
+
+
+def _pool_by_name(parties: list[Mention]) -> None:
+    """One name, one party per document: a document introduces a party once ("被告李军，
+    男，1951年5月5日生") and then names it bare, so every mention of a name gets all that the
+    document says under that name (the first value of each field)."""
+    groups: dict[tuple[str, str], list[Mention]] = {}
+    for m in parties:
+        groups.setdefault((m.type, _name_key(m.text)), []).append(m)
+    for group in groups.values():
+        fields: dict[str, str] = {}
+        for m in group:
+            fields = {**m.fields, **fields}
+        year = next((m.birth_year for m in group if m.birth_year), None)
+        for m in group:
+            m.fields, m.birth_year = dict(fields), year
+
+
+def _name_key(text: str) -> str:
+    """A name as pooled: without whitespace, case-folded."""
+    return re.sub(r"\s+", "", text).casefold()
 
 
 def document_year(text: str) -> int | None:

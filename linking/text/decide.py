@@ -3,9 +3,9 @@
 Evidence is counted in bits, the link model's currency: how much likelier the text is if the
 mention means a candidate than if it means a random entity of the graph.
 
-- The name. A mention that is exactly an alias of ``k`` entities gives each log2(N / k) bits
-  (N entities of its type): it narrows N down to k and no further. A mention found otherwise
-  (a misspelt name the resolver still finds) is weighed by the model's name comparisons.
+- The name, by the model's name comparisons; and a mention that is exactly an alias of ``k``
+  entities (an abbreviation the model's comparisons know nothing of) gives each at least
+  log2(N / k) bits (N entities of its type): it narrows N down to k and no further.
 - Every other field the text gives (ID number, phone, birth date, sex, address, a company's
   legal representative) is compared by the link model, exactly as a record would be; a valid
   ID number or credit code that differs rules a candidate out, one that agrees settles it.
@@ -278,13 +278,14 @@ class Decider:
             rule = RULES[scored.rule[p]]
             if rule == RULE_DIFFERENT_IDS:
                 continue
-            aliased = found[i][e]
-            bits, evidence = _pair_bits(scored.contributions[p], scored.levels[p], fields,
-                                        labels, named if aliased else None)
-            if aliased:
+            other, name, evidence = _pair_bits(scored.contributions[p], scored.levels[p],
+                                               fields, labels, named)
+            bits = other + name
+            if found[i][e]:
                 k = sum(found[i].values())
-                bits += float(np.log2(n / k))
-                evidence["alias"] = [k, round(float(np.log2(n / k)), 2)]
+                alias = float(np.log2(n / k))
+                evidence["alias"] = [k, round(alias, 2)]
+                bits = other + max(name, alias)
             cand = _Candidate(e, bits, evidence, rule == RULE_SAME_ID)
             held = best.get((i, e))
             if held is None or (cand.sure, cand.bits) > (held.sure, held.bits):
@@ -348,17 +349,18 @@ class Decider:
 
 
 def _pair_bits(contributions: np.ndarray, levels: np.ndarray, fields: list[str],
-               labels: list[tuple[str, ...]], skip: np.ndarray | None
-               ) -> tuple[float, dict[str, Any]]:
-    """The bits of a pair's compared fields (those in ``skip`` left out) and its evidence."""
-    cmp, bits = {}, 0.0
+               labels: list[tuple[str, ...]], named: np.ndarray
+               ) -> tuple[float, float, dict[str, Any]]:
+    """A pair's bits from its compared fields other than the name, from the name fields,
+    and its evidence (each compared field's level and bits)."""
+    cmp, bits = {}, np.zeros(2)
     for k, field_name in enumerate(fields):
         level = int(levels[k])
-        if level < 0 or (skip is not None and skip[k]):
+        if level < 0:
             continue
-        bits += float(contributions[k])
+        bits[int(named[k])] += float(contributions[k])
         cmp[field_name] = [labels[k][level], round(float(contributions[k]), 2)]
-    return bits, {"cmp": cmp}
+    return float(bits[0]), float(bits[1]), {"cmp": cmp}
 
 
 def _attached_phone(mention: Mention, mentions: list[Mention], out: list[Decision],
