@@ -5,14 +5,16 @@ from kglink.api import (
     Resolver,
     RunResult,
     Sources,
+    TextLinker,
     connect,
     ingest,
     link,
+    link_text,
     load_model,
     load_sources,
     run,
     store,
 )
 
-__all__ = ["Resolver", "RunResult", "Sources", "connect", "ingest", "link", "load_model",
-           "load_sources", "run", "store"]
+__all__ = ["Resolver", "RunResult", "Sources", "TextLinker", "connect", "ingest", "link",
+           "link_text", "load_model", "load_sources", "run", "store"]

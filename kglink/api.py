@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 ENGINES = ("local", "spark")
 
-__all__ = ["Resolver", "RunResult", "Sources", "connect", "ingest", "link", "load_model",
-           "load_sources", "run", "store"]
+__all__ = ["Resolver", "RunResult", "Sources", "TextLinker", "connect", "ingest", "link",
+           "link_text", "load_model", "load_sources", "run", "store"]
 
 
 @dataclass(frozen=True)
@@ -404,3 +404,74 @@ class Resolver:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class TextLinker:
+    """Finds the persons, companies and identifiers a text mentions and links each to a
+    graph entity, or to none (NIL), with its evidence (``linking.text``).
+
+    It learns the graph's names and identifiers from ``resolver`` (a :class:`Resolver`,
+    connected to the configured Neo4j when not given) and weighs each mention with its link
+    model. ``link`` answers one text; ``link_many`` a batch, whose mentions together
+    estimate how many mean no graph entity unless ``nil_prior`` fixes that share; ``store``
+    writes documents and their mentions into the graph (``Document`` and ``MENTIONS``,
+    idempotently: a document's mentions are replaced as a whole).
+    """
+
+    def __init__(self, resolver: Resolver | None = None, *, nil_prior: float | None = None
+                 ) -> None:
+        from graph.documents import GraphRelations
+        from linking.text.decide import TextSettings
+        from linking.text.linker import TextLinker as Engine
+
+        settings = TextSettings(nil_prior)  # a bad setting fails before connecting
+        self._owned = resolver is None
+        self.resolver = resolver if resolver is not None else Resolver()
+        relations = GraphRelations(self.resolver.driver, self.resolver.database)
+        self.engine = Engine(self.resolver.engine, relations, settings)
+
+    def link(self, text: str, doc: str = "", lang: str | None = None,
+             nil_prior: float | None = None) -> list[Any]:
+        """The mentions of ``text`` (``LinkedMention``: doc, start, end, text, type,
+        entity_id (None: NIL), score, evidence); ``lang`` ``zh`` or ``en``, else guessed;
+        ``nil_prior`` for this text only."""
+        return self.engine.link(text, doc, lang, nil_prior)
+
+    def link_many(self, documents: list[tuple[str, str]], lang: str | None = None
+                  ) -> list[list[Any]]:
+        """``link`` for many (doc, text) pairs, weighed together."""
+        return self.engine.link_many(documents, lang)
+
+    def store(self, documents: list[tuple[str, str, list[Any]]]) -> int:
+        """Write (doc, text, linked mentions) documents into the graph; the MENTIONS count."""
+        from graph.documents import LinkedDocument, store_documents
+        from linking.text.linker import language_of
+
+        rows = [LinkedDocument(doc, text, language_of(text), [m.as_dict() for m in mentions])
+                for doc, text, mentions in documents]
+        return store_documents(self.resolver.driver, self.resolver.database, rows)
+
+    def close(self) -> None:
+        """Close the resolver if this linker made it."""
+        if self._owned:
+            self.resolver.close()
+
+    def __enter__(self) -> TextLinker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_text_linker: TextLinker | None = None
+
+
+def link_text(text: str, doc: str = "", lang: str | None = None) -> list[Any]:
+    """The mentions of ``text`` linked to the configured graph (``TextLinker.link``); the
+    linker is built on the first call and rebuilt when a newer load is in the graph."""
+    global _text_linker
+    if _text_linker is None or _text_linker.resolver.stale():
+        if _text_linker is not None:
+            _text_linker.close()
+        _text_linker = TextLinker()
+    return _text_linker.link(text, doc, lang)

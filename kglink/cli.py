@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve", "the HTTP service (FastAPI): --host 127.0.0.1 --port 8000"),
     "keys": ("keys", "the HTTP service's API keys: add NAME --role ROLE | list | revoke NAME"),
     "audit": ("audit", "the HTTP service's audit log: verify (its hash chain)"),
+    "text": ("text", "link the persons, companies and identifiers of text files: link FILE..."),
 }
 
 

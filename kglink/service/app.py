@@ -16,6 +16,7 @@ from kglink.service import (
     routes_records,
     routes_resolve,
     routes_search,
+    routes_text,
     routes_why,
 )
 from kglink.service.audit import AuditLog
@@ -44,7 +45,7 @@ def create_app(driver: Driver, database: str, keys: KeyStore | None = None,
     app.state.graph = (driver, database)
     app.state.keys = keys if keys is not None else KeyStore()
     for module in (routes_entities, routes_paths, routes_why, routes_search, routes_queries,
-                   routes_keys, routes_resolve, routes_records):
+                   routes_keys, routes_resolve, routes_records, routes_text):
         app.include_router(module.router)
     errors.install(app)
     app.add_middleware(BodyLimit)

@@ -50,6 +50,7 @@ YEAR_AGREES = 0.9  # a stated birth year or age is right (an age may be off by o
 RELATED_SHARE = 0.5  # at least half the relations a document implies are in the graph
 MAX_ALTERNATIVES = 3
 DEFAULT_NIL_PRIOR = 0.5  # before an estimate: as likely someone else as the graph's
+PSEUDO_MENTIONS = 1.0  # one NIL and one linked mention assumed before any are weighed
 
 
 @dataclass(frozen=True)
@@ -124,17 +125,16 @@ class Weighed:
         return Decision(best.entity_id, score, evidence)
 
 
-def estimate_nil_prior(weighed: list[Weighed], start: float = 0.5, rounds: int = 200,
-                       bounds: tuple[float, float] = (0.01, 0.99)) -> float:
+def estimate_nil_prior(weighed: list[Weighed], start: float = DEFAULT_NIL_PRIOR,
+                       rounds: int = 200) -> float:
     """The share of NIL mentions that equals the mean posterior P(NIL) it gives the
-    undecided mentions (expectation-maximisation; ``start`` when there are none)."""
+    undecided mentions (expectation-maximisation), smoothed by PSEUDO_MENTIONS mentions on
+    either side so that a few mentions cannot drive it to 0 or 1."""
     support = np.array([float(w.ratios.sum()) for w in weighed if w.decided is None])
-    if not support.size:
-        return start
     prior = start
     for _ in range(rounds):
-        updated = float(np.mean(1 / (1 + (1 - prior) / prior * support)))
-        updated = min(max(updated, bounds[0]), bounds[1])
+        nil = 1 / (1 + (1 - prior) / prior * support)
+        updated = (float(nil.sum()) + PSEUDO_MENTIONS) / (support.size + 2 * PSEUDO_MENTIONS)
         if abs(updated - prior) < 1e-6:
             return updated
         prior = updated
@@ -176,9 +176,11 @@ class Decider:
                 out[i] = _attached_phone(m, mentions, out, out[i])
         return out
 
-    def nil_priors(self, weighed: list[Weighed]) -> dict[str, float]:
-        """Per entity type, the settings' NIL prior or one estimated from these mentions."""
-        fixed = self.settings.nil_prior
+    def nil_priors(self, weighed: list[Weighed], fixed: float | None = None
+                   ) -> dict[str, float]:
+        """Per entity type, ``fixed``, else the settings' NIL prior, else one estimated from
+        these mentions."""
+        fixed = fixed if fixed is not None else self.settings.nil_prior
         return {kind: fixed if fixed is not None else
                 estimate_nil_prior([w for w in weighed if w.kind == kind])
                 for kind in (PERSON, ORGANIZATION)}

@@ -79,15 +79,16 @@ class TextLinker:
             m.text = text[m.start:m.end]
         return found
 
-    def link(self, text: str, doc: str = "", lang: str | None = None) -> list[LinkedMention]:
+    def link(self, text: str, doc: str = "", lang: str | None = None,
+             nil_prior: float | None = None) -> list[LinkedMention]:
         """Every mention of ``text`` with its entity (None: NIL), score and evidence."""
-        return self.link_many([(doc, text)], lang)[0]
+        return self.link_many([(doc, text)], lang, nil_prior)[0]
 
-    def link_many(self, documents: list[tuple[str, str]], lang: str | None = None
-                  ) -> list[list[LinkedMention]]:
+    def link_many(self, documents: list[tuple[str, str]], lang: str | None = None,
+                  nil_prior: float | None = None) -> list[list[LinkedMention]]:
         """``link`` for many (doc, text) documents; the share of mentions that mean no
-        graph entity is estimated from all of them together (``TextSettings.nil_prior``
-        fixes it instead)."""
+        graph entity is ``nil_prior``, else the settings', else estimated from all the
+        documents' mentions together."""
         if lang is not None and lang not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
         found, weighed = [], []
@@ -96,7 +97,7 @@ class TextLinker:
             mentions = self.mentions(text, language)
             found.append(mentions)
             weighed.append(self.decider.weigh(mentions, language))
-        priors = self.decider.nil_priors([w for ws in weighed for w in ws])
+        priors = self.decider.nil_priors([w for ws in weighed for w in ws], nil_prior)
         out = []
         for (doc, _), mentions, ws in zip(documents, found, weighed, strict=True):
             decisions = _as_abbreviated(mentions, self.decider.decide(mentions, ws, priors))
