@@ -206,7 +206,9 @@ class _EntityRun:
         edges = (scored.where("compared and weight >= 0")
                  .select(F.col("left").alias("src"), F.col("right").alias("dst")))
         labels = component_labels(edges, self.progress).localCheckpoint()
-        checked = check_components(prepared, scored, labels, model, codes).toPandas()
+        buckets = int(self.spark.conf.get("spark.sql.shuffle.partitions"))
+        checked = check_components(prepared, scored, labels, model, codes,
+                                   buckets).toPandas()
         small = labels.toPandas()
         entity = np.arange(n, dtype=np.int64)
         entity[small["node"].to_numpy(np.int64)] = small["label"].to_numpy(np.int64)

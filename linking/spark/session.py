@@ -16,6 +16,26 @@ from pathlib import Path
 from linking.kglink_home import kglink_home
 
 DRIVER_MEMORY = "2g"
+# WARN and above, less the start-up notices every local session repeats
+LOG_CONFIG = """\
+rootLogger.level = warn
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+logger.native.name = org.apache.hadoop.util.NativeCodeLoader
+logger.native.level = error
+logger.utils.name = org.apache.spark.util.Utils
+logger.utils.level = error
+logger.conf.name = org.apache.spark.SparkConf
+logger.conf.level = error
+logger.plan.name = org.apache.spark.sql.catalyst.util.SparkStringUtils
+logger.plan.level = error
+logger.tasks.name = org.apache.spark.scheduler.TaskSetManager
+logger.tasks.level = error
+"""
 
 
 def ivy_cache() -> Path:
@@ -43,10 +63,16 @@ def spark_session(master: str = "local[2]", scratch: str | Path | None = None,
     local_dir = Path(scratch) if scratch is not None else Path(tempfile.gettempdir())
     local_dir = local_dir / "spark-scratch"
     local_dir.mkdir(parents=True, exist_ok=True)
+    log_config = local_dir / "log4j2.properties"
+    log_config.write_text(LOG_CONFIG, encoding="utf-8")
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = (SparkSession.builder.master(master).appName("kglink-link")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.driver.memory", DRIVER_MEMORY)
+               .config("spark.driver.extraJavaOptions",
+                       f"-Dlog4j2.configurationFile=file:{log_config}")
                .config("spark.local.dir", str(local_dir))
                .config("spark.sql.shuffle.partitions", str(shuffle_partitions(master)))
                .config("spark.sql.adaptive.enabled", "true")

@@ -1,0 +1,92 @@
+"""The Spark engine resolves exactly as the local engine: FEBRL4 (two files linked) and the
+generator's six departments (persons and organisations), fitted and with a saved model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kglink import api
+from linking.evaluation import pairwise_scores
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+KEY = ["department", "record_id"]
+COUNTED = ("records", "blocking", "candidate_pairs", "pairs_ruled_out_different_valid_ids",
+           "pairs_compared", "accepted_links", "links_written", "entities", "entity_sizes",
+           "rules", "clustering")
+
+
+def spark_vs_local_f1(spark_clusters: pd.DataFrame, local_clusters: pd.DataFrame) -> float:
+    """Pairwise F1 of the Spark clusters taking the local ones as the truth."""
+    truth = local_clusters.rename(columns={"entity_id": "true_id"})
+    return pairwise_scores(spark_clusters, truth)[2]
+
+
+def assert_same_linking(local, on_spark) -> None:
+    """Same entity id for every record, the same links with the same scores and evidence,
+    the same counts at every step."""
+    assert len(on_spark.clusters) == len(local.clusters)
+    assert not on_spark.clusters.duplicated(KEY).any()
+    merged = local.clusters.merge(on_spark.clusters, on=[*KEY, "entity_type"], how="outer",
+                                  suffixes=("_local", "_spark"), validate="1:1")
+    assert (merged["entity_id_local"] == merged["entity_id_spark"]).all()
+    assert spark_vs_local_f1(on_spark.clusters, local.clusters) == 1.0
+    pd.testing.assert_frame_equal(on_spark.links.reset_index(drop=True),
+                                  local.links.reset_index(drop=True), check_dtype=False)
+    for kind, stats in local.stats.items():
+        assert {k: on_spark.stats[kind][k] for k in COUNTED} == {k: stats[k] for k in COUNTED}
+
+
+@pytest.fixture(scope="module")
+def febrl4(tmp_path_factory):
+    from generality_data import prepare
+
+    work = Path(prepare("febrl4", str(tmp_path_factory.mktemp("febrl4") / "data")))
+    return api.ingest(work / "SOURCES.yaml"), pd.read_csv(work / "truth.csv", dtype=str)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from loaders.synthetic.generate import generate
+
+    spec = generate(tmp_path_factory.mktemp("generated"), persons=2000, organizations=400,
+                    seed=7)
+    truth = pd.concat([pd.read_csv(spec.parent / f"truth_{kind}.csv", dtype=str)
+                       for kind in ("persons", "organizations")], ignore_index=True)
+    return api.ingest(spec), truth
+
+
+def test_febrl4_spark_equals_local(spark, febrl4):
+    ingested, truth = febrl4
+    local = api.link(ingested, judgments=())
+    on_spark = api.link(ingested, judgments=(), engine="spark")
+    assert_same_linking(local, on_spark)
+    assert len(on_spark.clusters) == 10_000  # every record once
+    assert round(pairwise_scores(on_spark.clusters, truth)[2], 4) == 0.9996
+    assert list(on_spark.frames) == ["person_pairs", "clusters", "links"]
+
+
+@pytest.fixture(scope="module")
+def generated_local(generated):
+    return api.link(generated[0], judgments=())
+
+
+def test_generator_spark_equals_local(spark, generated, generated_local):
+    ingested, truth = generated
+    on_spark = api.link(ingested, judgments=(), engine="spark")
+    assert_same_linking(generated_local, on_spark)
+    assert len(on_spark.clusters) == len(ingested.persons) + len(ingested.organizations)
+    assert round(pairwise_scores(on_spark.clusters, truth)[2], 4) == 0.9991
+    assert on_spark.stats["person"]["model"]["refitted"]
+
+
+def test_generator_saved_model_applied_on_spark(spark, generated, generated_local):
+    applied = api.link(generated[0], judgments=(), engine="spark",
+                       models=generated_local.models)
+    assert not applied.stats["person"]["model"]["refitted"]
+    assert not applied.stats["organization"]["model"]["refitted"]
+    assert_same_linking(generated_local, applied)
