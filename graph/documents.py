@@ -64,8 +64,10 @@ def _store_statement() -> str:
         f"doc.{keys['nil_mention_count']} = row.nil "
         f"WITH doc, row CALL (doc) {{ OPTIONAL MATCH (doc)-[old:{m}]->() DELETE old }} "
         f"WITH doc, row UNWIND row.mentions AS mention "
-        + _parties("e", f"e.{keys['entity_id']} = mention.entity_id")
-        + f"CREATE (doc)-[r:{m}]->(e) SET r.{keys['start']} = mention.start, "
+        f"OPTIONAL MATCH (p:{quote(L.NaturalPerson)} {{{keys['entity_id']}: mention.entity_id}}) "
+        f"OPTIONAL MATCH (o:{quote(L.LegalPerson)} {{{keys['entity_id']}: mention.entity_id}}) "
+        f"WITH doc, mention, coalesce(p, o) AS e WHERE e IS NOT NULL "
+        f"CREATE (doc)-[r:{m}]->(e) SET r.{keys['start']} = mention.start, "
         f"r.{keys['end']} = mention.end, r.{keys['score']} = mention.score, "
         f"r.{keys['text']} = mention.text, r.{keys['mention_type']} = mention.type, "
         f"r.{keys['evidence']} = mention.evidence RETURN count(r) AS written")

@@ -53,8 +53,8 @@ def run(args: argparse.Namespace) -> int:
     from kglink.api import TextLinker
 
     documents = read_documents(args.files)
-    print(f"kglink text: linking {len(documents)} document(s)", file=sys.stderr)
     with TextLinker(nil_prior=args.nil_prior) as linker:
+        print(f"kglink text: linking {len(documents)} document(s)", file=sys.stderr)
         linked = linker.link_many(documents, args.lang)
         _print(linked, args.format)
         if args.store:

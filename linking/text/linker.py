@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from linking.resolver import Resolver
+from linking.text.aliases import han_form, letters_key
 from linking.text.context import Mention, describe
 from linking.text.decide import Decider, Decision, RelationSource, TextSettings
-from linking.text.gazetteer import Gazetteer
+from linking.text.gazetteer import ORGANIZATION, Gazetteer
 from linking.text.pipeline import LANGUAGES, build
 from linking.text.spans import squeeze
 
@@ -74,6 +75,7 @@ class TextLinker:
         found = [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
         describe(squeezed.text, found)
         _mark_abbreviations(found, doc.user_data.get("kglink_abbreviations", {}))
+        _mark_shortenings(found)
         for m in found:
             m.start, m.end = squeezed.span(m.start, m.end)
             m.text = text[m.start:m.end]
@@ -114,6 +116,23 @@ def _mark_abbreviations(mentions: list[Mention], defined: dict[str, tuple[int, i
         owner = at.get(defined.get(m.text, (-1, -1)))
         if owner is not None and mentions[owner] is not m:
             m.abbreviates = owner
+
+
+def _mark_shortenings(mentions: list[Mention]) -> None:
+    """An organisation mention whose letters (or characters) lie inside those of exactly one
+    longer organisation name of the same text is a shortening of it ("Xiangdian Huatong" of
+    "Hengyang Xiangdian Huatong Pharmaceutical Co., Ltd.")."""
+    orgs = [(i, _org_key(m.text)) for i, m in enumerate(mentions) if m.type == ORGANIZATION]
+    for i, key in orgs:
+        if mentions[i].abbreviates is not None or not key:
+            continue
+        longer = {k: j for j, k in orgs if len(k) > len(key) and key in k}
+        if len(longer) == 1:
+            mentions[i].abbreviates = next(iter(longer.values()))
+
+
+def _org_key(text: str) -> str:
+    return letters_key(text) or han_form(text)
 
 
 def _as_abbreviated(mentions: list[Mention], decisions: list[Decision]) -> list[Decision]:

@@ -195,6 +195,10 @@ def _split_name_and_verb(doc: Doc, surnames: frozenset[str]) -> None:
 _COLONS = ("：", ":", " ", "　")
 _CLAUSE_STARTS = ("\n", "。", "；", ";", "：", ":", "，", ",", "、")
 _SEX_WORDS = ("男", "女")
+COMPOUND_SURNAMES = frozenset((  # the segmenter reads them as words (欧阳 | 春花)
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
+    "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台",
+    "申屠", "太史", "钟离", "闻人", "万俟", "司空", "濮阳", "淳于", "单于", "赫连", "第五"))
 _AFTER_NAMES = ("诉", "等", "系", "称", "的", "于", "与", "及")
 
 
@@ -218,6 +222,9 @@ def _name_end(doc: Doc, start: int, words: dict[str, int], surnames: frozenset[s
     if start >= len(doc) or not _is_han(doc[start].text):
         return None
     first = doc[start].text
+    if first in COMPOUND_SURNAMES and start + 1 < len(doc) and _is_han(doc[start + 1].text) \
+            and len(doc[start + 1].text) <= 2:
+        return start + 2
     if first[0] not in surnames and not (cued and len(first) >= 2 and _ends_clause(doc, start)):
         return None
     if 2 <= len(first) <= MAX_NAME_CHARS:
