@@ -7,7 +7,7 @@ For each size (generator persons; about 3.7 records per person with organisation
 engines link the same ingest, each in its own spawned process, and the benchmark prints:
 wall seconds of linking (ingest not counted), peak RSS of the process tree (driver and,
 for Spark, its JVM; psutil polled every 0.2 s), the shuffle bytes Spark wrote and read
-(from its status store: every stage of the run), and pairwise F1 against the truth and of
+(from its status store, summed over executors), and pairwise F1 against the truth and of
 Spark against local. 27,000 persons make about 100k records.
 """
 
@@ -58,16 +58,15 @@ class TreePeak:
 
 
 def shuffle_bytes(spark) -> dict:
-    """Shuffle bytes written and read over every stage the session ran (Spark's status
-    store, which the UI would show; it keeps spark.ui.retainedStages stages)."""
-    stages = spark.sparkContext._jsc.sc().statusStore().stageList(None)
+    """Shuffle bytes written and read by every executor (the driver's in local mode) over
+    the session, from Spark's status store (what the UI and REST API would show)."""
+    executors = spark.sparkContext._jsc.sc().statusStore().executorList(False)
     written = read = 0
-    for i in range(stages.size()):
-        stage = stages.get(i)
-        written += stage.shuffleWriteBytes()
-        read += stage.shuffleRemoteBytesRead() + stage.shuffleLocalBytesRead()
-    return {"shuffle_write_mb": written / 2**20, "shuffle_read_mb": read / 2**20,
-            "stages": int(stages.size())}
+    for i in range(executors.size()):
+        executor = executors.apply(i)
+        written += executor.totalShuffleWrite()
+        read += executor.totalShuffleRead()
+    return {"shuffle_write_mb": written / 2**20, "shuffle_read_mb": read / 2**20}
 
 
 def link_once(spec: str, engine: str, master: str, out: str) -> dict:
