@@ -90,3 +90,25 @@ def test_generator_saved_model_applied_on_spark(spark, generated, generated_loca
     assert not applied.stats["person"]["model"]["refitted"]
     assert not applied.stats["organization"]["model"]["refitted"]
     assert_same_linking(generated_local, applied)
+
+
+def test_judgments_obeyed_on_spark_as_locally(spark, generated, generated_local):
+    ingested = generated[0]
+    clusters = generated_local.clusters[generated_local.clusters["entity_type"] == "person"]
+    keys = clusters["department"] + ":" + clusters["record_id"]
+    sizes = clusters["entity_id"].map(clusters["entity_id"].value_counts())
+    big = clusters[sizes >= 2]["entity_id"].iloc[0]
+    split = keys[clusters["entity_id"] == big].iloc[:2].tolist()
+    joined = [keys.iloc[0], keys[clusters["entity_id"] != clusters["entity_id"].iloc[0]]
+              .iloc[0]]
+    judgments = [("different", *split), ("same", *joined)]
+    models = generated_local.models
+    local = api.link(ingested, judgments=judgments, models=models)
+    on_spark = api.link(ingested, judgments=judgments, models=models, engine="spark")
+    assert_same_linking(local, on_spark)
+    ids = dict(zip(keys, on_spark.clusters.set_index(KEY).loc[
+        list(zip(clusters["department"], clusters["record_id"], strict=True)),
+        "entity_id"], strict=True))
+    assert ids[split[0]] != ids[split[1]]
+    assert ids[joined[0]] == ids[joined[1]]
+    assert on_spark.stats["person"]["judgments_applied"] == {"same": 1, "different": 1}
