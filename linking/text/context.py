@@ -16,10 +16,15 @@ from dataclasses import dataclass, field
 
 from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PERSON, PHONE
 
-SENTENCE_END = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
+SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<!No)(?<!Co)(?<!Ltd)(?<!Inc)\.(?=\s|$)")
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 BIRTH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:出生|生)"
                         r"|born\s+(?:on\s+)?(\d{4})-(\d{2})-(\d{2})", re.I)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_MONTH = "(" + "|".join(m.capitalize() for m in MONTHS) + r")"
+ENGLISH_BIRTH_DATE = re.compile(rf"born\s+(?:on\s+)?(?:{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})"
+                                rf"|(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}}))", re.I)
 BIRTH_YEAR = re.compile(r"(\d{4})\s*年\s*(?:出生|生)|born\s+in\s+(\d{4})", re.I)
 AGE = re.compile(r"(\d{1,3})\s*(?:岁|周岁)|aged\s+(\d{1,3})|,\s*(\d{2})\s*,", re.I)
 SEX = re.compile(r"(?:^|[，,（(\s])(男|女|male|female)(?=[，,）)。\s;；]|$)", re.I)
@@ -88,8 +93,10 @@ def _pool_by_name(parties: list[Mention]) -> None:
 
 
 def _name_key(text: str) -> str:
-    """A name as pooled: without whitespace, case-folded."""
-    return re.sub(r"\s+", "", text).casefold()
+    """A name as pooled: its words case-folded, without hyphens, in any order ("HUANG
+    Fang" is "Fang Huang"), Chinese without whitespace."""
+    words = [w.replace("-", "") for w in text.casefold().split()]
+    return " ".join(sorted(words)) if re.search("[a-z]", text.casefold()) else "".join(words)
 
 
 def document_year(text: str) -> int | None:
@@ -120,6 +127,13 @@ def _person_facts(mention: Mention, stretch: str, year: int | None) -> None:
     if born:
         y, m, d = (int(g) for g in born.groups() if g is not None)
         mention.fields["birth_date"] = f"{y:04d}-{m:02d}-{d:02d}"
+        mention.birth_year = y
+        return
+    english = ENGLISH_BIRTH_DATE.search(stretch)
+    if english:
+        month, day, year, day2, month2, year2 = english.groups()
+        y, m = int(year or year2), MONTHS.index((month or month2).lower()) + 1
+        mention.fields["birth_date"] = f"{y:04d}-{m:02d}-{int(day or day2):02d}"
         mention.birth_year = y
         return
     born_in = BIRTH_YEAR.search(stretch)

@@ -150,20 +150,26 @@ class Decider:
         self.gazetteer, self.resolver, self.relations = gazetteer, resolver, relations
         self.settings = settings or TextSettings()
 
-    def weigh(self, mentions: list[Mention], lang: str) -> list[Weighed]:
-        """One Weighed per mention, in order: identifiers by lookup, then organisations,
-        then persons (who may be related to the organisations likely meant)."""
-        out: list[Weighed | None] = [None] * len(mentions)
-        for i, m in enumerate(mentions):
-            if m.type in (ID_NUMBER, CREDIT_CODE, PHONE):
-                out[i] = Weighed(m.type, self._identifier(m))
+    def weigh(self, documents: list[tuple[list[Mention], str]]) -> list[list[Weighed]]:
+        """One Weighed per mention of each (mentions, language) document: identifiers by
+        lookup, then the organisations of all documents together, then their persons (who
+        may be related to the organisations their document likely means)."""
+        out: list[list[Weighed | None]] = [[None] * len(ms) for ms, _ in documents]
+        for d, (mentions, _) in enumerate(documents):
+            for i, m in enumerate(mentions):
+                if m.type in (ID_NUMBER, CREDIT_CODE, PHONE):
+                    out[d][i] = Weighed(m.type, self._identifier(m))
         for kind in (ORGANIZATION, PERSON):
-            picked = [i for i, m in enumerate(mentions) if m.type == kind]
-            likely = sorted({d.entity_id for w in out if w is not None
-                             and (d := w.decision(DEFAULT_NIL_PRIOR)).entity_id})
-            for i, weighed in zip(picked, self._parties([mentions[i] for i in picked], kind,
-                                                        lang, likely), strict=True):
-                out[i] = weighed
+            picked = [(d, i) for d, (ms, _) in enumerate(documents)
+                      for i, m in enumerate(ms) if m.type == kind]
+            related = self._related([sorted({x.entity_id for w in ws if w is not None
+                                             and (x := w.decision(DEFAULT_NIL_PRIOR)).entity_id})
+                                     for ws in out])
+            weighed = self._parties([documents[d][0][i] for d, i in picked], kind,
+                                    [documents[d][1] for d, _ in picked],
+                                    [related[d] for d, _ in picked])
+            for (d, i), w in zip(picked, weighed, strict=True):
+                out[d][i] = w
         return out  # type: ignore[return-value]
 
     def decide(self, mentions: list[Mention], weighed: list[Weighed],
@@ -198,19 +204,23 @@ class Decider:
         return Decision(None, 0.0, {**evidence, "nil": "no entity holds it"})
 
     # persons and organisations -----------------------------------------------------------
-    def _parties(self, mentions: list[Mention], kind: str, lang: str, likely: list[str]
-                 ) -> list[Weighed]:
+    def _parties(self, mentions: list[Mention], kind: str, langs: list[str],
+                 related: list[dict[str, set[str]]]) -> list[Weighed]:
         if not mentions or self.gazetteer.count(kind) == 0:
             return [Weighed(kind, Decision(None, 0.0, {"nil": "the graph holds no " + kind}))
                     for _ in mentions]
-        records = [self._record(m, kind, lang) for m in mentions]
-        proposed = self.resolver.resolve_many(records, kind, self.settings.top_k)
-        found = [self._candidates(m, kind, lang, [c.entity_id for c in p])
-                 for m, p in zip(mentions, proposed, strict=True)]
-        scored = self._scored(records, found, kind)
-        related = self._related(likely)
-        return [self._weighed(m, cands, kind, related) for m, cands in
-                zip(mentions, scored, strict=True)]
+        records = [self._record(m, kind, lang) for m, lang in zip(mentions, langs, strict=True)]
+        queries = prepare(standardised(records, kind), kind)
+        pairs = self.resolver.candidates.candidates(kind, queries)
+        blocked: list[list[str]] = [[] for _ in mentions]
+        for q, entity in zip(pairs.query.tolist(), pairs.records["entity_id"].to_numpy()[
+                pairs.candidate].tolist(), strict=True):
+            blocked[q].append(entity)
+        found = [self._candidates(m, kind, lang, b)
+                 for m, lang, b in zip(mentions, langs, blocked, strict=True)]
+        scored = self._scored(queries, found, kind)
+        return [self._weighed(m, cands, kind, rel) for m, cands, rel in
+                zip(mentions, scored, related, strict=True)]
 
     def _record(self, mention: Mention, kind: str, lang: str) -> dict[str, str]:
         name = mention.text
@@ -230,13 +240,13 @@ class Decider:
         if lang == "zh":
             return set(self.gazetteer.aliases.get(kind, {}).get(han_form(mention.text), ()))
         keys = self.gazetteer.romanised.get(kind, {})
-        words = [letters_key(w) for w in mention.text.split()]
-        words = [w for w in words if w]
-        hits: set[str] = set()
-        for i in range(len(words)):
-            for j in range(i + 1, len(words) + 1):
-                hits |= keys.get("".join(words[i:j]), set())
-        return hits
+        words = [w for w in (letters_key(w) for w in mention.text.split()) if w]
+        found = [("".join(words[i:j]), i, j) for i in range(len(words))
+                 for j in range(i + 1, len(words) + 1) if "".join(words[i:j]) in keys]
+        if not found:
+            return set()
+        longest = max(len(key) for key, _, _ in found)  # the most specific form written
+        return set().union(*(keys[key] for key, _, _ in found if len(key) == longest))
 
     def _candidates(self, mention: Mention, kind: str, lang: str, proposed: list[str]
                     ) -> dict[str, bool]:
@@ -252,14 +262,13 @@ class Decider:
         found.update(dict.fromkeys(aliased, True))
         return found
 
-    def _scored(self, records: list[dict[str, str]], found: list[dict[str, bool]], kind: str
+    def _scored(self, queries: pd.DataFrame, found: list[dict[str, bool]], kind: str
                 ) -> list[list[_Candidate]]:
         """Each mention's candidates with their bits, from the model's comparisons of the
-        mention's record against every record of the candidate (the best one counts)."""
+        mention's prepared record against every record of the candidate (the best counts)."""
         entities = sorted({e for f in found for e in f})
         stored = self.gazetteer.records_of(kind, entities).reset_index(drop=True)
         model = self.resolver.model(kind)
-        queries = prepare(standardised(records, kind), kind)
         rows_of = stored.groupby("entity_id").indices
         q, r = [], []
         for i, f in enumerate(found):
@@ -292,15 +301,18 @@ class Decider:
             held = best.get((i, e))
             if held is None or (cand.sure, cand.bits) > (held.sure, held.bits):
                 best[(i, e)] = cand
-        out: list[list[_Candidate]] = [[] for _ in records]
+        out: list[list[_Candidate]] = [[] for _ in found]
         for (i, _), cand in sorted(best.items()):
             out[i].append(cand)
         return out
 
-    def _related(self, linked: list[str]) -> dict[str, set[str]]:
-        if not linked or self.relations is None:
-            return {}
-        return self.relations.neighbours(linked)
+    def _related(self, likely: list[list[str]]) -> list[dict[str, set[str]]]:
+        """Per document, the related entities of each entity it likely means (one read)."""
+        wanted = sorted({e for ids in likely for e in ids})
+        if not wanted or self.relations is None:
+            return [{} for _ in likely]
+        neighbours = self.relations.neighbours(wanted)
+        return [{e: neighbours.get(e, set()) for e in ids} for ids in likely]
 
     def _weighed(self, mention: Mention, cands: list[_Candidate], kind: str,
                  related: dict[str, set[str]]) -> Weighed:

@@ -17,9 +17,12 @@ import numpy as np
 import pandas as pd
 
 from linking.text.aliases import han_form, letters_key, org_aliases, person_keys
+from loaders.standardise.chinese import pinyin_table
 
 PERSON, ORGANIZATION = "person", "organization"
 ID_NUMBER, CREDIT_CODE, PHONE = "id_number", "credit_code", "phone"
+MIN_ROMANISED_LETTERS = 4
+_COMPANY_WORDS = ("公司", "企业", "合作社", "事务所")
 SURNAME_SHARE = 1e-4  # a first character this rare is more likely a typo than a surname
 IDENTIFIER_FIELDS = {ID_NUMBER: PERSON, CREDIT_CODE: ORGANIZATION}
 
@@ -37,6 +40,7 @@ class Gazetteer:
     surnames: frozenset[str] = frozenset()  # first characters of the graph's person names
     surname_syllables: frozenset[str] = frozenset()  # their pinyin
     syllables: frozenset[str] = frozenset()  # every pinyin syllable of the person names
+    words: frozenset[str] = frozenset()  # romanised words: person name parts, company cores
     birth_years: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
     @classmethod
@@ -53,6 +57,9 @@ class Gazetteer:
             else:
                 gaz._add_organizations(frame)
             gaz._add_identifiers(kind, frame)
+        gaz.words = frozenset(w for kind in gaz.romanised.values() for w in kind) | frozenset(
+            "".join(p.split()[i:j]) for p in gaz.pinyin.values()
+            for i in range(len(p.split())) for j in range(i + 1, len(p.split()) + 1))
         return gaz
 
     def _add_persons(self, frame: pd.DataFrame) -> None:
@@ -77,12 +84,16 @@ class Gazetteer:
         self.syllables = frozenset(s for words in split for s in words)
 
     def _add_organizations(self, frame: pd.DataFrame) -> None:
-        pairs = frame[["name", "name_pinyin", "entity_id"]].dropna(subset=["name"])
-        for name, pinyin, entity in pairs.drop_duplicates().itertuples(index=False):
-            for alias in org_aliases(name):
+        pairs = frame[["name", "entity_id"]].dropna().drop_duplicates()
+        aliases = {name: org_aliases(name) for name in pairs["name"].unique()}
+        table = pinyin_table({ch for forms in aliases.values() for f in forms for ch in f})
+        for name, entity in pairs.itertuples(index=False):
+            for alias in aliases[name]:
                 self.aliases[ORGANIZATION][alias].add(entity)
-            if isinstance(pinyin, str) and len(key := letters_key(pinyin)) >= 4:
-                self.romanised[ORGANIZATION][key].add(entity)
+                if not alias.endswith(_COMPANY_WORDS):  # English translates the legal form
+                    key = letters_key(alias.translate(table))
+                    if len(key) >= MIN_ROMANISED_LETTERS:
+                        self.romanised[ORGANIZATION][key].add(entity)
 
     def _add_identifiers(self, kind: str, frame: pd.DataFrame) -> None:
         for column in (ID_NUMBER, CREDIT_CODE, PHONE):

@@ -14,7 +14,9 @@ import unicodedata
 
 import pandas as pd
 
-from loaders.standardise.creditcode import normalise_credit_codes
+from loaders.standardise.creditcode import ALPHABET, normalise_credit_codes
+from loaders.standardise.creditcode import check_char as code_check_char
+from loaders.standardise.idcard import check_char as id_check_char
 from loaders.standardise.idcard import normalise_id_numbers
 from loaders.standardise.phones import normalise_one
 
@@ -35,24 +37,60 @@ PHONE_PATTERN = re.compile(
     rf"[-－ ]?[1-9][{_DIGITISH}]{{6,7}})(?![0-9A-Za-z])")
 
 
+_ID18 = re.compile(r"\d{17}[\dX]")
+_CODE18 = re.compile(f"[{re.escape(ALPHABET)}]{{18}}")
+
+
 def nfkc(text: str) -> str:
     """Full-width digits and letters as ASCII (offsets unchanged for these characters)."""
     return unicodedata.normalize("NFKC", text)
 
 
+_FORMS: dict[tuple[str, str], tuple[str | None, bool]] = {}  # (kind, text) -> normal form
+_FORMS_LIMIT = 200_000
+
+
+def warm(kind: str, texts: list[str]) -> None:
+    """Normalise many ID numbers (``kind`` "id_number") or credit codes ("credit_code") in
+    one vectorised pass of the loaders' standardiser, for ``*_form`` to answer from."""
+    new = sorted({t for t in texts if (kind, t) not in _FORMS})
+    if not new:
+        return
+    if len(_FORMS) + len(new) > _FORMS_LIMIT:
+        _FORMS.clear()
+    if kind == "id_number":
+        frame = normalise_id_numbers(pd.Series([nfkc(t).translate(_FOLD_ID) for t in new]))
+        values, valid = frame["id_number"], frame["id_valid"]
+    else:
+        frame = normalise_credit_codes(pd.Series([nfkc(t).upper().translate(_FOLD_CODE)
+                                                  for t in new]))
+        values, valid = frame["credit_code"], frame["credit_code_valid"]
+    for text, value, ok in zip(new, values, valid, strict=True):
+        _FORMS[(kind, text)] = (None, False) if pd.isna(value) else (value, bool(ok))
+
+
 def id_number_form(text: str) -> tuple[str | None, bool]:
-    """(normal 18-character ID number or None, whether its check character is right)."""
-    row = normalise_id_numbers(pd.Series([nfkc(text).translate(_FOLD_ID)])).iloc[0]
-    value = row["id_number"]
-    return (None, False) if pd.isna(value) else (value, bool(row["id_valid"]))
+    """(normal 18-character ID number or None, whether the loaders deem it valid)."""
+    warm("id_number", [text])
+    return _FORMS[("id_number", text)]
 
 
 def credit_code_form(text: str) -> tuple[str | None, bool]:
-    """(normal credit code or None, whether its check character is right)."""
-    row = normalise_credit_codes(pd.Series([nfkc(text).upper().translate(_FOLD_CODE)])
-                                 ).iloc[0]
-    value = row["credit_code"]
-    return (None, False) if pd.isna(value) else (value, bool(row["credit_code_valid"]))
+    """(normal credit code or None, whether its check characters are right)."""
+    warm("credit_code", [text])
+    return _FORMS[("credit_code", text)]
+
+
+def checks_as_id_number(text: str) -> bool:
+    """Whether 18 characters (folded) end in their resident-ID check character."""
+    folded = nfkc(text).translate(_FOLD_ID).upper()
+    return bool(_ID18.fullmatch(folded)) and id_check_char(folded[:17]) == folded[17]
+
+
+def checks_as_credit_code(text: str) -> bool:
+    """Whether 18 characters (folded) end in their credit-code check character."""
+    folded = nfkc(text).upper().translate(_FOLD_CODE)
+    return bool(_CODE18.fullmatch(folded)) and code_check_char(folded[:17]) == folded[17]
 
 
 def phone_form(text: str) -> str | None:

@@ -17,10 +17,12 @@ from linking.resolver import Resolver
 from linking.text.aliases import han_form, letters_key
 from linking.text.context import Mention, describe
 from linking.text.decide import Decider, Decision, RelationSource, TextSettings
-from linking.text.gazetteer import ORGANIZATION, Gazetteer
+from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, Gazetteer
+from linking.text.identifiers import warm
 from linking.text.pipeline import LANGUAGES, build
 from linking.text.spans import squeeze
 
+_ABBREVIATED_FORM = re.compile(r"\b(?:Co|Ltd|Inc|Corp)$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -70,7 +72,7 @@ class TextLinker:
         """The mentions of a text, described by what the text says about them (offsets and
         text as the original writes them)."""
         lang = lang or language_of(text)
-        squeezed = squeeze(text, lang)
+        squeezed = squeeze(text, lang, self.gazetteer.words)
         doc = self.pipeline(lang)(squeezed.text)
         found = [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
         describe(squeezed.text, found)
@@ -78,6 +80,8 @@ class TextLinker:
         _mark_shortenings(found)
         for m in found:
             m.start, m.end = squeezed.span(m.start, m.end)
+            if text[m.end:m.end + 1] == "." and _ABBREVIATED_FORM.search(text[:m.end]):
+                m.end += 1  # "Co., Ltd." keeps its period where a sentence's joins it
             m.text = text[m.start:m.end]
         return found
 
@@ -93,12 +97,11 @@ class TextLinker:
         documents' mentions together."""
         if lang is not None and lang not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-        found, weighed = [], []
-        for _, text in documents:
-            language = lang or language_of(text)
-            mentions = self.mentions(text, language)
-            found.append(mentions)
-            weighed.append(self.decider.weigh(mentions, language))
+        languages = [lang or language_of(text) for _, text in documents]
+        found = [self.mentions(text, language)
+                 for (_, text), language in zip(documents, languages, strict=True)]
+        _warm_identifiers([m for ms in found for m in ms])
+        weighed = self.decider.weigh(list(zip(found, languages, strict=True)))
         priors = self.decider.nil_priors([w for ws in weighed for w in ws], nil_prior)
         out = []
         for (doc, _), mentions, ws in zip(documents, found, weighed, strict=True):
@@ -107,6 +110,13 @@ class TextLinker:
                                       d.score, d.evidence)
                         for m, d in zip(mentions, decisions, strict=True)])
         return out
+
+
+def _warm_identifiers(mentions: list[Mention]) -> None:
+    """Normalise every ID number and credit code of a batch in one pass per kind."""
+    for kind in (ID_NUMBER, CREDIT_CODE):
+        warm(kind, [m.text for m in mentions if m.type == kind]
+             + [m.fields[kind] for m in mentions if kind in m.fields])
 
 
 def _mark_abbreviations(mentions: list[Mention], defined: dict[str, tuple[int, int]]) -> None:

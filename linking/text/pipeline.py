@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 LANGUAGES = ("zh", "en")
 ALIAS_FREQUENCY = 10**7  # above any jieba dictionary word: a graph alias stays one token
 MAX_NAME_CHARS = 4
-EN_LEGAL_FORMS = ("co", "ltd", "company", "limited", "corporation", "corp", "inc", "group",
-                  "llc", "plc", "partnership")
+EN_LEGAL_FORMS = ("co", "ltd", "company", "limited", "liability", "corporation", "corp",
+                  "inc", "group", "llc", "plc", "partnership", "shares")
 
 
 def build(lang: str, gazetteer: Gazetteer) -> Language:
@@ -253,7 +253,8 @@ def _is_han(text: str) -> bool:
 
 
 class Romanised:
-    """English runs of capitalised words: a company when the run ends in a legal form or
+    """English runs of capitalised words: a company when the run ends in a legal form
+    ("Co., Ltd.", "Company Limited by Shares"; the run may then hold "and" or "&") or
     holds a graph company's romanised core; a person when its letters are a graph person's
     romanised name, or two or three pinyin syllable words led or ended by a surname the
     graph uses."""
@@ -264,11 +265,10 @@ class Romanised:
         from spacy.tokens import Span
 
         spans = []
-        for start, end in _capitalised_runs(doc):
-            legal = _legal_form_end(doc, end)
+        for start, end, legal in _english_runs(doc):
             words = [letters for t in doc[start:end] if (letters := _letters(t.text))]
             if legal or self._org_core(words):
-                spans.append(Span(doc, start, legal or end, label=ORGANIZATION))
+                spans.append(Span(doc, start, end, label=ORGANIZATION))
             elif self._person(words):
                 spans.append(Span(doc, start, end, label=PERSON))
         _add_ents(doc, spans)
@@ -290,19 +290,55 @@ class Romanised:
             _is_pinyin(w, syllables) for w in words)
 
 
+EN_CONNECTORS = ("and", "&")
+
+
 def _letters(text: str) -> str:
     from linking.text.aliases import letters_key
 
     return letters_key(text)
 
 
+def _is_legal(token) -> bool:
+    return token.lower_.strip(".") in EN_LEGAL_FORMS
+
+
+def _english_runs(doc: Doc) -> list[tuple[int, int, bool]]:
+    """(start, end, ends in a legal form) of the runs of capitalised words: a run joins the
+    next one across a connector or a comma when the joined run ends in a legal form."""
+    base = _capitalised_runs(doc)
+    out, k = [], 0
+    while k < len(base):
+        start, end = base[k]
+        j, joined_end = k, end
+        while j + 1 < len(base) and _joinable(doc, joined_end, base[j + 1][0]):
+            j += 1
+            joined_end = base[j][1]
+            if _is_legal(doc[joined_end - 1]):
+                k, end = j, joined_end
+        legal = _is_legal(doc[end - 1]) and not all(_is_legal(t) for t in doc[start:end])
+        out.append((start, end, legal))
+        k += 1
+    return out
+
+
+def _joinable(doc: Doc, end: int, next_start: int) -> bool:
+    """Whether one connector word or a comma (before a legal form) lies between two runs."""
+    if next_start - end != 1:
+        return False
+    between, after = doc[end], doc[next_start]
+    return (between.lower_ in EN_CONNECTORS
+            or (between.lower_ == "by" and after.lower_ == "shares")
+            or (between.text == "," and _is_legal(after)))
+
+
 def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
     """Token ranges of consecutive capitalised words (a hyphen and a lower-case word may
-    continue one: "Jian-guo")."""
+    continue one: "Jian-guo"; "Co." and "Ltd." count as words)."""
     runs, start, i = [], None, 0
     while i < len(doc):
         token = doc[i]
-        if token.is_alpha and token.text[:1].isupper():
+        if (token.is_alpha or _is_legal(token)) and token.text[:1].isupper():
             start = i if start is None else start
             i += 1
             while (i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_
@@ -316,22 +352,6 @@ def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
     if start is not None:
         runs.append((start, len(doc)))
     return runs
-
-
-def _legal_form_end(doc: Doc, end: int) -> int | None:
-    """The end of a legal form ("Co., Ltd.", "Company Limited", "Group") starting at
-    ``end`` or at its last capitalised word, else None."""
-    j = end
-    while j < len(doc) and (doc[j].lower_.strip(".") in EN_LEGAL_FORMS
-                            or (doc[j].text in (",", ".") and j + 1 < len(doc)
-                                and doc[j + 1].lower_.strip(".") in EN_LEGAL_FORMS)):
-        j += 1
-    if j < len(doc) and doc[j].text == "." and j > end:
-        j += 1
-    if j > end:
-        return j
-    last = doc[end - 1].lower_.strip(".")
-    return end if last in EN_LEGAL_FORMS and end - 1 > 0 else None
 
 
 def _is_pinyin(word: str, syllables: frozenset[str]) -> bool:

@@ -31,6 +31,7 @@ from loaders.standardise.names import LEGAL_FORMS, region_words
 
 _SQUEEZABLE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\r\n](?=[\u3400-\u9fff])"
                          r"|(?<=[0-9])[ \t\u3000\r\n](?=[0-9Xx])")
+_BROKEN_WORD = re.compile(r"\b([A-Z][A-Za-z]*)[ \n](?=([a-z]+)\b)")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff（）()]+$")
 _PARTICLES = ("位于", "的", "与", "诉", "系", "对", "向", "由", "经", "被", "将", "即", "是")
 MAX_ORG_CHARS = 40
@@ -51,13 +52,19 @@ class Squeezed:
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
 
 
-def squeeze(text: str, lang: str) -> Squeezed:
-    """Chinese text without single whitespace characters inside Han or digit runs; other
-    languages unchanged."""
+def squeeze(text: str, lang: str, words: frozenset[str] = frozenset()) -> Squeezed:
+    """Text without the single whitespace characters scanning leaves inside a word: inside
+    Han or digit runs (Chinese), or (English) between a capitalised word and a lower-case
+    piece when the two make one of ``words`` ("Fan g", "W ei", "Yong an" -> "Fang", "Wei",
+    "Yongan" when those are words the graph's names use)."""
     keep = np.ones(len(text), dtype=bool)
     if lang == "zh":
         for m in _SQUEEZABLE.finditer(text):
             keep[m.start()] = False
+    else:
+        for m in _BROKEN_WORD.finditer(text):
+            if (m.group(1) + m.group(2)).lower() in words:
+                keep[m.start(2) - 1] = False
     return Squeezed("".join(np.asarray(list(text), dtype=object)[keep]) if len(text) else "",
                     np.flatnonzero(keep))
 
@@ -83,9 +90,9 @@ def identifier_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def _looks_like_credit_code(value: str) -> bool:
-    if len(value) != 18 or ids.id_number_form(value)[1]:
+    if len(value) != 18 or ids.checks_as_id_number(value):
         return False
-    return ids.credit_code_form(value)[1] or bool(re.search(r"[A-WYZa-wyz]", value[:-1]))
+    return ids.checks_as_credit_code(value) or bool(re.search(r"[A-WYZa-wyz]", value[:-1]))
 
 
 BARE_FORM = "公司"  # "the company" (本公司, 该公司): no legal form of a name on its own
