@@ -156,7 +156,8 @@ def _role_before(text: str, start: int) -> str | None:
 
 def _legal_representatives(text: str, parties: list[Mention]) -> None:
     """A person introduced as legal representative is that of the company named nearest
-    before it in the sentence (or, failing one, next after it)."""
+    before it in the sentence, failing one next after it in the sentence, failing that the
+    company last named before it (a decision's party, on the line above)."""
     for k, person in enumerate(parties):
         if person.type != PERSON or not _is_legal_rep(text, person):
             continue
@@ -176,9 +177,10 @@ def _nearest_company(text: str, parties: list[Mention], k: int) -> Mention | Non
     person = parties[k]
     sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, person.start)),
                          default=0)
-    before = [m for m in parties[:k] if m.type == ORGANIZATION and m.start >= sentence_start]
-    if before:
+    before = [m for m in parties[:k] if m.type == ORGANIZATION]
+    if before and before[-1].start >= sentence_start:
         return before[-1]
     stop = SENTENCE_END.search(text, person.end)
     end = stop.start() if stop else len(text)
-    return next((m for m in parties[k + 1:] if m.type == ORGANIZATION and m.start < end), None)
+    after = next((m for m in parties[k + 1:] if m.type == ORGANIZATION and m.start < end), None)
+    return after or (before[-1] if before else None)
