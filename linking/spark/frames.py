@@ -62,8 +62,3 @@ def prepare_frame(ingested, entity_type: str):
             yield out
 
     return ingested.mapInPandas(prepared, schema)
-
-
-def to_pandas(frame) -> pd.DataFrame:
-    """A (small, collected) Spark DataFrame on the driver, through Arrow."""
-    return frame.toPandas()

@@ -1,9 +1,10 @@
 """A quiet SparkSession for a master URL, sized for a shared machine.
 
 No Spark UI (no port clash), WARN logs, scratch space under ``scratch`` (the output
-directory or /tmp), and any Maven package Spark resolves (``spark.jars.packages``) cached
-in kglink's cache directory beside the Neo4j jars (``$KGLINK_HOME/ivy``), never in the
-repository. One session is reused for the life of the process.
+directory or /tmp), and any Maven package Spark resolves (``spark.jars.packages``, e.g.
+given with ``--conf`` through PYSPARK_SUBMIT_ARGS) cached in kglink's cache directory
+beside the Neo4j jars (``$KGLINK_HOME/ivy``), never in the repository. One session is
+reused for the life of the process.
 """
 
 from __future__ import annotations
@@ -53,8 +54,7 @@ def shuffle_partitions(master: str) -> int:
     return 200
 
 
-def spark_session(master: str = "local[2]", scratch: str | Path | None = None,
-                  packages: tuple[str, ...] = ()):
+def spark_session(master: str = "local[2]", scratch: str | Path | None = None):
     """The SparkSession for ``master`` (created once; a later call reuses it)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
@@ -82,8 +82,6 @@ def spark_session(master: str = "local[2]", scratch: str | Path | None = None,
                # joins of one frame's projections by column name are not ambiguous
                .config("spark.sql.analyzer.failAmbiguousSelfJoin", "false")
                .config("spark.jars.ivy", str(ivy_cache())))
-    if packages:
-        builder = builder.config("spark.jars.packages", ",".join(packages))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
     session.sparkContext.setCheckpointDir(str(local_dir / "checkpoints"))
