@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from loaders.standardise.chinese import t2s_table
+from loaders.standardise.chinese import pinyin_table, t2s_table
 from loaders.standardise.names import INDUSTRY_WORDS, normalise_org_name, region_words
 
 MIN_ALIAS_CHARS = 3  # two characters (鸿运, 天成) are ordinary words far more often than names
@@ -73,11 +73,31 @@ def _industry_suffix() -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, words)) + ")$")
 
 
-def person_keys(pinyin: str, surname_syllables: int = 1) -> set[str]:
-    """Letter keys of a romanised Chinese name: surname first and surname last."""
+# surnames read otherwise than their commonest reading, which the records' pinyin gives
+SURNAME_READINGS = {"曾": "zeng", "单": "shan", "仇": "qiu", "区": "ou", "解": "xie",
+                    "查": "zha", "朴": "piao", "盖": "ge", "乐": "yue", "尉": "yu", "覃": "qin",
+                    "翟": "zhai", "缪": "miao", "召": "shao", "种": "chong", "秘": "bi",
+                    "员": "yun", "洗": "xian", "藏": "zang", "繁": "po", "长孙": "zhangsun"}
+
+
+def person_keys(pinyin: str, surname_syllables: int = 1, name: str = "") -> set[str]:
+    """Letter keys of a romanised Chinese name: surname first and surname last, with the
+    surname also in its surname reading (曾 zeng, not ceng) when ``name`` gives it."""
     syllables = pinyin.split()
     if len(syllables) <= surname_syllables:
         return {letters_key(pinyin)} - {""}
-    family = "".join(syllables[:surname_syllables])
+    families = {"".join(syllables[:surname_syllables])}
+    reading = SURNAME_READINGS.get(name[:surname_syllables]) if name else None
+    if reading:
+        families.add(reading)
     given = "".join(syllables[surname_syllables:])
-    return {family + given, given + family}
+    return {key for family in families for key in (family + given, given + family)}
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable of the common Han characters (U+4E00-U+9FFF)."""
+    chars = {chr(c) for c in range(0x4E00, 0xA000)}
+    return frozenset(r.strip() for r in pinyin_table(chars).values()
+                     if r.strip().isascii() and r.strip().isalpha()) | frozenset(
+        SURNAME_READINGS.values())

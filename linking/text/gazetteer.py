@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from linking.text.aliases import han_form, letters_key, org_aliases, person_keys
+from linking.text.aliases import (
+    SURNAME_READINGS,
+    han_form,
+    letters_key,
+    org_aliases,
+    person_keys,
+    pinyin_syllables,
+)
 from loaders.standardise.chinese import pinyin_table
 
 PERSON, ORGANIZATION = "person", "organization"
@@ -41,6 +48,7 @@ class Gazetteer:
     surname_syllables: frozenset[str] = frozenset()  # their pinyin
     syllables: frozenset[str] = frozenset()  # every pinyin syllable of the person names
     words: frozenset[str] = frozenset()  # romanised words: person name parts, company cores
+    org_pinyin: set[str] = field(default_factory=set)  # spaced pinyin of company aliases
     birth_years: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
     @classmethod
@@ -58,7 +66,7 @@ class Gazetteer:
                 gaz._add_organizations(frame)
             gaz._add_identifiers(kind, frame)
         gaz.words = frozenset(w for kind in gaz.romanised.values() for w in kind) | frozenset(
-            "".join(p.split()[i:j]) for p in gaz.pinyin.values()
+            "".join(p.split()[i:j]) for p in (*gaz.pinyin.values(), *gaz.org_pinyin)
             for i in range(len(p.split())) for j in range(i + 1, len(p.split()) + 1))
         return gaz
 
@@ -69,7 +77,7 @@ class Gazetteer:
             if len(form) >= 2:
                 self.aliases[PERSON][form].add(entity)
             for split in (1, 2) if len(pinyin.split()) >= 3 else (1,):
-                for key in person_keys(pinyin, split):
+                for key in person_keys(pinyin, split, form):
                     self.romanised[PERSON][key].add(entity)
             self.pinyin.setdefault(entity, pinyin)
         first = pairs.drop_duplicates("entity_id")["name"].map(han_form).str[:1]
@@ -80,8 +88,9 @@ class Gazetteer:
         self.birth_years = np.sort(pd.to_numeric(years["birth_year"], errors="coerce")
                                    .dropna().to_numpy(np.int64))
         split = pairs["name_pinyin"].str.split()
-        self.surname_syllables = frozenset(split.str[0].dropna())
-        self.syllables = frozenset(s for words in split for s in words)
+        self.surname_syllables = frozenset(split.str[0].dropna()) | frozenset(
+            reading for surname, reading in SURNAME_READINGS.items() if surname in self.surnames)
+        self.syllables = pinyin_syllables()
 
     def _add_organizations(self, frame: pd.DataFrame) -> None:
         pairs = frame[["name", "entity_id"]].dropna().drop_duplicates()
@@ -91,7 +100,9 @@ class Gazetteer:
             for alias in aliases[name]:
                 self.aliases[ORGANIZATION][alias].add(entity)
                 if not alias.endswith(_COMPANY_WORDS):  # English translates the legal form
-                    key = letters_key(alias.translate(table))
+                    spelled = alias.translate(table)
+                    self.org_pinyin.add(spelled)
+                    key = letters_key(spelled)
                     if len(key) >= MIN_ROMANISED_LETTERS:
                         self.romanised[ORGANIZATION][key].add(entity)
 

@@ -267,14 +267,17 @@ class Romanised:
         spans = []
         for start, end, legal in _english_runs(doc):
             words = [letters for t in doc[start:end] if (letters := _letters(t.text))]
-            if legal or self._org_core(words):
+            if legal:
                 spans.append(Span(doc, start, end, label=ORGANIZATION))
+            elif self._org_core(words):  # a shortened name: "Xingye Dingsheng Culture and Media"
+                spans.append(Span(doc, start, _across_connectors(doc, end), label=ORGANIZATION))
             elif self._person(words):
                 spans.append(Span(doc, start, end, label=PERSON))
         _add_ents(doc, spans)
         return doc
 
     def _org_core(self, words: list[str]) -> bool:
+        """Whether the words hold a graph company's romanised alias."""
         known = self.gazetteer.romanised.get(ORGANIZATION, {})
         return any("".join(words[i:j]) in known
                    for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1)))
@@ -322,6 +325,15 @@ def _english_runs(doc: Doc) -> list[tuple[int, int, bool]]:
     return out
 
 
+def _across_connectors(doc: Doc, end: int) -> int:
+    """The end of a run continued across "and" / "&" by capitalised words."""
+    while end + 1 < len(doc) and doc[end].lower_ in EN_CONNECTORS and doc[end + 1].is_title:
+        end += 2
+        while end < len(doc) and doc[end].is_title:
+            end += 1
+    return end
+
+
 def _joinable(doc: Doc, end: int, next_start: int) -> bool:
     """Whether one connector word or a comma (before a legal form) lies between two runs."""
     if next_start - end != 1:
@@ -341,6 +353,9 @@ def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
         if (token.is_alpha or _is_legal(token)) and token.text[:1].isupper():
             start = i if start is None else start
             i += 1
+            if i + 1 < len(doc) and doc[i].text.strip(" ") == "" and doc[i].text \
+                    and doc[i + 1].text[:1].isupper():
+                i += 1  # "Hu  Min": a doubled space inside a name
             while (i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_
                    and doc[i + 1].is_alpha and not doc[i].whitespace_):
                 i += 2

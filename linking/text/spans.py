@@ -31,6 +31,7 @@ from loaders.standardise.names import LEGAL_FORMS, region_words
 
 _SQUEEZABLE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\r\n](?=[\u3400-\u9fff])"
                          r"|(?<=[0-9])[ \t\u3000\r\n](?=[0-9Xx])")
+_BROKEN_NUMBER = re.compile(r"(?<=\d)[ \n](?=\d{6,}[\dXx]?\b)")
 _BROKEN_WORD = re.compile(r"\b([A-Z][A-Za-z]*)[ \n](?=([a-z]+)\b)")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff（）()]+$")
 _PARTICLES = ("位于", "的", "与", "诉", "系", "对", "向", "由", "经", "被", "将", "即", "是")
@@ -54,14 +55,16 @@ class Squeezed:
 
 def squeeze(text: str, lang: str, words: frozenset[str] = frozenset()) -> Squeezed:
     """Text without the single whitespace characters scanning leaves inside a word: inside
-    Han or digit runs (Chinese), or (English) between a capitalised word and a lower-case
-    piece when the two make one of ``words`` ("Fan g", "W ei", "Yong an" -> "Fang", "Wei",
+    Han or digit runs (Chinese); (English) inside a long number, or between a capitalised
+    word and a lower-case piece when the two make one of ``words`` ("Fan g", "W ei", "Yong an" -> "Fang", "Wei",
     "Yongan" when those are words the graph's names use)."""
     keep = np.ones(len(text), dtype=bool)
     if lang == "zh":
         for m in _SQUEEZABLE.finditer(text):
             keep[m.start()] = False
     else:
+        for m in _BROKEN_NUMBER.finditer(text):
+            keep[m.start()] = False
         for m in _BROKEN_WORD.finditer(text):
             if (m.group(1) + m.group(2)).lower() in words:
                 keep[m.start(2) - 1] = False
