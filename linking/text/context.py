@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PERSON, PHONE
 
-SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<!No)(?<!Co)(?<!Ltd)(?<!Inc)\.(?=\s|$)")
+# a full stop ends a sentence, but not after an abbreviation ("ID card No. 4301...")
+SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<!No)(?<!no)(?<!Co)(?<!Ltd)(?<!Inc)(?<!Tel)(?<!tel)"
+                          r"(?<!Mr)(?<!Ms)(?<!Dr)\.(?=\s|$)")
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 BIRTH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:出生|生)"
                         r"|born\s+(?:on\s+)?(\d{4})-(\d{2})-(\d{2})", re.I)
