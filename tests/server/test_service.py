@@ -292,7 +292,7 @@ def test_openapi_documents_every_route_with_an_example(server):
                       ("GET", "/entities/{entity_id}/network"), ("GET", "/paths"),
                       ("GET", "/search"), ("POST", "/queries/{name}"), ("GET", "/keys"),
                       ("GET", "/why"), ("POST", "/resolve"), ("POST", "/resolve/batch"),
-                      ("POST", "/records")}
+                      ("POST", "/records"), ("POST", "/text/link")}
     for path, ops in spec["paths"].items():
         for op in ops.values():
             ok = op["responses"]["200"]["content"]["application/json"]
