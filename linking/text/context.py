@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PERSON, PHONE
+from linking.text.places import english_place, native_place
 
 # a full stop ends a sentence, but not after an abbreviation ("ID card No. 4301...")
 SENTENCE_END = re.compile(r"[。！？!?；;\n]|(?<!No)(?<!no)(?<!Co)(?<!Ltd)(?<!Inc)(?<!Tel)(?<!tel)"
@@ -71,8 +72,11 @@ def describe(text: str, mentions: list[Mention]) -> None:
         if mention.type == PERSON:
             _person_facts(mention, stretch, year)
         address = ADDRESS.search(stretch)
-        if address:
-            mention.fields["address"] = address.group(1).strip()
+        place = address.group(1).strip() if address else None
+        if place is None and mention.type == PERSON:
+            place = native_place(stretch) or english_place(stretch)
+        if place:
+            mention.fields["address"] = place
         mention.role = _role_before(text, mention.start)
     _legal_representatives(text, parties)
     _pool_by_name(parties)

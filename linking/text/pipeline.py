@@ -7,7 +7,9 @@ and a component for persons the graph does not know, named after a role or party
 pipeline and a component that reads runs of capitalised words as romanised persons and
 companies, keyed by their letters against the graph's pinyin. Both tokenizers keep every
 identifier (ID number, credit code, phone; ``linking.text.identifiers``) one token, which a
-component labels. No model is downloaded: everything comes from the graph and these rules.
+component labels. Last, where a language ships one, an NER trained on generated documents
+adds the persons and companies the rules missed (``linking.text.ner``). No model is
+downloaded: everything comes from the graph, these rules and the shipped models.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from linking.text.context import PERSON_CUES
 from linking.text.gazetteer import ORGANIZATION, PERSON, Gazetteer
+from linking.text.ner import add_trained_ner
 from linking.text.spans import forced_spans
 
 if TYPE_CHECKING:
@@ -53,6 +56,7 @@ def build(lang: str, gazetteer: Gazetteer) -> Language:
         nlp.add_pipe("kglink_abbreviations")
     else:
         nlp.add_pipe("kglink_romanised").gazetteer = gazetteer
+    add_trained_ner(nlp, lang)
     return nlp
 
 

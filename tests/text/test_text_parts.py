@@ -119,3 +119,16 @@ def test_a_decision_weighs_candidates_against_nil():
 def test_language_of():
     assert language_of("当事人王建国") == "zh"
     assert language_of("Zhang Wei of Hunan Xingcheng Co., Ltd.") == "en"
+
+
+def test_places_become_addresses_the_standardisers_read():
+    from linking.text.places import english_place, native_place
+
+    assert english_place("residing in Xinning County, Shaoyang, Hunan, tel.") == "邵阳市新宁县"
+    assert english_place("a resident of Shuangqing District born in 1990") == "邵阳市双清区"
+    assert english_place("residing in Atlantis County") is None
+    assert native_place("，2004年出生，大祥区人") == "大祥区"
+    text = "被告李军，男，邵阳市大祥区人。"
+    person = Mention(2, 4, "李军", "person")
+    describe(text, [person])
+    assert person.fields == {"sex": "M", "address": "邵阳市大祥区"}
