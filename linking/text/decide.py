@@ -223,17 +223,23 @@ class Decider:
                 zip(mentions, scored, related, strict=True)]
 
     def _record(self, mention: Mention, kind: str, lang: str) -> dict[str, str]:
-        name = mention.text
-        if lang == "en" and kind == PERSON:
-            hits = self._aliased(mention, kind, lang)
-            name = self.gazetteer.pinyin.get(sorted(hits)[0], name) if hits else name
-        fields = {k: v for k, v in mention.fields.items() if k != PHONE}
+        """The mention as a record the model compares. An English person's name is spelled
+        as the graph's pinyin of the names it romanises, so that the model's name comparison
+        sees the same syllables; an English company's legal representative is left out, as
+        the model compares that name in Chinese characters only."""
+        name = self._spelled(mention.text) if lang == "en" and kind == PERSON else mention.text
+        fields = {k: v for k, v in mention.fields.items() if k != PHONE
+                  and not (lang == "en" and k == "legal_rep_name")}
         if PHONE in mention.fields:
             fields[PHONE] = phone_form(mention.fields[PHONE]) or mention.fields[PHONE]
         for key, form in ((ID_NUMBER, id_number_form), (CREDIT_CODE, credit_code_form)):
             if key in fields:
                 fields[key] = form(fields[key])[0] or fields[key]
         return {**fields, "name": name}
+
+    def _spelled(self, romanised: str) -> str:
+        hits = self._aliased(Mention(0, 0, romanised, PERSON), PERSON, "en")
+        return self.gazetteer.pinyin.get(sorted(hits)[0], romanised) if hits else romanised
 
     def _aliased(self, mention: Mention, kind: str, lang: str) -> set[str]:
         """The entities whose alias (zh) or romanised key (en) the mention is."""
