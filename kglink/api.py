@@ -442,12 +442,15 @@ class TextLinker:
         """``link`` for many (doc, text) pairs, weighed together."""
         return self.engine.link_many(documents, lang)
 
-    def store(self, documents: list[tuple[str, str, list[Any]]]) -> int:
-        """Write (doc, text, linked mentions) documents into the graph; the MENTIONS count."""
+    def store(self, documents: list[tuple[str, str, list[Any]]], lang: str | None = None
+              ) -> int:
+        """Write (doc, text, linked mentions) documents into the graph; the MENTIONS count.
+        ``lang`` is the language they were linked as (else each one's is guessed)."""
         from graph.documents import LinkedDocument, store_documents
         from linking.text.linker import language_of
 
-        rows = [LinkedDocument(doc, text, language_of(text), [m.as_dict() for m in mentions])
+        rows = [LinkedDocument(doc, text, lang or language_of(text),
+                               [m.as_dict() for m in mentions])
                 for doc, text, mentions in documents]
         return store_documents(self.resolver.driver, self.resolver.database, rows)
 

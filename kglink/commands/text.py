@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         _print(linked, args.format)
         if args.store:
             written = linker.store([(doc, text, mentions) for (doc, text), mentions
-                                    in zip(documents, linked, strict=True)])
+                                    in zip(documents, linked, strict=True)], args.lang)
             print(f"kglink text: stored {len(documents)} document(s), {written} MENTIONS",
                   file=sys.stderr)
     return 0

@@ -55,7 +55,7 @@ def org_aliases(name: str) -> set[str]:
         while (m := _industry_suffix().search(trimmed)) and m.start() >= 2:
             trimmed = trimmed[:m.start()]
             forms |= {trimmed, trimmed + COMPANY}
-        region = _region_prefix().match(stage)
+        region = region_pattern().match(stage)
         if not region or len(stage) - region.end() < 2:
             break
         stage = stage[region.end():]
@@ -63,7 +63,8 @@ def org_aliases(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _region_prefix() -> re.Pattern:
+def region_pattern() -> re.Pattern:
+    """Any division name or short form (longest first)."""
     return re.compile("|".join(map(re.escape, region_words())))
 
 

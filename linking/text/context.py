@@ -12,6 +12,7 @@ birth year; a person named after 法定代表人 (or "legal representative") bec
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PERSON, PHONE
@@ -64,11 +65,14 @@ def describe(text: str, mentions: list[Mention]) -> None:
     the text that follows it, pooled over the mentions of one name (in place)."""
     parties = [m for m in mentions if m.type in (PERSON, ORGANIZATION)]
     year = document_year(text)
+    by_start = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in by_start]
     for k, mention in enumerate(parties):
         end = _stretch_end(text, mention.end, parties[k + 1].start if k + 1 < len(parties)
                            else len(text))
         stretch = text[mention.end:end]
-        _identifiers(mention, mentions, end)
+        _identifiers(mention, by_start[bisect_left(starts, mention.end):
+                                       bisect_left(starts, end)])
         if mention.type == PERSON:
             _person_facts(mention, stretch, year)
         address = ADDRESS.search(stretch)
@@ -118,10 +122,11 @@ def _stretch_end(text: str, start: int, next_party: int) -> int:
     return stop.start() if stop else next_party
 
 
-def _identifiers(mention: Mention, mentions: list[Mention], end: int) -> None:
+def _identifiers(mention: Mention, following: list[Mention]) -> None:
+    """The identifiers among the mentions of a party's stretch become its fields."""
     wanted = {PERSON: (ID_NUMBER, PHONE), ORGANIZATION: (CREDIT_CODE, PHONE)}[mention.type]
-    for other in mentions:
-        if mention.end <= other.start < end and other.type in wanted:
+    for other in following:
+        if other.type in wanted:
             mention.fields.setdefault(other.type, other.text)
 
 
@@ -164,10 +169,11 @@ def _legal_representatives(text: str, parties: list[Mention]) -> None:
     """A person introduced as legal representative is that of the company named nearest
     before it in the sentence, failing one next after it in the sentence, failing that the
     company last named before it (a decision's party, on the line above)."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
     for k, person in enumerate(parties):
         if person.type != PERSON or not _is_legal_rep(text, person):
             continue
-        company = _nearest_company(text, parties, k)
+        company = _nearest_company(text, parties, k, ends)
         if company is not None:
             company.fields.setdefault("legal_rep_name", person.text)
 
@@ -179,14 +185,16 @@ def _is_legal_rep(text: str, person: Mention) -> bool:
     return after.lstrip(" ,，").startswith(("legal representative", "法定代表人"))
 
 
-def _nearest_company(text: str, parties: list[Mention], k: int) -> Mention | None:
+def _nearest_company(text: str, parties: list[Mention], k: int, ends: list[int]
+                     ) -> Mention | None:
+    """``ends``: where the text's sentence ends are (each just after its mark)."""
     person = parties[k]
-    sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, person.start)),
-                         default=0)
-    before = [m for m in parties[:k] if m.type == ORGANIZATION]
-    if before and before[-1].start >= sentence_start:
-        return before[-1]
-    stop = SENTENCE_END.search(text, person.end)
-    end = stop.start() if stop else len(text)
-    after = next((m for m in parties[k + 1:] if m.type == ORGANIZATION and m.start < end), None)
-    return after or (before[-1] if before else None)
+    at = bisect_right(ends, person.start)
+    sentence_start = ends[at - 1] if at else 0
+    sentence_end = ends[at] - 1 if at < len(ends) else len(text)
+    before = next((m for m in reversed(parties[:k]) if m.type == ORGANIZATION), None)
+    if before is not None and before.start >= sentence_start:
+        return before
+    after = next((m for m in parties[k + 1:] if m.type == ORGANIZATION
+                  and m.start < sentence_end), None)
+    return after or before

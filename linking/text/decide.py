@@ -50,6 +50,7 @@ YEAR_AGREES = 0.9  # a stated birth year or age is right (an age may be off by o
 RELATED_SHARE = 0.5  # at least half the relations a document implies are in the graph
 MAX_ALTERNATIVES = 3
 DEFAULT_NIL_PRIOR = 0.5  # before an estimate: as likely someone else as the graph's
+MAX_BITS = 200.0  # beyond any evidence; keeps the odds finite under any prior
 PSEUDO_MENTIONS = 1.0  # one NIL and one linked mention assumed before any are weighed
 
 
@@ -108,6 +109,8 @@ class Weighed:
         """The decision under a prior share of NIL mentions (module docstring)."""
         if self.decided is not None:
             return self.decided
+        if not self.candidates:
+            return Decision(None, 0.0, {"nil": "no candidate", "candidates": 0})
         odds = (1 - nil_prior) / nil_prior * self.ratios
         total = float(odds.sum())
         best = self.candidates[0]
@@ -333,7 +336,7 @@ class Decider:
                 **best.evidence, "rule": "same_id", "candidates": len(cands)}))
         n = self.gazetteer.count(kind)
         ranked = sorted(cands, key=lambda c: (-c.bits, -self._records(kind, c), c.entity_id))
-        ratios = np.exp2(np.minimum([c.bits for c in ranked], 1000.0)) / n
+        ratios = np.exp2(np.minimum([c.bits for c in ranked], MAX_BITS)) / n
         return Weighed(kind, None, ranked, ratios)
 
     def _records(self, kind: str, cand: _Candidate) -> int:

@@ -126,10 +126,11 @@ class Gazetteer:
         return len(self.rows.get(kind, {}))
 
     def year_share(self, year: int) -> float:
-        """The share of persons born within a year of ``year`` (at least one person's)."""
+        """The share of persons born within a year of ``year``, smoothed by half a person
+        (never 0 or 1)."""
         years = self.birth_years
         within = np.searchsorted(years, year + 1, "right") - np.searchsorted(years, year - 1)
-        return max(int(within), 1) / max(years.size, 1)
+        return (int(within) + 0.5) / (years.size + 1)
 
     def records_of(self, kind: str, entities: list[str]) -> pd.DataFrame:
         """The prepared records of some entities (with entity_id)."""

@@ -42,8 +42,14 @@ _CODE18 = re.compile(f"[{re.escape(ALPHABET)}]{{18}}")
 
 
 def nfkc(text: str) -> str:
-    """Full-width digits and letters as ASCII (offsets unchanged for these characters)."""
+    """Full-width digits and letters as ASCII."""
     return unicodedata.normalize("NFKC", text)
+
+
+def nfkc_each(text: str) -> str:
+    """NFKC of each character that stays one character (full-width digits and letters
+    become ASCII), the others kept: the same length, so offsets hold."""
+    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
 
 
 _FORMS: dict[tuple[str, str], tuple[str | None, bool]] = {}  # (kind, text) -> normal form

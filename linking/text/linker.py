@@ -10,6 +10,7 @@ and decides each mention with the resolver's link model (``linking.text.decide``
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,12 +62,15 @@ class TextLinker:
                                        for kind in resolver.models.models})
         self.decider = Decider(self.gazetteer, resolver, relations, settings)
         self._pipelines: dict[str, Any] = {}
+        self._building = threading.Lock()
 
     def pipeline(self, lang: str) -> Any:
-        """The spaCy pipeline of a language, built on first use."""
-        if lang not in self._pipelines:
-            self._pipelines[lang] = build(lang, self.gazetteer)
-        return self._pipelines[lang]
+        """The spaCy pipeline of a language, built on first use (once, however many threads
+        ask)."""
+        with self._building:
+            if lang not in self._pipelines:
+                self._pipelines[lang] = build(lang, self.gazetteer)
+            return self._pipelines[lang]
 
     def mentions(self, text: str, lang: str | None = None) -> list[Mention]:
         """The mentions of a text, described by what the text says about them (offsets and
@@ -80,7 +84,7 @@ class TextLinker:
         _mark_shortenings(found)
         for m in found:
             m.start, m.end = squeezed.span(m.start, m.end)
-            if text[m.end:m.end + 1] == "." and _ABBREVIATED_FORM.search(text[:m.end]):
+            if text[m.end:m.end + 1] == "." and _ABBREVIATED_FORM.search(text, m.start, m.end):
                 m.end += 1  # "Co., Ltd." keeps its period where a sentence's joins it
             m.text = text[m.start:m.end]
         return found

@@ -24,13 +24,13 @@ from functools import lru_cache
 import numpy as np
 
 from linking.text import identifiers as ids
-from linking.text.aliases import org_aliases
+from linking.text.aliases import org_aliases, region_pattern
 from linking.text.context import PERSON_CUES
 from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PHONE
-from loaders.standardise.names import LEGAL_FORMS, region_words
+from loaders.standardise.names import LEGAL_FORMS
 
-_SQUEEZABLE = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\r\n](?=[\u3400-\u9fff])"
-                         r"|(?<=[0-9])[ \t\u3000\r\n](?=[0-9Xx])")
+_SQUEEZABLE = re.compile(r"(?<=[\u3400-\u9fff])(?:\r\n|[ \t\u3000\r\n])(?=[\u3400-\u9fff])"
+                         r"|(?<=[0-9])(?:\r\n|[ \t\u3000\r\n])(?=[0-9Xx])")
 _BROKEN_NUMBER = re.compile(r"(?<=\d)[ \n](?=\d{6,}[\dXx]?\b)")
 _BROKEN_WORD = re.compile(r"\b([A-Z][A-Za-z]*)[ \n](?=([a-z]+)\b)")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff（）()]+$")
@@ -61,14 +61,14 @@ def squeeze(text: str, lang: str, words: frozenset[str] = frozenset()) -> Squeez
     keep = np.ones(len(text), dtype=bool)
     if lang == "zh":
         for m in _SQUEEZABLE.finditer(text):
-            keep[m.start()] = False
+            keep[m.start():m.end()] = False
     else:
         for m in _BROKEN_NUMBER.finditer(text):
             keep[m.start()] = False
         for m in _BROKEN_WORD.finditer(text):
             if (m.group(1) + m.group(2)).lower() in words:
                 keep[m.start(2) - 1] = False
-    return Squeezed("".join(np.asarray(list(text), dtype=object)[keep]) if len(text) else "",
+    return Squeezed("".join(c for c, kept in zip(text, keep, strict=True) if kept),
                     np.flatnonzero(keep))
 
 
@@ -76,7 +76,7 @@ def identifier_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the identifiers in ``text``, not overlapping, in order; an
     18-character value is an ID number when its check digit says so or it has no letter
     but the final X, else a credit code."""
-    folded = ids.nfkc(text) if len(ids.nfkc(text)) == len(text) else text
+    folded = ids.nfkc_each(text)
     found: list[tuple[int, int, str]] = []
     taken = np.zeros(len(text) + 1, dtype=bool)
     for pattern, kind in ((ids.ID_NUMBER_PATTERN, ID_NUMBER),
@@ -109,11 +109,6 @@ def _legal_form_pattern() -> re.Pattern:
     return re.compile("|".join(map(re.escape, forms)))
 
 
-@lru_cache(maxsize=1)
-def _region_start() -> re.Pattern:
-    return re.compile("|".join(map(re.escape, region_words())))
-
-
 def organisation_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, "organization") of every Han run ending in a legal form (module
     docstring). A run that keeps fewer than two characters before its legal form is none,
@@ -126,7 +121,7 @@ def organisation_spans(text: str) -> list[tuple[int, int, str]]:
         if run is None:
             continue
         start = _introduced_at(text, run.start(), m.start())
-        region = _region_start().search(text, start, m.start())
+        region = region_pattern().search(text, start, m.start())
         if region is not None and m.start() - region.start() >= 2:
             start = region.start()
         elif m.start() - start > MAX_TRADE_CHARS:

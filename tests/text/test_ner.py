@@ -82,6 +82,6 @@ def test_a_rule_span_is_never_overridden(gazetteer) -> None:
     doc = nlp.make_doc(ZH_TEXT)
     found = doc.char_span(22, 25, label="organization")  # what a rule would have said
     doc.ents = [Span(doc, found.start, found.end, label="organization")]
-    doc = TrainedNer(MODELS / "zh")(doc)
+    doc = TrainedNer(nlp, MODELS / "zh")(doc)
     assert (22, 25, "冯澧波", "organization") in _ents(doc)
     assert not [e for e in _ents(doc) if e[3] == "person" and e[0] < 25 and e[1] > 22]

@@ -80,3 +80,15 @@ def test_english_news_mentions_and_entities(linked_graph, text_linker):
     assert by_text["Xiangdian Huatong"].evidence["abbreviates"] == (
         "Hengyang Xiangdian Huatong Pharmaceutical Co., Ltd.")
     assert by_text["13800138000"].evidence["nil"] == "no entity holds it"
+
+
+def test_a_first_english_text_without_rule_entities(linked_graph):
+    """The trained NER's labels are known before any rule has used them (a fresh linker)."""
+    import kglink
+
+    resolver = kglink.Resolver(driver=linked_graph.driver, database=linked_graph.database)
+    fresh = kglink.TextLinker(resolver)
+    text = "The Changsha Market Supervision Bureau fined the shop owner Li Xiaolong."
+    found = fresh.link(text, "first.txt", "en")
+    assert all(text[m.start:m.end] == m.text and not m.text[-1].isspace() for m in found)
+    assert {m.type for m in found} <= {"person", "organization"}

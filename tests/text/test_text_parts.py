@@ -43,6 +43,13 @@ def test_identifier_spans_and_their_normal_forms():
     assert phone_form("0731-86004588") == "073186004588"
 
 
+def test_identifiers_in_full_width_beside_characters_nfkc_widens():
+    text = "经查……电话１３８００１３８０００，面积5㎡。"
+    assert [(text[s:e], kind) for s, e, kind in identifier_spans(text)] == [
+        ("１３８００１３８０００", "phone")]
+    assert squeeze("当事人王\r\n建国", "zh").text == "当事人王建国"
+
+
 def test_organisations_by_legal_form():
     text = ("本院受理原告湖南岳麓天成农业开发有限公司诉你一案，依照《中华人民共和国公司法》，"
             "该公司应当位于益阳市沅江市的娄底泰和宏图实业有限公司。")
@@ -114,6 +121,15 @@ def test_a_decision_weighs_candidates_against_nil():
     weak = Weighed("person", None, [_Candidate("P1", -1.7, {})], np.array([0.3]))
     nil = weak.decision(0.5)
     assert (nil.entity_id, nil.score, nil.evidence["best"]) == (None, 0.230769, "P1")
+
+
+def test_odds_stay_finite_under_a_tiny_prior():
+    sure = Weighed("person", None, [_Candidate("P1", 1000.0, {})], np.array([2.0 ** 200]))
+    decided = sure.decision(1e-9)
+    assert decided.entity_id == "P1" and decided.score == 1.0
+    none = Weighed("person").decision(0.5)
+    assert (none.entity_id, none.score, none.evidence) == (None, 0.0, {
+        "nil": "no candidate", "candidates": 0})
 
 
 def test_language_of():
