@@ -18,9 +18,9 @@ from linking.resolver import Resolver
 from linking.text.aliases import han_form, letters_key
 from linking.text.context import Mention, describe
 from linking.text.decide import Decider, Decision, RelationSource, TextSettings
-from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, Gazetteer
+from linking.text.gazetteer import CREDIT_CODE, ID_NUMBER, ORGANIZATION, PERSON, Gazetteer
 from linking.text.identifiers import warm
-from linking.text.pipeline import LANGUAGES, build
+from linking.text.pipeline import LANGUAGES, build, is_bare_legal_form
 from linking.text.spans import squeeze
 
 _ABBREVIATED_FORM = re.compile(r"\b(?:Co|Ltd|Inc|Corp)$")
@@ -72,13 +72,18 @@ class TextLinker:
                 self._pipelines[lang] = build(lang, self.gazetteer)
             return self._pipelines[lang]
 
-    def mentions(self, text: str, lang: str | None = None) -> list[Mention]:
+    def mentions(self, text: str, lang: str | None = None,
+                 words: frozenset[str] | set[str] | None = None) -> list[Mention]:
         """The mentions of a text, described by what the text says about them (offsets and
-        text as the original writes them)."""
+        text as the original writes them). A word that scanning broke ("Lo gistics") is
+        joined when it is one of ``words`` (default: the graph's romanised words and the
+        text's own)."""
         lang = lang or language_of(text)
-        squeezed = squeeze(text, lang, self.gazetteer.words)
+        squeezed = squeeze(text, lang, self.gazetteer.words | document_words([text])
+                           if words is None else words)
         doc = self.pipeline(lang)(squeezed.text)
-        found = [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+        found = [Mention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents
+                 if not (e.label_ == ORGANIZATION and is_bare_legal_form(e.text))]
         describe(squeezed.text, found)
         _mark_abbreviations(found, doc.user_data.get("kglink_abbreviations", {}))
         _mark_shortenings(found)
@@ -86,6 +91,8 @@ class TextLinker:
             m.start, m.end = squeezed.span(m.start, m.end)
             if text[m.end:m.end + 1] == "." and _ABBREVIATED_FORM.search(text, m.start, m.end):
                 m.end += 1  # "Co., Ltd." keeps its period where a sentence's joins it
+            if m.type == PERSON and text[m.end - 1] == ".":
+                m.end -= 1  # "Gao Jun." ends a sentence ("Jun." is also June's token)
             m.text = text[m.start:m.end]
         return found
 
@@ -102,7 +109,8 @@ class TextLinker:
         if lang is not None and lang not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
         languages = [lang or language_of(text) for _, text in documents]
-        found = [self.mentions(text, language)
+        words = self.gazetteer.words | document_words([text for _, text in documents])
+        found = [self.mentions(text, language, words)
                  for (_, text), language in zip(documents, languages, strict=True)]
         _warm_identifiers([m for ms in found for m in ms])
         weighed = self.decider.weigh(list(zip(found, languages, strict=True)))
@@ -114,6 +122,15 @@ class TextLinker:
                                       d.score, d.evidence)
                         for m, d in zip(mentions, decisions, strict=True)])
         return out
+
+
+_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
+
+
+def document_words(texts: list[str]) -> set[str]:
+    """The lower-cased Latin words the texts write whole: the vocabulary that mends a word
+    scanning broke in one place ("Equipme nt") from where it is written whole."""
+    return {w.lower() for text in texts for w in _WORD.findall(text)}
 
 
 def _warm_identifiers(mentions: list[Mention]) -> None:

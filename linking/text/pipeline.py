@@ -14,8 +14,11 @@ downloaded: everything comes from the graph, these rules and the shipped models.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from linking.text.aliases import letters_key
 from linking.text.context import PERSON_CUES
 from linking.text.gazetteer import ORGANIZATION, PERSON, Gazetteer
 from linking.text.ner import add_trained_ner
@@ -131,8 +134,6 @@ class Abbreviations:
     organisation, over any shorter entity inside it, where it falls on token bounds."""
 
     def __call__(self, doc: Doc) -> Doc:
-        import re
-
         spans = []
         for short in doc.user_data.get("kglink_abbreviations", {}):
             for m in re.finditer(re.escape(short), doc.text):
@@ -269,8 +270,8 @@ class Romanised:
         from spacy.tokens import Span
 
         spans = []
-        for start, end, legal in _english_runs(doc):
-            words = [letters for t in doc[start:end] if (letters := _letters(t.text))]
+        for start, end, legal in _english_runs(doc, self._crosses):
+            words = [letters for t in doc[start:end] if (letters := letters_key(t.text))]
             if legal:
                 spans.append(Span(doc, start, end, label=ORGANIZATION))
             elif self._org_core(words):  # a shortened name: "Xingye Dingsheng Culture and Media"
@@ -286,6 +287,17 @@ class Romanised:
         return any("".join(words[i:j]) in known
                    for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1)))
 
+    def _crosses(self, doc: Doc, start: int, at: int, end: int) -> bool:
+        """Whether a company name goes on across the break at token ``at``: a legal form
+        follows it, or the words on both sides make a graph company's romanised alias."""
+        if _is_legal(doc[at + 1]):
+            return True
+        before = [w for t in doc[max(start, at - 3):at] if (w := letters_key(t.text))]
+        after = [w for t in doc[at + 1:min(end, at + 4)] if (w := letters_key(t.text))]
+        known = self.gazetteer.romanised.get(ORGANIZATION, {})
+        return any("".join(before[i:] + after[:j]) in known
+                   for i in range(len(before)) for j in range(1, len(after) + 1))
+
     def _person(self, words: list[str]) -> bool:
         if not 2 <= len(words) <= 3:
             return False
@@ -300,20 +312,33 @@ class Romanised:
 EN_CONNECTORS = ("and", "&")
 
 
-def _letters(text: str) -> str:
-    from linking.text.aliases import letters_key
-
-    return letters_key(text)
+def is_bare_legal_form(text: str) -> bool:
+    """Whether an English text is legal-form words only ("Co., Ltd."): no company name."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return bool(words) and all(w.lower() in EN_LEGAL_FORMS + EN_CONNECTORS for w in words)
 
 
 def _is_legal(token) -> bool:
     return token.lower_.strip(".") in EN_LEGAL_FORMS
 
 
-def _english_runs(doc: Doc) -> list[tuple[int, int, bool]]:
+def _english_runs(doc: Doc, crosses: Callable[[Doc, int, int, int], bool]
+                  ) -> list[tuple[int, int, bool]]:
     """(start, end, ends in a legal form) of the runs of capitalised words: a run joins the
-    next one across a connector or a comma when the joined run ends in a legal form."""
-    base = _capitalised_runs(doc)
+    next one across a connector or a comma when the joined run ends in a legal form, and
+    continues across a line break when it then ends in one and ``crosses(doc, start, at,
+    end)`` says the name goes on across the break at token ``at`` ("Changde Lushan
+    \nRuixiang Investment Co., Ltd."; a title line before a name is no part of it)."""
+    wide = [run for run in _joined_runs(doc, _capitalised_runs(doc, across_breaks=True))
+            if run[2] and (breaks := [i for i in range(*run[:2]) if doc[i].is_space])
+            and all(crosses(doc, run[0], at, run[1]) for at in breaks)]
+    taken = {i for start, end, _ in wide for i in range(start, end)}
+    return sorted(wide + [run for run in _joined_runs(doc, _capitalised_runs(doc))
+                          if not taken.intersection(range(run[0], run[1]))])
+
+
+def _joined_runs(doc: Doc, base: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """The runs joined across connectors where the joined run ends in a legal form."""
     out, k = [], 0
     while k < len(base):
         start, end = base[k]
@@ -339,26 +364,29 @@ def _across_connectors(doc: Doc, end: int) -> int:
 
 
 def _joinable(doc: Doc, end: int, next_start: int) -> bool:
-    """Whether one connector word or a comma (before a legal form) lies between two runs."""
-    if next_start - end != 1:
+    """Whether one connector word or a comma (before a legal form) lies between two runs;
+    "and" after a legal form begins another name."""
+    between = [t for t in doc[end:next_start] if not t.is_space]
+    if len(between) != 1:
         return False
-    between, after = doc[end], doc[next_start]
-    return (between.lower_ in EN_CONNECTORS
+    between, after = between[0], doc[next_start]
+    return ((between.lower_ in EN_CONNECTORS and not _is_legal(doc[end - 1]))
             or (between.lower_ == "by" and after.lower_ == "shares")
             or (between.text == "," and _is_legal(after)))
 
 
-def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+def _capitalised_runs(doc: Doc, across_breaks: bool = False) -> list[tuple[int, int]]:
     """Token ranges of consecutive capitalised words (a hyphen and a lower-case word may
-    continue one: "Jian-guo"; "Co." and "Ltd." count as words)."""
+    continue one: "Jian-guo"; "Co." and "Ltd." count as words; so may a doubled space,
+    and with ``across_breaks`` any whitespace but after a legal form, which ends a name)."""
     runs, start, i = [], None, 0
     while i < len(doc):
         token = doc[i]
         if (token.is_alpha or _is_legal(token)) and token.text[:1].isupper():
             start = i if start is None else start
             i += 1
-            if i + 1 < len(doc) and doc[i].text.strip(" ") == "" and doc[i].text \
-                    and doc[i + 1].text[:1].isupper():
+            if i + 1 < len(doc) and doc[i].is_space and doc[i + 1].text[:1].isupper() \
+                    and (doc[i].text.strip(" ") == "" or across_breaks and not _is_legal(token)):
                 i += 1  # "Hu  Min": a doubled space inside a name
             while (i + 1 < len(doc) and doc[i].text == "-" and not doc[i - 1].whitespace_
                    and doc[i + 1].is_alpha and not doc[i].whitespace_):

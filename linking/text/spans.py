@@ -33,6 +33,8 @@ _SQUEEZABLE = re.compile(r"(?<=[\u3400-\u9fff])(?:\r\n|[ \t\u3000\r\n])(?=[\u340
                          r"|(?<=[0-9])(?:\r\n|[ \t\u3000\r\n])(?=[0-9Xx])")
 _BROKEN_NUMBER = re.compile(r"(?<=\d)[ \n](?=\d{6,}[\dXx]?\b)")
 _BROKEN_WORD = re.compile(r"\b([A-Z][A-Za-z]*)[ \n](?=([a-z]+)\b)")
+_BROKEN_IDENTIFIER = re.compile(r"(?<![0-9A-Za-z])([0-9A-Z]{1,17})[ \n]([0-9A-Z]{1,17})"
+                                r"(?![0-9A-Za-z])")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff（）()]+$")
 _PARTICLES = ("位于", "的", "与", "诉", "系", "对", "向", "由", "经", "被", "将", "即", "是")
 MAX_ORG_CHARS = 40
@@ -53,11 +55,14 @@ class Squeezed:
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
 
 
-def squeeze(text: str, lang: str, words: frozenset[str] = frozenset()) -> Squeezed:
+def squeeze(text: str, lang: str, words: frozenset[str] | set[str] = frozenset()
+            ) -> Squeezed:
     """Text without the single whitespace characters scanning leaves inside a word: inside
     Han or digit runs (Chinese); (English) inside a long number, or between a capitalised
-    word and a lower-case piece when the two make one of ``words`` ("Fan g", "W ei", "Yong an" -> "Fang", "Wei",
-    "Yongan" when those are words the graph's names use)."""
+    word and a lower-case piece when the two make one of ``words`` ("Fan g", "Lo gistics",
+    "Yong an" -> "Fang", "Logistics", "Yongan" when those are words of the graph's names or
+    of the documents); (both) inside an ID number or credit code whose check character the
+    joined value passes."""
     keep = np.ones(len(text), dtype=bool)
     if lang == "zh":
         for m in _SQUEEZABLE.finditer(text):
@@ -68,6 +73,11 @@ def squeeze(text: str, lang: str, words: frozenset[str] = frozenset()) -> Squeez
         for m in _BROKEN_WORD.finditer(text):
             if (m.group(1) + m.group(2)).lower() in words:
                 keep[m.start(2) - 1] = False
+    for m in _BROKEN_IDENTIFIER.finditer(text):
+        joined = m.group(1) + m.group(2)
+        if len(joined) == 18 and (ids.checks_as_credit_code(joined)
+                                  or ids.checks_as_id_number(joined)):
+            keep[m.end(1)] = False
     return Squeezed("".join(c for c, kept in zip(text, keep, strict=True) if kept),
                     np.flatnonzero(keep))
 

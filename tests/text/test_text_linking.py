@@ -82,6 +82,31 @@ def test_english_news_mentions_and_entities(linked_graph, text_linker):
     assert by_text["13800138000"].evidence["nil"] == "no entity holds it"
 
 
+def test_english_scanning_breaks_are_mended(linked_graph, text_linker):
+    """A name broken across a line, a word broken by a space or a line (mended from where
+    the batch writes it whole), a credit code broken by a space, and a name that ends a
+    sentence ("Min." is no part of it) are the same mentions as when written clean."""
+    org, rep = _org_and_rep(linked_graph.world)
+    org_id = linked_graph.entity_of[org["true_id"]]
+    rep_id = linked_graph.entity_of[rep["true_id"]]
+    code = org["credit_code"]
+    broken = ("Notice of the Hengyang Xiangdian \nHuatong Pharmac eutical Co., Ltd.\n"
+              f"Unified social credit code: {code[:8]} {code[8:]}\n"
+              "The company's legal representative is ZHANG Min.")
+    clean = news_in_english(linked_graph.world)
+    found, _ = text_linker.link_many([("broken.txt", broken), ("clean.txt", clean)])
+    assert [(m.text, m.type, m.entity_id) for m in found] == [
+        ("Hengyang Xiangdian \nHuatong Pharmac eutical Co., Ltd.", "organization", org_id),
+        (f"{code[:8]} {code[8:]}", "credit_code", org_id),
+        ("ZHANG Min", "person", rep_id),
+    ]
+    # alone, nothing writes "Pharmaceutical" whole: the broken name is missed, and its
+    # legal form is no company on its own
+    alone = text_linker.link(broken, "broken.txt")
+    assert [(m.text, m.entity_id) for m in alone] == [
+        (f"{code[:8]} {code[8:]}", org_id), ("ZHANG Min", rep_id)]
+
+
 def test_a_first_english_text_without_rule_entities(linked_graph):
     """The trained NER's labels are known before any rule has used them (a fresh linker)."""
     import kglink

@@ -11,7 +11,7 @@ from linking.text.aliases import org_aliases, person_keys
 from linking.text.context import Mention, describe
 from linking.text.decide import Weighed, _Candidate, estimate_nil_prior
 from linking.text.identifiers import credit_code_form, id_number_form, phone_form
-from linking.text.linker import language_of
+from linking.text.linker import document_words, language_of
 from linking.text.spans import (
     abbreviations,
     identifier_spans,
@@ -29,6 +29,30 @@ def test_squeeze_removes_stray_whitespace_and_maps_back():
     assert text[slice(*squeezed.span(start, start + 3))] == "王 建国"
     english = squeeze("ZHAO Fan g and W ei Yulan said", "en", frozenset({"fang", "wei"}))
     assert english.text == "ZHAO Fang and Wei Yulan said"
+    words = document_words(["Hunan Lo gistics Co., Ltd. and Yongan Logistics"])
+    assert words == {"hunan", "lo", "gistics", "co", "ltd", "and", "yongan", "logistics"}
+    assert squeeze("Hunan Lo gistics Co.", "en", words).text == "Hunan Logistics Co."
+
+
+def test_squeeze_joins_an_identifier_only_when_its_check_character_passes():
+    assert squeeze("code 91430621 M68QY8KH4D.", "en").text == "code 91430621M68QY8KH4D."
+    assert squeeze("代码91430621\nM68QY8KH4D。", "zh").text == "代码91430621M68QY8KH4D。"
+    assert squeeze("code 91430621 M68QY8KH4E.", "en").text == "code 91430621 M68QY8KH4E."
+    assert squeeze("ID 430503 197504043353", "en").text == "ID 430503197504043353"
+
+
+def test_english_runs_cross_a_line_break_only_where_the_name_goes_on():
+    import spacy
+
+    from linking.text.pipeline import _english_runs
+
+    doc = spacy.blank("en")("Court of Xinning\nHunan Yongan Co., Ltd. and Changde Lushan\n"
+                            "Ruixiang Investment Co., Ltd. and Meixi Logistics \nCo., Ltd.\nUnified code")
+    runs = _english_runs(doc, lambda d, start, at, end: d[at - 1].text in ("Lushan", "Logistics"))
+    assert [(doc[s:e].text, legal) for s, e, legal in runs] == [
+        ("Court", False), ("Xinning", False), ("Hunan Yongan Co., Ltd.", True),
+        ("Changde Lushan\nRuixiang Investment Co., Ltd.", True),
+        ("Meixi Logistics \nCo., Ltd.", True), ("Unified", False)]
 
 
 def test_identifier_spans_and_their_normal_forms():
