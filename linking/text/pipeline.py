@@ -23,6 +23,7 @@ from linking.text.context import PERSON_CUES
 from linking.text.gazetteer import ORGANIZATION, PERSON, Gazetteer
 from linking.text.ner import add_trained_ner
 from linking.text.spans import forced_spans
+from loaders.standardise.chinese import is_han
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -254,7 +255,7 @@ def _described_after(doc: Doc, end: int) -> bool:
 
 
 def _is_han(text: str) -> bool:
-    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return bool(text) and all(map(is_han, text))
 
 
 class Romanised:

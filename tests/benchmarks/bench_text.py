@@ -94,11 +94,11 @@ class ExactNames:
         self.names: dict[str, dict[str, tuple[str, str]]] = {"zh": {}, "en": {}}
         for kind, frame in records.items():
             sizes = frame.groupby("entity_id").size()
-            for lang, column in (("zh", "name"), ("en", "name")):
-                pairs = frame[[column, "entity_id"]].dropna().drop_duplicates()
-                pairs = pairs.assign(size=pairs["entity_id"].map(sizes)).sort_values(
-                    ["size", "entity_id"], ascending=[False, True])
-                for name, entity in zip(pairs[column], pairs["entity_id"], strict=True):
+            pairs = frame[["name", "entity_id"]].dropna().drop_duplicates()
+            pairs = pairs.assign(size=pairs["entity_id"].map(sizes)).sort_values(
+                ["size", "entity_id"], ascending=[False, True])
+            for lang in ("zh", "en"):
+                for name, entity in zip(pairs["name"], pairs["entity_id"], strict=True):
                     surface = name if lang == "zh" else _pinyin_name(gazetteer, kind, entity)
                     if surface:
                         self.names[lang].setdefault(surface, (kind, entity))
