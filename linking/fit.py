@@ -89,18 +89,31 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
     to one EM over all candidates.
     """
     patterns, counts, inverse = pattern_codes(levels, n_levels)
-    m_sum = [np.zeros(n) for n in n_levels]
-    m_seen = np.zeros(len(n_levels))
-    iterations = 0
+    per_pass = []
     for codes, blocked in passes:
         if codes is None or codes.size < min_pairs or len(blocked) == len(n_levels):
             continue
         rows = np.searchsorted(pair_codes, codes)  # both sorted; pruned pairs are gone
         inside = rows < pair_codes.size
         rows = rows[inside][pair_codes[rows[inside]] == codes[inside]]
-        if rows.size < min_pairs:
-            continue
-        pass_counts = np.bincount(inverse[rows], minlength=patterns.shape[0]).astype(float)
+        if rows.size >= min_pairs:
+            per_pass.append((np.bincount(inverse[rows], minlength=patterns.shape[0]), blocked))
+    return m_from_pattern_counts(patterns, counts, per_pass, n_levels, u, max_iter, tol)
+
+
+def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
+                          per_pass: list[tuple[np.ndarray, list[int]]], n_levels: list[int],
+                          u: list[np.ndarray], max_iter: int, tol: float
+                          ) -> tuple[list[np.ndarray], int]:
+    """``m_per_pass`` from comparison-pattern counts: ``patterns`` (distinct level rows)
+    with their ``counts`` among all candidates, and per learning pass its counts of the
+    same patterns and the comparisons it conditions on. What an engine that aggregates
+    pairs elsewhere (Spark) hands over instead of the pairs."""
+    m_sum = [np.zeros(n) for n in n_levels]
+    m_seen = np.zeros(len(n_levels))
+    iterations = 0
+    for pass_counts, blocked in per_pass:
+        pass_counts = np.asarray(pass_counts, dtype=float)
         used = pass_counts > 0
         sub = patterns[used].copy()
         if blocked:
@@ -123,21 +136,25 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
 
 
 def prior_over_all_pairs(evidence_bits: np.ndarray, sure_matches: int, all_pairs: int,
-                         max_iter: int = 500, tol: float = 1e-9) -> float:
+                         max_iter: int = 500, tol: float = 1e-9,
+                         counts: np.ndarray | None = None) -> float:
     """P(two random records match) over all pairs, by EM for lambda with m and u fixed.
 
     ``evidence_bits``: the Fellegi–Sunter weight of each scored candidate pair without the
-    prior; ``sure_matches``: candidate pairs a rule makes matches; every other record pair
-    (not a candidate) counts as a non-match.
+    prior (or of each distinct weight, ``counts`` saying how many pairs have it);
+    ``sure_matches``: candidate pairs a rule makes matches; every other record pair (not a
+    candidate) counts as a non-match.
     """
     all_pairs = max(int(all_pairs), 1)
     floor = 1.0 / all_pairs
-    lam = min(0.5, max((evidence_bits.size + sure_matches) / all_pairs * 0.1, floor))
+    pairs = evidence_bits.size if counts is None else int(counts.sum())
+    lam = min(0.5, max((pairs + sure_matches) / all_pairs * 0.1, floor))
     log_odds = evidence_bits * math.log(2.0)
     for _ in range(max_iter):
         prior = math.log(lam / (1.0 - lam))
         posterior = 1.0 / (1.0 + np.exp(-np.clip(log_odds + prior, -700, 700)))
-        new = min(max((float(posterior.sum()) + sure_matches) / all_pairs, floor), 0.5)
+        expected = float(posterior.sum() if counts is None else posterior @ counts)
+        new = min(max((expected + sure_matches) / all_pairs, floor), 0.5)
         if abs(new - lam) <= tol * lam:
             return new
         lam = new

@@ -27,10 +27,12 @@ POSITION_BITS = 33  # monotonically_increasing_id: partition id above, position 
 
 @dataclass
 class Blocked:
-    """Candidate pairs of all passes (a Spark DataFrame of left, right) and their stats."""
+    """Candidate pairs of all passes (a Spark DataFrame of left, right), their stats, and
+    which pass made which pair (pass, left, right; fitting learns m per pass)."""
 
     pairs: object
     passes: list[PassStats]
+    by_pass: object = None
 
 
 def key_column(columns: list[str], key: str):
@@ -206,8 +208,9 @@ def candidate_pairs(spark, records, passes: tuple[BlockingPass, ...], link_type:
             parts.append(_sorted_pairs(spark, records, bp, restricted)
                          .withColumn("pass", F.lit(index)))
     if not parts:
-        empty = spark.createDataFrame([], "left long, right long")
-        return Blocked(empty, [PassStats(bp.name, 0, 0, 0, bp.keys) for bp in passes])
+        empty = spark.createDataFrame([], "pass int, left long, right long")
+        return Blocked(empty.select("left", "right"),
+                       [PassStats(bp.name, 0, 0, 0, bp.keys) for bp in passes], empty)
     union = parts[0]
     for part in parts[1:]:
         union = union.unionByName(part)
@@ -218,4 +221,4 @@ def candidate_pairs(spark, records, passes: tuple[BlockingPass, ...], link_type:
     made = dict(zip(counts["pass"].astype(int), counts["count"].astype(int), strict=True))
     stats = [PassStats(bp.name, made.get(i, 0), *capped.get(i, (0, 0)), bp.keys)
              for i, bp in enumerate(passes)]
-    return Blocked(tagged.select("left", "right").distinct(), stats)
+    return Blocked(tagged.select("left", "right").distinct(), stats, tagged)

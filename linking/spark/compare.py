@@ -49,10 +49,15 @@ def _side(batch: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return side.rename(columns=lambda c: c[len(prefix):])
 
 
+def records_of_batch(batch: pd.DataFrame) -> pd.DataFrame:
+    """The records of a batch of joined pairs as one frame: pair i is rows (i, m + i)."""
+    return pd.concat([_side(batch, "l_"), _side(batch, "r_")], ignore_index=True)
+
+
 def score_batch(batch: pd.DataFrame, model: LinkModel, judged: Judged) -> pd.DataFrame:
     """Scored pairs of one batch of joined candidate pairs (see the module docstring)."""
     m = len(batch)
-    local = pd.concat([_side(batch, "l_"), _side(batch, "r_")], ignore_index=True)
+    local = records_of_batch(batch)
     gl, gr = batch["left"].to_numpy(np.int64), batch["right"].to_numpy(np.int64)
     rows = np.arange(m)
     ids = IdentifierRule.of(local, model.settings)

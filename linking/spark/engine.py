@@ -3,9 +3,9 @@ components -> chaining checks -> entity ids, with the local engine's model and o
 
 Records are prepared (mapInPandas), blocked (joins), compared and scored (mapInPandas with
 linking.compare and linking.pairs), joined into components (large-star/small-star) and
-checked per component (linking.cluster, applyInPandas) on Spark. On the driver: fitting
-the model when none is given (linking.engine.fit on the ingested frame, the local engine's
-own fit), and the entity ids (linking.entity_ids). ``SparkLinked.write`` writes the local
+checked per component (linking.cluster, applyInPandas) on Spark. A model is fitted when none
+is given from counts aggregated on Spark (linking.spark.fit). On the driver: the per-record
+values fitting needs (settings, term frequencies), and the entity ids (linking.entity_ids). ``SparkLinked.write`` writes the local
 engine's files plus ``DIR/spark/*.parquet`` directories.
 """
 
@@ -28,7 +28,6 @@ from linking.engine import (
     _check_keys,
     _frame,
     _previous_ids,
-    fit,
     judged_codes,
 )
 from linking.entity_ids import assign_ids
@@ -36,11 +35,12 @@ from linking.judgments import effective_judgments
 from linking.model import LinkModel, ModelSet
 from linking.pairs import RULES
 from linking.prepare import prepare
-from linking.settings import LinkSettings
+from linking.settings import EntitySettings, LinkSettings
 from linking.spark.blocking import candidate_pairs
 from linking.spark.checks import INFO, check_components
 from linking.spark.compare import Judged, score_candidates, with_records
 from linking.spark.components import component_labels
+from linking.spark.fit import SparkFitInputs, fit_on_spark
 from linking.spark.frames import ingested_frame, prepare_frame
 from linking.spark.session import spark_session
 from loaders.heartbeat import Heartbeat
@@ -122,12 +122,22 @@ class _EntityRun:
         self.laps.step("prepare")
         prepared = prepare_frame(ingested_frame(self.spark, self.frame),
                                  self.entity_type).localCheckpoint()
-        model = self._model(settings, given)
         row_of = pd.Series(np.arange(n), index=self.keys.to_numpy())
         codes = Judged(judged_codes(judged, row_of, "same", n),
                        judged_codes(judged, row_of, "different", n), n)
+        prepared_local = prepare(self.frame if given is None else self.frame.head(1),
+                                 self.entity_type)
+        es = given.settings if given is not None else settings.for_entity(self.entity_type,
+                                                                          prepared_local)
         self.laps.step("index")
-        blocked, extra, blocked_count = self._candidates(prepared, model, codes)
+        blocked, extra, blocked_count = self._candidates(prepared, es, codes)
+        if given is None:
+            self.laps.step("fit")
+            model = fit_on_spark(self.spark, es, SparkFitInputs(prepared_local, prepared,
+                                                                blocked, extra, codes))
+        else:
+            given.check_levels(Comparator(prepared_local, es.comparisons).labels)
+            model = given.for_records(n)
         self.laps.step("compare and score")
         scored = score_candidates(with_records(extra, prepared), model, codes)
         scored = scored.localCheckpoint()
@@ -161,26 +171,17 @@ class _EntityRun:
             "clustering": info.as_dict(),
             "model": {"prior": model.prior, "prior_weight": round(model.prior_weight, 4),
                       "threshold": model.threshold, "refitted": given is None,
-                      "fitted_on": "driver" if given is None else None, **model.training},
+                      **model.training},
             "timings_s": {k: round(v, 3) for k, v in self.laps.seconds.items()},
         }
         return clusters, links, stats, given or model
 
-    def _model(self, settings: LinkSettings, given: LinkModel | None) -> LinkModel:
-        """The saved model for this many records, or one fitted by the local engine's fit."""
-        if given is None:
-            self.laps.step("fit (driver)")
-            return fit(self.frame, self.entity_type, settings, progress=self.progress)
-        sample = prepare(self.frame.head(1), self.entity_type)
-        given.check_levels(Comparator(sample, given.settings.comparisons).labels)
-        return given.for_records(len(self.frame))
-
-    def _candidates(self, prepared, model: LinkModel, codes: Judged):
+    def _candidates(self, prepared, es: EntitySettings, codes: Judged):
         """Blocked pairs, those plus the judged-same pairs (what gets compared), and how many
         blocking made."""
         from pyspark.sql import functions as F
 
-        es, n = model.settings, codes.n
+        n = codes.n
         has_ids = bool(es.id_field and es.id_valid_field
                        and es.id_field in prepared.columns)
         open_ = ~F.col(es.id_valid_field) if has_ids else F.lit(True)

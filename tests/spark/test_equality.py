@@ -1,11 +1,13 @@
 """The Spark engine resolves exactly as the local engine: FEBRL4 (two files linked) and the
-generator's six departments (persons and organisations), fitted and with a saved model."""
+generator's six departments (persons and organisations), fitted on Spark (with and without
+judgments) and with a saved model."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,6 +43,22 @@ def assert_same_linking(local, on_spark) -> None:
         assert {k: on_spark.stats[kind][k] for k in COUNTED} == {k: stats[k] for k in COUNTED}
 
 
+def assert_same_model(local, on_spark) -> None:
+    """The model fitted from Spark's aggregates is the local engine's fit: the same EM
+    over the same pattern counts, the same u, and the prior summed in another order."""
+    for kind, model in local.models.models.items():
+        fitted = on_spark.models.models[kind]
+        assert fitted.training["fitted_on"] == "spark"
+        for key in ("method", "iterations", "candidate_pairs", "random_pairs",
+                    "all_record_pairs"):
+            assert fitted.training[key] == model.training[key]
+        for ours, theirs in zip(fitted.comparisons, model.comparisons, strict=True):
+            assert ours.labels == theirs.labels
+            np.testing.assert_array_equal(ours.m, theirs.m)
+            np.testing.assert_array_equal(ours.u, theirs.u)
+        assert fitted.prior == pytest.approx(model.prior, rel=1e-12)
+
+
 @pytest.fixture(scope="module")
 def febrl4(tmp_path_factory):
     from generality_data import prepare
@@ -65,6 +83,7 @@ def test_febrl4_spark_equals_local(spark, febrl4):
     local = api.link(ingested, judgments=())
     on_spark = api.link(ingested, judgments=(), engine="spark")
     assert_same_linking(local, on_spark)
+    assert_same_model(local, on_spark)
     assert len(on_spark.clusters) == 10_000  # every record once
     assert round(pairwise_scores(on_spark.clusters, truth)[2], 4) == 0.9996
     assert list(on_spark.frames) == ["person_pairs", "clusters", "links"]
@@ -79,6 +98,7 @@ def test_generator_spark_equals_local(spark, generated, generated_local):
     ingested, truth = generated
     on_spark = api.link(ingested, judgments=(), engine="spark")
     assert_same_linking(generated_local, on_spark)
+    assert_same_model(generated_local, on_spark)
     assert len(on_spark.clusters) == len(ingested.persons) + len(ingested.organizations)
     assert round(pairwise_scores(on_spark.clusters, truth)[2], 4) == 0.9991
     assert on_spark.stats["person"]["model"]["refitted"]
@@ -102,10 +122,10 @@ def test_judgments_obeyed_on_spark_as_locally(spark, generated, generated_local)
     joined = [keys.iloc[0], keys[clusters["entity_id"] != clusters["entity_id"].iloc[0]]
               .iloc[0]]
     judgments = [("different", *split), ("same", *joined)]
-    models = generated_local.models
-    local = api.link(ingested, judgments=judgments, models=models)
-    on_spark = api.link(ingested, judgments=judgments, models=models, engine="spark")
+    local = api.link(ingested, judgments=judgments)
+    on_spark = api.link(ingested, judgments=judgments, engine="spark")
     assert_same_linking(local, on_spark)
+    assert_same_model(local, on_spark)  # the judged-same pair is a sure match in the prior
     ids = dict(zip(keys, on_spark.clusters.set_index(KEY).loc[
         list(zip(clusters["department"], clusters["record_id"], strict=True)),
         "entity_id"], strict=True))
