@@ -154,14 +154,22 @@ def connect() -> tuple[Driver, str]:
 
 def store(ingested: Ingested, linked: Linked, driver: Driver, database: str, *,
           batch: str | None = None, previous: pd.DataFrame | None = None,
-          bulk: str = "auto", progress: bool = False) -> WriteSummary:
+          bulk: str = "auto", progress: bool = False, engine: str = "local",
+          master: str = "local[2]") -> WriteSummary:
     """Write one load into Neo4j (idempotent; a load cut short resumes). ``batch`` defaults
     to the digest of the input; ``bulk`` auto|always|never: a large first load into an
-    empty local graph goes through ``neo4j-admin database import``."""
+    empty local graph goes through ``neo4j-admin database import``. With ``engine``
+    "spark", entities, records and relations are written from the partitions of Spark at
+    ``master`` by the Neo4j Connector for Apache Spark, to the configured server."""
     from graph.store.write import write_graph
 
+    spark = None
+    if engine == "spark":
+        from linking.spark.session import spark_session
+
+        spark = spark_session(master)
     return write_graph(driver, database, ingested, linked, batch_id=batch, previous=previous,
-                       bulk=bulk, progress=progress)
+                       bulk=bulk, progress=progress, spark=spark)
 
 
 def run(sources: Sources | str | Path, *, driver: Driver | None = None,
@@ -229,7 +237,7 @@ def _load(batch: str, ingested: Ingested, driver: Driver, database: str,
         with heartbeat("run: keeping the linking output until the load completes", progress):
             cache.write(linked)
     summary = store(ingested, linked, driver, database, batch=batch, previous=previous,
-                    bulk=bulk, progress=progress)
+                    bulk=bulk, progress=progress, engine=where[0], master=where[1])
     keep_link_model(driver, database, batch, linked.models)
     cache.remove()
     return RunResult(batch=batch, ingested=ingested, linked=linked, summary=summary,

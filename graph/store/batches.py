@@ -46,6 +46,8 @@ def columns_of(chunk: pd.DataFrame) -> dict[str, list[Any]]:
 class BatchWriter:
     """Writes frames step by step, skipping what the manifest says is already done."""
 
+    rows = cypher.COLUMNS  # how its statements read their rows
+
     def __init__(self, driver: Driver, database: str, manifest: Manifest, chunk_size: int,
                  progress: bool = True) -> None:
         self.driver, self.database = driver, database

@@ -7,6 +7,8 @@ null, which removes it, so a re-run leaves exactly what the input says.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from graph.cypher_names import quote
 from graph.store.fields import entity_fields, entity_label, record_fields
 from ontology.schema import labels, props, rels
@@ -22,14 +24,38 @@ class CreateOnly(str):
     without deadlocks or duplicate-key races."""
 
 
-def _set(var: str, keys: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(f"{var}.{quote(k)} = $c.{k}[i]" for k in keys)
+@dataclass(frozen=True)
+class Rows:
+    """How a statement reads its input rows. ``COLUMNS``: the driver's column-wise chunks
+    (``$c``, a map of column -> list, and ``$n``; the statement walks ``range(0, $n - 1)``
+    as ``i``). ``EVENTS``: the row maps of the Neo4j Connector for Apache Spark, which runs
+    ``UNWIND $events AS event`` before the statement; a load's own values (batch,
+    loaded_at) then travel as columns of every row."""
+
+    unwind: str
+    row: str  # the variable naming one row, carried through WITH and CALL
+    column: str  # how one column of the row reads: format(name)
+    value: str  # how one of the load's own values reads: format(name)
+
+    def __call__(self, name: str) -> str:
+        return self.column.format(name)
+
+    def param(self, name: str) -> str:
+        return self.value.format(name)
 
 
-def _props(keys: tuple[str, ...] | list[str]) -> str:
+COLUMNS = Rows("UNWIND range(0, $n - 1) AS i ", "i", "$c.{}[i]", "${}")
+EVENTS = Rows("", "event", "event.{}", "event.{}")
+
+
+def _set(var: str, keys: tuple[str, ...] | list[str], rows: Rows = COLUMNS) -> str:
+    return ", ".join(f"{var}.{quote(k)} = {rows(k)}" for k in keys)
+
+
+def _props(keys: tuple[str, ...] | list[str], rows: Rows = COLUMNS) -> str:
     """``k: $c.k[i], ...`` for a CREATE pattern (a null value leaves the key unset, as a SET
     of null on a new node does)."""
-    return ", ".join(f"{quote(k)}: $c.{k}[i]" for k in keys)
+    return ", ".join(f"{quote(k)}: {rows(k)}" for k in keys)
 
 
 def departments() -> str:
@@ -51,7 +77,7 @@ def division_parents() -> str:
             f"MERGE (a)-[:{quote(rels.LOCATED_IN)}]->(p)")
 
 
-def entities(kind: str, fresh: bool = False) -> str:
+def entities(kind: str, fresh: bool = False, rows: Rows = COLUMNS) -> str:
     """MERGE entity nodes, set every entity property, keep one LOCATED_IN (the current).
 
     ``fresh``: the graph holds no entities yet, so there is no old LOCATED_IN to remove and
@@ -61,24 +87,24 @@ def entities(kind: str, fresh: bool = False) -> str:
     located = quote(rels.LOCATED_IN)
     if fresh:  # no reads after the writes, so the plan has no Eager barrier
         return CreateOnly(
-            f"UNWIND range(0, $n - 1) AS i "
-            f"OPTIONAL MATCH (a:{div} {{{quote(props.code)}: $c.division[i]}}) "
-            f"CREATE (e:{label} {{{quote(props.entity_id)}: $c.entity_id[i]}}) "
-            f"SET e.{quote(props.uri)} = $c.uri[i], {_set('e', entity_fields(kind))} "
+            f"{rows.unwind}"
+            f"OPTIONAL MATCH (a:{div} {{{quote(props.code)}: {rows('division')}}}) "
+            f"CREATE (e:{label} {{{quote(props.entity_id)}: {rows('entity_id')}}}) "
+            f"SET e.{quote(props.uri)} = {rows('uri')}, {_set('e', entity_fields(kind), rows)} "
             f"FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | "
             f"CREATE (e)-[:{located}]->(a))")
-    return (f"UNWIND range(0, $n - 1) AS i "
-            f"OPTIONAL MATCH (a:{div} {{{quote(props.code)}: $c.division[i]}}) "
-            f"MERGE (e:{label} {{{quote(props.entity_id)}: $c.entity_id[i]}}) "
-            f"SET e.{quote(props.uri)} = $c.uri[i], {_set('e', entity_fields(kind))} "
-            f"WITH e, a, $c.division[i] AS code "
+    return (f"{rows.unwind}"
+            f"OPTIONAL MATCH (a:{div} {{{quote(props.code)}: {rows('division')}}}) "
+            f"MERGE (e:{label} {{{quote(props.entity_id)}: {rows('entity_id')}}}) "
+            f"SET e.{quote(props.uri)} = {rows('uri')}, {_set('e', entity_fields(kind), rows)} "
+            f"WITH e, a, {rows('division')} AS code "
             f"CALL (e, code) {{ OPTIONAL MATCH (e)-[old:{located}]->(x:{div}) "
             f"WHERE code IS NULL OR x.{quote(props.code)} <> code DELETE old }} "
             f"WITH e, a WHERE a IS NOT NULL "
             f"MERGE (e)-[:{located}]->(a)")
 
 
-def records(kind: str, fresh: bool = False) -> str:
+def records(kind: str, fresh: bool = False, rows: Rows = COLUMNS) -> str:
     """MERGE SourceRecords; batch/loaded_at change only when the content hash changes;
     FROM_DEPARTMENT; exactly one REFERS_TO, to the record's current entity.
 
@@ -93,56 +119,57 @@ def records(kind: str, fresh: bool = False) -> str:
     if fresh:  # every record is new: no content-hash read, no cleanup; the properties go
         # in the CREATE pattern, since a SET after the MATCHes makes the plan Eager
         return CreateOnly(
-            f"UNWIND range(0, $n - 1) AS i "
-            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: $c.department[i]}}) "
-            f"MATCH (e:{label} {{{quote(k.entity_id)}: $c.entity_id[i]}}) "
-            f"CREATE (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: $c.record_key[i], "
-            f"{quote(k.department)}: $c.department[i], {quote(k.record_id)}: $c.record_id[i], "
-            f"{quote(k.source)}: $c.source[i], {quote(k.line)}: $c.line[i], "
-            f"{quote(k.entity_type)}: $c.entity_type[i], {_props(fields)}, "
-            f"{quote(k.batch)}: $batch, {quote(k.loaded_at)}: $loaded_at, "
-            f"{quote(k.content_hash)}: $c.hash[i]}}) "
+            f"{rows.unwind}"
+            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: {rows('department')}}}) "
+            f"MATCH (e:{label} {{{quote(k.entity_id)}: {rows('entity_id')}}}) "
+            f"CREATE (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: {rows('record_key')}, "
+            f"{quote(k.department)}: {rows('department')}, {quote(k.record_id)}: {rows('record_id')}, "
+            f"{quote(k.source)}: {rows('source')}, {quote(k.line)}: {rows('line')}, "
+            f"{quote(k.entity_type)}: {rows('entity_type')}, {_props(fields, rows)}, "
+            f"{quote(k.batch)}: {rows.param('batch')}, {quote(k.loaded_at)}: {rows.param('loaded_at')}, "
+            f"{quote(k.content_hash)}: {rows('hash')}}}) "
             f"CREATE (r)-[:{quote(rels.FROM_DEPARTMENT)}]->(d) "
-            f"CREATE (r)-[:{quote(rels.REFERS_TO)} {{{quote(k.score)}: $c.score[i], "
-            f"{quote(k.evidence)}: $c.evidence[i]}}]->(e) "
+            f"CREATE (r)-[:{quote(rels.REFERS_TO)} {{{quote(k.score)}: {rows('score')}, "
+            f"{quote(k.evidence)}: {rows('evidence')}}}]->(e) "
             f"RETURN count(*) AS changed")
-    return (f"UNWIND range(0, $n - 1) AS i "
-            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: $c.department[i]}}) "
-            f"MATCH (e:{label} {{{quote(k.entity_id)}: $c.entity_id[i]}}) "
-            f"MERGE (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: $c.record_key[i]}}) "
-            f"WITH r, i, d, e, coalesce(r.{quote(k.content_hash)} = $c.hash[i], false) AS same "
-            f"SET r.{quote(k.department)} = $c.department[i], "
-            f"r.{quote(k.record_id)} = $c.record_id[i], "
-            f"r.{quote(k.source)} = $c.source[i], r.{quote(k.line)} = $c.line[i], "
-            f"r.{quote(k.entity_type)} = $c.entity_type[i], {_set('r', fields)}, "
-            f"r.{quote(k.batch)} = CASE WHEN same THEN r.{quote(k.batch)} ELSE $batch END, "
+    return (f"{rows.unwind}"
+            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: {rows('department')}}}) "
+            f"MATCH (e:{label} {{{quote(k.entity_id)}: {rows('entity_id')}}}) "
+            f"MERGE (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: {rows('record_key')}}}) "
+            f"WITH r, {rows.row}, d, e, coalesce(r.{quote(k.content_hash)} = {rows('hash')}, false) AS same "
+            f"SET r.{quote(k.department)} = {rows('department')}, "
+            f"r.{quote(k.record_id)} = {rows('record_id')}, "
+            f"r.{quote(k.source)} = {rows('source')}, r.{quote(k.line)} = {rows('line')}, "
+            f"r.{quote(k.entity_type)} = {rows('entity_type')}, {_set('r', fields, rows)}, "
+            f"r.{quote(k.batch)} = CASE WHEN same THEN r.{quote(k.batch)} ELSE {rows.param('batch')} END, "
             f"r.{quote(k.loaded_at)} = "
-            f"CASE WHEN same THEN r.{quote(k.loaded_at)} ELSE $loaded_at END, "
-            f"r.{quote(k.content_hash)} = $c.hash[i] "
+            f"CASE WHEN same THEN r.{quote(k.loaded_at)} ELSE {rows.param('loaded_at')} END, "
+            f"r.{quote(k.content_hash)} = {rows('hash')} "
             f"MERGE (r)-[:{quote(rels.FROM_DEPARTMENT)}]->(d) "
-            f"WITH r, i, d, e, same "
-            f"CALL (r, i) {{ OPTIONAL MATCH (r)-[old:{quote(rels.REFERS_TO)}]->(x) "
-            f"WHERE x.{quote(k.entity_id)} <> $c.entity_id[i] DELETE old }} "
-            f"WITH r, i, d, e, same "
+            f"WITH r, {rows.row}, d, e, same "
+            f"CALL (r, {rows.row}) {{ OPTIONAL MATCH (r)-[old:{quote(rels.REFERS_TO)}]->(x) "
+            f"WHERE x.{quote(k.entity_id)} <> {rows('entity_id')} DELETE old }} "
+            f"WITH r, {rows.row}, d, e, same "
             f"MERGE (r)-[t:{quote(rels.REFERS_TO)}]->(e) "
-            f"SET t.{quote(k.score)} = $c.score[i], t.{quote(k.evidence)} = $c.evidence[i] "
+            f"SET t.{quote(k.score)} = {rows('score')}, t.{quote(k.evidence)} = {rows('evidence')} "
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 
 
-def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False) -> str:
+def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False,
+              rows: Rows = COLUMNS) -> str:
     """MERGE one relationship per (from, type, to) with its properties. ``fresh``: the
     graph holds no relations yet and the plan has one row per (from, type, to), so they
     are CREATEd (in concurrent transactions, see ``CreateOnly``)."""
     k = props
-    match = (f"UNWIND range(0, $n - 1) AS i "
+    match = (f"{rows.unwind}"
              f"MATCH (a:{quote(entity_label(from_kind))} "
-             f"{{{quote(k.entity_id)}: $c.from_id[i]}}) "
-             f"MATCH (b:{quote(entity_label(to_kind))} {{{quote(k.entity_id)}: $c.to_id[i]}}) ")
+             f"{{{quote(k.entity_id)}: {rows('from_id')}}}) "
+             f"MATCH (b:{quote(entity_label(to_kind))} {{{quote(k.entity_id)}: {rows('to_id')}}}) ")
     keys = (k.department, k.share_ratio, k.start_date, k.end_date, k.record_keys)
     if fresh:
         return CreateOnly(
-            match + f"CREATE (a)-[:{quote(getattr(rels, rel_type))} {{{_props(keys)}}}]->(b)")
-    return match + f"MERGE (a)-[x:{quote(getattr(rels, rel_type))}]->(b) SET {_set('x', keys)}"
+            match + f"CREATE (a)-[:{quote(getattr(rels, rel_type))} {{{_props(keys, rows)}}}]->(b)")
+    return match + f"MERGE (a)-[x:{quote(getattr(rels, rel_type))}]->(b) SET {_set('x', keys, rows)}"
 
 
 def events(label_name: str) -> str:

@@ -8,14 +8,15 @@ relations, removal of relations no longer supported by their records, removal of
 no record refers to. Every write is a batched ``UNWIND`` in a managed transaction: MERGE,
 or CREATE while the graph holds no entities yet (then in two concurrent transactions).
 A large first load into an empty local graph goes through ``graph.store.bulk_import``
-instead and yields the same graph.
+instead and yields the same graph. Given a SparkSession, entities, records and relations
+are written from Spark partitions (``graph.store.spark_writer``) and yield the same graph.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -59,6 +60,7 @@ class WriteSummary:
     properties_set: int = 0
     seconds: float = 0.0
     step_seconds: dict[str, float] = field(default_factory=dict)
+    spark_steps: list[str] = field(default_factory=list)  # written from Spark: not counted
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -76,6 +78,9 @@ class WriteSummary:
                f"+{self.relationships_created} / -{self.relationships_deleted} relationships, "
                f"{self.properties_set} properties set, {self.records_changed} records new or "
                f"changed"]
+        if self.spark_steps:
+            out.append(f"written from Spark (the connector counts nothing, so not above): "
+                       f"{', '.join(self.spark_steps)}")
         if unresolved:
             out.append(f"unresolved relation rows: {unresolved} ("
                        + "; ".join(f"{r}: {n}" for r, n in
@@ -86,12 +91,16 @@ class WriteSummary:
 def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str | None = None,
                 progress: bool = True, *, previous: pd.DataFrame | None = None,
                 department_priority: list[str] | None = None,
-                chunk_size: int = DEFAULT_CHUNK, bulk: str = "auto") -> WriteSummary:
+                chunk_size: int = DEFAULT_CHUNK, bulk: str = "auto",
+                spark: Any = None) -> WriteSummary:
     """Write one load. ``batch_id`` defaults to ``load_batches.batch_id(ingested)``, so
     re-running the same input resumes (if it was cut short) or re-applies the same batch.
     ``previous``: the graph's current assignment if the caller already read it.
     ``bulk``: auto|always|never, whether a large first load into an empty local graph
-    goes through ``neo4j-admin database import`` (graph.store.bulk_import)."""
+    goes through ``neo4j-admin database import`` (graph.store.bulk_import).
+    ``spark``: a SparkSession; entities, records and relations are then written from its
+    partitions with the Neo4j Connector for Apache Spark (graph.store.spark_writer) to the
+    configured server (``graph.connection.target``)."""
     started = time.monotonic()
     with heartbeat("graph: planning the load", progress):
         plan = plan_graph(ingested, linked, department_priority)
@@ -99,7 +108,7 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     batch = batch_id or load_batch_id(ingested)
     with heartbeat("graph: constraints and indexes", progress):
         apply_schema(driver, database)
-    if should_bulk_import(driver, database, plan, bulk):
+    if spark is None and should_bulk_import(driver, database, plan, bulk):
         return _write_by_import(driver, database, plan, batch, chunk_size, started, planned,
                                 progress)
     manifest = open_manifest(driver, database, batch, chunk_size)
@@ -115,13 +124,16 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     writer.write("division_parents", cypher.division_parents(),
                  plan.divisions[plan.divisions["parent_code"].notna()])
     _write_history(writer, plan, previous, linked, summary, manifest.started_at)
-    fresh = previous.empty and not _has_entities(driver, database)
+    large = writer if spark is None else _spark_writer(spark, driver, database, manifest,
+                                                       progress)
+    # Spark retries a task after a partial commit, so it writes the MERGE forms only
+    fresh = spark is None and previous.empty and not _has_entities(driver, database)
     for kind, frame in plan.entities.items():
-        writer.write(f"entities:{kind}", cypher.entities(kind, fresh), frame)
+        large.write(f"entities:{kind}", cypher.entities(kind, fresh, large.rows), frame)
     for kind, frame in plan.records.items():
-        writer.write(f"records:{kind}", cypher.records(kind, fresh), frame,
-                     {"batch": batch, "loaded_at": manifest.started_at})
-    _write_relations(writer, plan, fresh)
+        large.write(f"records:{kind}", cypher.records(kind, fresh, large.rows), frame,
+                    {"batch": batch, "loaded_at": manifest.started_at})
+    _write_relations(large, plan, fresh)
     if not previous.empty:
         _remove_stale_relations(writer, plan)
     _remove_orphans(writer)
@@ -131,9 +143,19 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     for name, value in writer.counts.items():
         setattr(summary, name, value)
     summary.records_changed = writer.changed_records
-    summary.step_seconds = {k: round(v, 3) for k, v in (planned | writer.step_seconds).items()}
+    summary.step_seconds = {k: round(v, 3) for k, v in
+                            (planned | writer.step_seconds | large.step_seconds).items()}
+    summary.spark_steps = getattr(large, "steps", [])
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _spark_writer(spark: Any, driver: Driver, database: str, manifest, progress: bool):
+    from graph.connection import target
+    from graph.store.spark_writer import SparkWriter
+
+    return SparkWriter(spark, target(start_local=False), driver, database, manifest,
+                       manifest.chunk_size, progress)
 
 
 def _write_by_import(driver: Driver, database: str, plan: GraphPlan, batch: str,
@@ -188,13 +210,13 @@ def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame,
     writer.manifest.mark_step_done(writer.driver, writer.database, "history")
 
 
-def _write_relations(writer: BatchWriter, plan: GraphPlan, fresh: bool) -> None:
+def _write_relations(writer, plan: GraphPlan, fresh: bool) -> None:
     if plan.relations.empty:
         return
     groups = plan.relations.groupby(["type", "from_kind", "to_kind"], sort=True)
     for (rel_type, from_kind, to_kind), frame in groups:
         writer.write(f"relations:{rel_type}:{from_kind}:{to_kind}",
-                     cypher.relations(rel_type, from_kind, to_kind, fresh),
+                     cypher.relations(rel_type, from_kind, to_kind, fresh, writer.rows),
                      frame.drop(columns=["type", "from_kind", "to_kind"]))
 
 

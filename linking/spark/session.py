@@ -1,10 +1,10 @@
 """A quiet SparkSession for a master URL, sized for a shared machine.
 
 No Spark UI (no port clash), WARN logs, scratch space under ``scratch`` (the output
-directory or /tmp), and any Maven package Spark resolves (``spark.jars.packages``, e.g.
-given with ``--conf`` through PYSPARK_SUBMIT_ARGS) cached in kglink's cache directory
-beside the Neo4j jars (``$KGLINK_HOME/ivy``), never in the repository. One session is
-reused for the life of the process.
+directory or /tmp), and the Maven packages Spark resolves (``spark.jars.packages``: the
+Neo4j Connector for Apache Spark, fetched from Maven Central on first use) cached in
+kglink's cache directory beside the Neo4j jars (``$KGLINK_HOME/ivy``), never in the
+repository. One session is reused for the life of the process.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 from linking.kglink_home import kglink_home
 
 DRIVER_MEMORY = "2g"
+# the Neo4j Connector for Apache Spark (graph.store.spark_writer), for Spark 3 / Scala 2.12
+NEO4J_CONNECTOR = "org.neo4j:neo4j-connector-apache-spark_2.12:5.0.0_for_spark_3"
 # WARN and above, less the start-up notices every local session repeats
 LOG_CONFIG = """\
 rootLogger.level = warn
@@ -39,9 +41,29 @@ logger.tasks.level = error
 """
 
 
+IVY_SETTINGS = """\
+<ivysettings>
+  <settings defaultResolver="maven-central"/>
+  <caches defaultCacheDir="{cache}"/>
+  <resolvers>
+    <ibiblio name="maven-central" m2compatible="true" root="https://repo1.maven.org/maven2/"/>
+  </resolvers>
+</ivysettings>
+"""
+
+
 def ivy_cache() -> Path:
     """Where Spark's Maven resolution (Ivy) keeps the jars it downloads."""
     return kglink_home() / "ivy"
+
+
+def ivy_settings() -> Path:
+    """Ivy settings that resolve from Maven Central alone (Spark's defaults also ask the
+    Spark Packages repository, which is not needed and may be unreachable)."""
+    path = ivy_cache() / "ivysettings.xml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(IVY_SETTINGS.format(cache=ivy_cache() / "cache"), encoding="utf-8")
+    return path
 
 
 def shuffle_partitions(master: str) -> int:
@@ -81,7 +103,9 @@ def spark_session(master: str = "local[2]", scratch: str | Path | None = None):
                .config("spark.sql.session.timeZone", "UTC")
                # joins of one frame's projections by column name are not ambiguous
                .config("spark.sql.analyzer.failAmbiguousSelfJoin", "false")
-               .config("spark.jars.ivy", str(ivy_cache())))
+               .config("spark.jars.ivy", str(ivy_cache()))
+               .config("spark.jars.ivySettings", str(ivy_settings()))
+               .config("spark.jars.packages", NEO4J_CONNECTOR))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("WARN")
     session.sparkContext.setCheckpointDir(str(local_dir / "checkpoints"))
