@@ -6,7 +6,10 @@ so a Spark task that is retried after a partial commit writes the same graph aga
 are merged, properties set, a record's old REFERS_TO and an entity's old LOCATED_IN
 removed. A step is checkpointed in the load's manifest once every partition has written
 it, so a load cut short resumes at the first step not done. The connector reports no
-counters, so the load summary counts only the steps the driver wrote.
+counters, so the load summary counts only the steps the driver wrote. Rows are written by
+one partition unless the session's ``spark.kglink.neo4j.partitions`` asks for more
+(concurrent MERGEs on the same department and division nodes wait for each other's locks;
+the connector retries a failed transaction, three times by default).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 
 DATA_SOURCE = "org.neo4j.spark.DataSource"
 WRITE_PARTITIONS = 1  # MERGEs on shared nodes (departments, divisions) contend for locks
+PARTITIONS_CONF = "spark.kglink.neo4j.partitions"  # concurrent writing partitions, if set
 
 
 class SparkWriter:
@@ -36,12 +40,11 @@ class SparkWriter:
     rows = EVENTS
 
     def __init__(self, spark: Any, target: Target, driver: Driver, database: str,
-                 manifest: Manifest, chunk_size: int, progress: bool = True,
-                 partitions: int = WRITE_PARTITIONS) -> None:
+                 manifest: Manifest, chunk_size: int, progress: bool = True) -> None:
         self.spark, self.target = spark, target
         self.driver, self.database = driver, database
         self.manifest, self.chunk_size, self.progress = manifest, chunk_size, progress
-        self.partitions = partitions
+        self.partitions = int(spark.conf.get(PARTITIONS_CONF, str(WRITE_PARTITIONS)))
         self.step_seconds: dict[str, float] = {}
         self.steps: list[str] = []
 

@@ -2,9 +2,11 @@
 local Neo4j with graph.store.write_graph, and compare with a plain neo4j driver loop of
 single-row writes on a sample (extrapolated), in the same run.
 
-Two write paths are timed on the same input, each into an empty database: ``import`` (the
-first-load path: neo4j-admin database import, restart, schema online) and ``cypher`` (the
-batched UNWIND path every incremental load takes).
+Write paths timed on the same input, each into an empty database: ``import`` (the
+first-load path: neo4j-admin database import, restart, schema online), ``cypher`` (the
+batched UNWIND path every incremental load takes) and ``spark`` (entities, records and
+relations written from Spark local[2] partitions by the Neo4j Connector for Apache Spark,
+once per ``--spark-partitions`` count; the MERGE statements, as every Spark write).
 
 Data: loaders.synthetic.generate(..., formats="fast") + loaders.ingest when available, with
 the generator's ground truth as the clusters (the benchmark measures the graph load, not
@@ -12,7 +14,7 @@ linking); otherwise the vectorised frames of tests/graph/graphstore_frames.py.
 
     .venv/bin/python tests/benchmarks/bench_graph_load.py [--persons 1000000]
         [--organizations 200000] [--sample 2000] [--chunk 10000] [--rerun] [--own-frames]
-        [--paths import cypher]
+        [--paths import cypher spark] [--spark-partitions 1 2]
 
 The database of the configured Neo4j is WIPED first: point KGLINK_HOME / KGLINK_BOLT_PORT
 (or NEO4J_URI) at a server meant for benchmarking. Server memory: KGLINK_NEO4J_HEAP,
@@ -118,8 +120,11 @@ def main() -> None:
     parser.add_argument("--organizations", type=int, default=200_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--chunk", type=int, default=10_000)
-    parser.add_argument("--paths", nargs="+", choices=("import", "cypher"),
-                        default=["import", "cypher"], help="write paths to time (default both)")
+    parser.add_argument("--paths", nargs="+", choices=("import", "cypher", "spark"),
+                        default=["import", "cypher"],
+                        help="write paths to time (default import and cypher)")
+    parser.add_argument("--spark-partitions", type=int, nargs="+", default=[1, 2],
+                        help="partitions writing concurrently on the spark path")
     parser.add_argument("--rerun", action="store_true",
                         help="also time a second, idempotent run of the same load")
     parser.add_argument("--own-frames", action="store_true",
@@ -148,8 +153,11 @@ def main() -> None:
 
     driver, database = connect()
     with driver:
-        timed = {path: timed_load(driver, database, ingested, linked, path, args.chunk)
-                 for path in args.paths}
+        runs = [(path, p) for path in args.paths
+                for p in (args.spark_partitions if path == "spark" else [None])]
+        timed = {(f"{path} x{p}" if p else path):
+                 timed_load(driver, database, ingested, linked, path, args.chunk, p)
+                 for path, p in runs}
         plan = plan_graph(ingested, linked)
         created, seconds = single_row_baseline(driver, database, plan, args.sample)
         rate = created / seconds
@@ -168,19 +176,37 @@ def main() -> None:
                   f"{time.monotonic() - t1:.1f}s")
 
 
-def timed_load(driver, database, ingested, linked, path: str, chunk: int) -> tuple[int, float]:
+def timed_load(driver, database, ingested, linked, path: str, chunk: int,
+               partitions: int | None = None) -> tuple[int, float]:
     """One load into an emptied database through ``path``; prints its figures and returns
     (graph elements written, seconds)."""
     from graph.admin import reset_database
     from graph.store import write_graph
 
     reset_database(driver, database)
+    spark = None
+    if path == "spark":
+        from graph.store.spark_writer import PARTITIONS_CONF
+        from linking.spark.session import spark_session
+
+        spark = spark_session("local[2]")
+        spark.conf.set(PARTITIONS_CONF, str(partitions))
+        path = f"spark x{partitions}"
     t0, cpu0 = time.monotonic(), server_cpu_seconds()
     summary = write_graph(driver, database, ingested, linked, progress=True, chunk_size=chunk,
-                          bulk="always" if path == "import" else "never")
+                          bulk="always" if path == "import" else "never", spark=spark)
     total = time.monotonic() - t0
     cpu1 = server_cpu_seconds()
     nodes, relationships = summary.nodes_created, summary.relationships_created
+    if spark is not None:  # the connector counts nothing: count the graph (empty before)
+        nodes = driver.execute_query("MATCH (n) RETURN count(n)", database_=database
+                                     ).records[0][0] - 1  # less the LoadBatch node
+        relationships = driver.execute_query("MATCH ()-[x]->() RETURN count(x)",
+                                             database_=database).records[0][0]
+        for kind, rows in summary.records.items():
+            seconds = summary.step_seconds[f"records:{kind}"]
+            print(f"  records:{kind}: {rows:,} records in {seconds:.1f}s = "
+                  f"{rows / seconds:,.0f} records/s")
     print(f"[{path}] write_graph: {nodes} nodes, {relationships} relationships in {total:.1f}s "
           f"(planning included; {summary.unresolved_relations or 'no'} unresolved)")
     print(f"  nodes/s {nodes / total:,.0f}   relationships/s {relationships / total:,.0f}   "
@@ -188,7 +214,7 @@ def timed_load(driver, database, ingested, linked, path: str, chunk: int) -> tup
     plan = summary.step_seconds.get("plan", 0.0)
     print(f"  planning {plan:.1f}s; the graph write alone {total - plan:.1f}s = "
           f"{(nodes + relationships) / (total - plan):,.0f} graph elements/s")
-    if path == "cypher" and cpu0 is not None and cpu1 is not None:
+    if path != "import" and cpu0 is not None and cpu1 is not None:
         print(f"  Neo4j server CPU time {cpu1 - cpu0:.1f}s for {total:.1f}s wall "
               f"({(nodes + relationships) / (cpu1 - cpu0):,.0f} elements per server "
               f"CPU-second)")
