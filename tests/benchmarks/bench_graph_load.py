@@ -203,10 +203,6 @@ def timed_load(driver, database, ingested, linked, path: str, chunk: int,
                                      ).records[0][0] - 1  # less the LoadBatch node
         relationships = driver.execute_query("MATCH ()-[x]->() RETURN count(x)",
                                              database_=database).records[0][0]
-        for kind, rows in summary.records.items():
-            seconds = summary.step_seconds[f"records:{kind}"]
-            print(f"  records:{kind}: {rows:,} records in {seconds:.1f}s = "
-                  f"{rows / seconds:,.0f} records/s")
     print(f"[{path}] write_graph: {nodes} nodes, {relationships} relationships in {total:.1f}s "
           f"(planning included; {summary.unresolved_relations or 'no'} unresolved)")
     print(f"  nodes/s {nodes / total:,.0f}   relationships/s {relationships / total:,.0f}   "
@@ -221,6 +217,10 @@ def timed_load(driver, database, ingested, linked, path: str, chunk: int,
     print(f"  machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)")
     print("  steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in
                                       summary.step_seconds.items() if v >= 0.5))
+    for kind, rows in summary.records.items():
+        seconds = summary.step_seconds[f"records:{kind}"]
+        print(f"  records:{kind}: {rows:,} records in {seconds:.1f}s = "
+              f"{rows / seconds:,.0f} records/s")
     return nodes + relationships, total
 
 
