@@ -24,6 +24,7 @@ from linking.model import ComparisonModel, LinkModel, TermFrequencies
 from linking.settings import ComparisonSpec, EntitySettings
 
 ALPHA = 0.5  # additive smoothing of level counts
+MIN_PASS_PAIRS = 50  # fewer candidate pairs teach a blocking pass nothing about m
 
 # Fields that carry the same information: blocking on one makes agreement on the others
 # a consequence of blocking, so their m cannot be learnt from that pass either.
@@ -82,7 +83,8 @@ def blocked_comparisons(keys: tuple[str, ...], comparisons: tuple[ComparisonSpec
 
 def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
                passes: list[tuple[np.ndarray | None, list[int]]], u: list[np.ndarray],
-               max_iter: int, tol: float, min_pairs: int = 50) -> tuple[list[np.ndarray], int]:
+               max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS
+               ) -> tuple[list[np.ndarray], int]:
     """m by EM on each pass's pairs (u fixed, conditioned comparisons left out), averaged.
 
     Returns m and the EM iterations spent. A comparison that no pass can learn falls back

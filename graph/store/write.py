@@ -36,6 +36,9 @@ from loaders.heartbeat import heartbeat
 if TYPE_CHECKING:
     from neo4j import Driver
 
+    from graph.store.manifest import Manifest
+    from graph.store.spark_writer import SparkWriter
+
 DEFAULT_CHUNK = 5_000
 
 
@@ -145,12 +148,14 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     summary.records_changed = writer.changed_records
     summary.step_seconds = {k: round(v, 3) for k, v in
                             (planned | writer.step_seconds | large.step_seconds).items()}
-    summary.spark_steps = getattr(large, "steps", [])
+    if spark is not None:
+        summary.spark_steps = large.steps
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _spark_writer(spark: Any, driver: Driver, database: str, manifest, progress: bool):
+def _spark_writer(spark: Any, driver: Driver, database: str, manifest: Manifest,
+                  progress: bool) -> SparkWriter:
     from graph.connection import target
     from graph.store.spark_writer import SparkWriter
 
@@ -210,7 +215,7 @@ def _write_history(writer: BatchWriter, plan: GraphPlan, previous: pd.DataFrame,
     writer.manifest.mark_step_done(writer.driver, writer.database, "history")
 
 
-def _write_relations(writer, plan: GraphPlan, fresh: bool) -> None:
+def _write_relations(writer: BatchWriter | SparkWriter, plan: GraphPlan, fresh: bool) -> None:
     if plan.relations.empty:
         return
     groups = plan.relations.groupby(["type", "from_kind", "to_kind"], sort=True)

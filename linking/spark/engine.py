@@ -5,8 +5,9 @@ Records are prepared (mapInPandas), blocked (joins), compared and scored (mapInP
 linking.compare and linking.pairs), joined into components (large-star/small-star) and
 checked per component (linking.cluster, applyInPandas) on Spark. A model is fitted when none
 is given from counts aggregated on Spark (linking.spark.fit). On the driver: the per-record
-values fitting needs (settings, term frequencies), and the entity ids (linking.entity_ids). ``SparkLinked.write`` writes the local
-engine's files plus ``DIR/spark/*.parquet`` directories.
+values fitting needs (settings, term frequencies), and the entity ids (linking.entity_ids).
+``SparkLinked.write`` writes the local engine's files plus ``DIR/spark/*.parquet``
+directories.
 """
 
 from __future__ import annotations
@@ -125,18 +126,14 @@ class _EntityRun:
         row_of = pd.Series(np.arange(n), index=self.keys.to_numpy())
         codes = Judged(judged_codes(judged, row_of, "same", n),
                        judged_codes(judged, row_of, "different", n), n)
-        prepared_local = prepare(self.frame if given is None else self.frame.head(1),
-                                 self.entity_type)
-        es = given.settings if given is not None else settings.for_entity(self.entity_type,
-                                                                          prepared_local)
+        es, prepared_local = self._settings(settings, given)
         self.laps.step("index")
         blocked, extra, blocked_count = self._candidates(prepared, es, codes)
         if given is None:
             self.laps.step("fit")
-            model = fit_on_spark(self.spark, es, SparkFitInputs(prepared_local, prepared,
-                                                                blocked, extra, codes))
+            model = fit_on_spark(self.spark, es, SparkFitInputs(
+                prepared_local, prepared, blocked, extra, codes))
         else:
-            given.check_levels(Comparator(prepared_local, es.comparisons).labels)
             model = given.for_records(n)
         self.laps.step("compare and score")
         scored = score_candidates(with_records(extra, prepared), model, codes)
@@ -175,6 +172,18 @@ class _EntityRun:
             "timings_s": {k: round(v, 3) for k, v in self.laps.seconds.items()},
         }
         return clusters, links, stats, given or model
+
+    def _settings(self, settings: LinkSettings, given: LinkModel | None
+                  ) -> tuple[EntitySettings, pd.DataFrame | None]:
+        """The saved model's settings (its comparisons checked against these records), or
+        settings for these records with the records prepared on the driver (fitting reads
+        their per-record values)."""
+        if given is not None:
+            sample = prepare(self.frame.head(1), self.entity_type)
+            given.check_levels(Comparator(sample, given.settings.comparisons).labels)
+            return given.settings, None
+        prepared = prepare(self.frame, self.entity_type)
+        return settings.for_entity(self.entity_type, prepared), prepared
 
     def _candidates(self, prepared, es: EntitySettings, codes: Judged):
         """Blocked pairs, those plus the judged-same pairs (what gets compared), and how many

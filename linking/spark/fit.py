@@ -27,6 +27,7 @@ import pandas as pd
 from linking.compare import Comparator
 from linking.em import pattern_codes
 from linking.fit import (
+    MIN_PASS_PAIRS,
     assemble,
     blocked_comparisons,
     count_all_pairs,
@@ -41,8 +42,6 @@ from linking.pairs import RULE_DIFFERENT_IDS, RULE_SAME_ID, RULES, IdentifierRul
 from linking.settings import EntitySettings
 from linking.spark.blocking import Blocked
 from linking.spark.compare import Judged, records_of_batch, with_records
-
-MIN_PASS_PAIRS = 50  # as linking.fit.m_per_pass: fewer pairs teach a pass nothing
 
 
 @dataclass(frozen=True)
@@ -132,9 +131,9 @@ def _level_batch(batch: pd.DataFrame, settings: EntitySettings, judged: Judged |
     return out
 
 
-def _pattern_counts(leveled, k: int, by: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+def _pattern_counts(leveled, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(distinct level rows, their counts) of a leveled frame."""
-    counted = leveled.groupBy(*by, *_level_columns(k)).count().toPandas()
+    counted = leveled.groupBy(*_level_columns(k)).count().toPandas()
     return counted[_level_columns(k)].to_numpy(np.int8), counted["count"].to_numpy(np.int64)
 
 
