@@ -84,11 +84,25 @@ def _sources(sources: Sources | str | Path) -> Sources:
     return sources if isinstance(sources, Sources) else load_sources(sources)
 
 
-def ingest(sources: Sources | str | Path, progress: bool = False) -> Ingested:
-    """Load and standardise every source; every input row ends loaded or quarantined."""
+def ingest(sources: Sources | str | Path, progress: bool = False, *, engine: str = "local",
+           master: str = "local[2]") -> Ingested:
+    """Load and standardise every source; every input row ends loaded or quarantined.
+    ``engine`` "spark" runs the standardisers on Spark at ``master`` (the same result)."""
+    _check_engine(engine)
+    spec = _sources(sources).spec
+    if engine == "spark":
+        from linking.spark.ingest import ingest_on_spark
+        from linking.spark.session import spark_session
+
+        return ingest_on_spark(spark_session(master), spec, progress=progress)
     from loaders.ingest import ingest as ingest_spec
 
-    return ingest_spec(_sources(sources).spec, progress=progress)
+    return ingest_spec(spec, progress=progress)
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
 
 
 def link(sources_or_ingested: Sources | str | Path | Ingested,
@@ -105,11 +119,10 @@ def link(sources_or_ingested: Sources | str | Path | Ingested,
     ``(verdict, "DEPT:ID", "DEPT:ID")`` tuples replace it; ``()`` obeys none. ``models``
     applies a saved ModelSet instead of fitting; ``previous_clusters`` (a clusters.csv
     frame) keeps entity ids stable; ``labels`` counts m from labelled pairs. ``engine``
-    ``spark`` runs the same linking on Apache Spark at ``master`` (``local[2]``: in this
-    process, on two cores).
+    ``spark`` runs the same ingest and linking on Apache Spark at ``master`` (``local[2]``:
+    in this process, on two cores).
     """
-    if engine not in ENGINES:
-        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    _check_engine(engine)
     if engine == "spark" and labels is not None:
         raise ValueError("labelled pairs (--labels) are not supported by the spark engine; "
                          "use --engine local")
@@ -117,7 +130,7 @@ def link(sources_or_ingested: Sources | str | Path | Ingested,
     if isinstance(sources_or_ingested, Sources | str | Path):
         sources = _sources(sources_or_ingested)
         settings = settings if settings is not None else sources.linking
-        ingested = ingest(sources, progress=progress)
+        ingested = ingest(sources, progress=progress, engine=engine, master=master)
     if engine == "spark":
         from linking.spark.engine import link as link_on_spark
 
@@ -187,7 +200,7 @@ def run(sources: Sources | str | Path, *, driver: Driver | None = None,
     sources = _sources(sources)  # a bad spec fails before any database is started
     settings = settings if settings is not None else sources.linking
     judgments = _judgments(judgments)
-    ingested = ingest(sources, progress=progress)
+    ingested = ingest(sources, progress=progress, engine=engine, master=master)
     if not any(len(getattr(ingested, n)) for n in ("persons", "organizations")):
         raise ValueError(f"{sources.path}: no person or organisation records were ingested")
     if driver is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from loaders.limits import (
 from loaders.readers import DEFAULT_CHUNK_ROWS, BadRow, read_chunks
 from loaders.readers.base import RAW_LIMIT, TEXT
 from loaders.spec import SourceSpec, SourcesSpec, check_source_columns
-from loaders.standardise.frames import STANDARDISERS, add_flags
+from loaders.standardise.frames import STANDARDISERS, Standardised, add_flags
 
 # each tuple: at least one of these fields must be present (a person may have only
 # given_name/family_name, as Western lists do; `name` is then composed from them; a person
@@ -71,63 +72,123 @@ class Ingested:
             json.dumps(self.report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+@dataclass
+class MappedChunk:
+    """One chunk of a source read and mapped to canonical fields: the rows to standardise,
+    the rows already quarantined (unreadable, unmapped or missing a required field), the
+    reader's flags over ``rows`` and how many rows were read."""
+
+    rows: pd.DataFrame
+    quarantined: pd.DataFrame
+    flags: dict[str, np.ndarray]
+    read: int
+
+
+def mapped_chunks(source: SourceSpec, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+                  progress: bool = True) -> Iterator[MappedChunk]:
+    """The source's rows, read and mapped chunk by chunk (a progress bar on stderr)."""
+    from tqdm import tqdm
+
+    check_source_columns(source)
+    bar = tqdm(desc=f"{source.department} {source.label}", unit=" rows", file=sys.stderr,
+               disable=not progress, leave=False)
+    wanted = [source.id_column, *dict.fromkeys(source.columns)]
+    for chunk in read_chunks(source, wanted, chunk_rows):
+        good, bad = _load_chunk(source, chunk.frame, chunk.lines, chunk.bad)
+        flags = {name: mask[good.index] for name, mask in chunk.flags.items()}
+        read = len(chunk.frame) + len(chunk.bad)
+        yield MappedChunk(good, bad, flags, read)
+        bar.update(read)
+    bar.close()
+
+
+def standardise_chunk(source: SourceSpec, rows: pd.DataFrame,
+                      flags: dict[str, np.ndarray]) -> Standardised:
+    """The source's standardiser over mapped rows, with the reader's flags added."""
+    return add_flags(STANDARDISERS[source.entity](rows, source.dates), flags)
+
+
+class Tally:
+    """Accounts for every row of every source, in reading order: loaded frames, quarantined
+    rows and the per-source report (read == loaded + quarantined)."""
+
+    def __init__(self, spec: SourcesSpec) -> None:
+        self.spec = spec
+        self.frames: dict[str, list[pd.DataFrame]] = {kind: [] for kind in ENTITY_KINDS}
+        self.quarantined: list[pd.DataFrame] = []
+        self.reports: dict[int, dict] = {}
+
+    def read(self, index: int, chunk: MappedChunk) -> None:
+        """A chunk's reading: its row count and the rows quarantined before standardising."""
+        report = self._report(index)
+        report["read"] += chunk.read
+        self._quarantine(report, chunk.quarantined)
+
+    def standardised(self, index: int, done: Standardised) -> None:
+        """A chunk's standardisation: loaded rows, rows it rejected, flag counts."""
+        source, report = self.spec.sources[index], self._report(index)
+        report["flags"].update(done.flag_counts())
+        loaded = done.frame
+        if done.rejected:
+            rows = loaded.loc[list(done.rejected)]
+            self._quarantine(report, _quarantine_frame(
+                rows, [done.rejected[i] for i in rows.index], source))
+            loaded = loaded.drop(index=list(done.rejected))
+        self.frames[source.entity].append(loaded.reset_index(drop=True))
+
+    def ingested(self) -> Ingested:
+        """The canonical frames (duplicate record ids quarantined) and the report."""
+        reports = [self._report(i) for i in range(len(self.spec.sources))]
+        result = {kind: _concat(self.frames[kind], kind) for kind in ENTITY_KINDS}
+        for kind in ENTITY_KINDS:
+            result[kind], dupes = _split_duplicates(result[kind])
+            if len(dupes):
+                self.quarantined.append(dupes)
+                for rep in reports:
+                    if rep["entity"] == kind:
+                        mine = dupes[(dupes["department"] == rep["department"])
+                                     & (dupes["source"] == rep["source"])]
+                        rep["quarantine_reasons"].update(mine["reason"].tolist())
+        quarantine = (pd.concat(self.quarantined, ignore_index=True) if self.quarantined
+                      else _empty_quarantine())
+        for rep in reports:
+            rep["quarantined"] = sum(rep["quarantine_reasons"].values())
+            rep["loaded"] = rep["read"] - rep["quarantined"]
+            rep["quarantine_reasons"] = dict(rep["quarantine_reasons"])
+            rep["flags"] = dict(sorted(rep["flags"].items()))
+        totals = {key: sum(r[key] for r in reports) for key in ("read", "loaded", "quarantined")}
+        totals.update({OUTPUT_FILES[k].split(".")[0]: len(result[k]) for k in ENTITY_KINDS})
+        return Ingested(persons=result["person"], organizations=result["organization"],
+                        relations=result["relation"],
+                        quarantine=quarantine.reset_index(drop=True),
+                        report={"spec": str(self.spec.path), "sources": reports,
+                                "totals": totals})
+
+    def _report(self, index: int) -> dict:
+        if index not in self.reports:
+            source = self.spec.sources[index]
+            self.reports[index] = {
+                "department": source.department, "entity": source.entity,
+                "source": source.label, "format": source.format, "read": 0, "loaded": 0,
+                "quarantined": 0, "quarantine_reasons": Counter(), "flags": Counter(),
+                "date_ranges": {name: r.as_iso() for name, r in source.dates.items()}}
+        return self.reports[index]
+
+    def _quarantine(self, report: dict, rows: pd.DataFrame) -> None:
+        self.quarantined.append(rows)
+        report["quarantine_reasons"].update(rows["reason"].tolist())
+
+
 def ingest(spec: SourcesSpec, progress: bool = True,
            chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Ingested:
     """Load, validate and standardise all sources; see the module docstring."""
-    from tqdm import tqdm
-
-    frames: dict[str, list[pd.DataFrame]] = {kind: [] for kind in ENTITY_KINDS}
-    quarantined: list[pd.DataFrame] = []
-    reports: list[dict] = []
-    for source in spec.sources:
-        check_source_columns(source)
-        report = {"department": source.department, "entity": source.entity,
-                  "source": source.label, "format": source.format, "read": 0, "loaded": 0,
-                  "quarantined": 0, "quarantine_reasons": Counter(), "flags": Counter(),
-                  "date_ranges": {name: r.as_iso() for name, r in source.dates.items()}}
-        bar = tqdm(desc=f"{source.department} {source.label}", unit=" rows", file=sys.stderr,
-                   disable=not progress, leave=False)
-        wanted = [source.id_column, *dict.fromkeys(source.columns)]
-        for chunk in read_chunks(source, wanted, chunk_rows):
-            good, bad = _load_chunk(source, chunk.frame, chunk.lines, chunk.bad)
-            report["read"] += len(chunk.frame) + len(chunk.bad)
-            if len(good):
-                done = add_flags(STANDARDISERS[source.entity](good, source.dates),
-                                 {name: mask[good.index] for name, mask in chunk.flags.items()})
-                report["flags"].update(done.flag_counts())
-                loaded = done.frame
-                if done.rejected:
-                    rows = loaded.loc[list(done.rejected)]
-                    bad = pd.concat([bad, _quarantine_frame(
-                        rows, [done.rejected[i] for i in rows.index], source)])
-                    loaded = loaded.drop(index=list(done.rejected))
-                frames[source.entity].append(loaded.reset_index(drop=True))
-            quarantined.append(bad)
-            report["quarantine_reasons"].update(bad["reason"].tolist())
-            bar.update(len(chunk.frame) + len(chunk.bad))
-        bar.close()
-        reports.append(report)
-    result = {kind: _concat(frames[kind], kind) for kind in ENTITY_KINDS}
-    for kind in ENTITY_KINDS:
-        result[kind], dupes = _split_duplicates(result[kind])
-        if len(dupes):
-            quarantined.append(dupes)
-            for rep in reports:
-                if rep["entity"] == kind:
-                    mine = dupes[(dupes["department"] == rep["department"])
-                                 & (dupes["source"] == rep["source"])]
-                    rep["quarantine_reasons"].update(mine["reason"].tolist())
-    quarantine = pd.concat(quarantined, ignore_index=True) if quarantined else _empty_quarantine()
-    for rep in reports:
-        rep["quarantined"] = sum(rep["quarantine_reasons"].values())
-        rep["loaded"] = rep["read"] - rep["quarantined"]
-        rep["quarantine_reasons"] = dict(rep["quarantine_reasons"])
-        rep["flags"] = dict(sorted(rep["flags"].items()))
-    totals = {key: sum(r[key] for r in reports) for key in ("read", "loaded", "quarantined")}
-    totals.update({OUTPUT_FILES[k].split(".")[0]: len(result[k]) for k in ENTITY_KINDS})
-    return Ingested(persons=result["person"], organizations=result["organization"],
-                    relations=result["relation"], quarantine=quarantine.reset_index(drop=True),
-                    report={"spec": str(spec.path), "sources": reports, "totals": totals})
+    tally = Tally(spec)
+    for index, source in enumerate(spec.sources):
+        for chunk in mapped_chunks(source, chunk_rows, progress):
+            tally.read(index, chunk)
+            if len(chunk.rows):
+                tally.standardised(index, standardise_chunk(source, chunk.rows, chunk.flags))
+    return tally.ingested()
 
 
 def _load_chunk(source: SourceSpec, raw: pd.DataFrame, lines: np.ndarray,
@@ -244,15 +305,18 @@ def _split_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame[~dup].reset_index(drop=True), quarantine
 
 
-def _concat(parts: list[pd.DataFrame], entity: str) -> pd.DataFrame:
+def empty_ingested(entity: str) -> pd.DataFrame:
+    """An ingested frame of this entity kind without rows: its columns and their types."""
     columns = list(output_columns(entity))
-    if not parts:
-        from loaders.standardise.frames import STANDARDISERS as std
+    empty = pd.DataFrame({c: pd.array([], dtype=TEXT) for c in columns})
+    empty["line"] = empty["line"].astype(np.int64)
+    return STANDARDISERS[entity](empty).frame
 
-        empty = pd.DataFrame({c: pd.array([], dtype=TEXT) for c in columns})
-        empty["line"] = empty["line"].astype(np.int64)
-        return std[entity](empty).frame
-    return pd.concat(parts, ignore_index=True)[columns]
+
+def _concat(parts: list[pd.DataFrame], entity: str) -> pd.DataFrame:
+    if not parts:
+        return empty_ingested(entity)
+    return pd.concat(parts, ignore_index=True)[list(output_columns(entity))]
 
 
 def _empty_quarantine() -> pd.DataFrame:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kglink.commands.link import add_engine_arguments
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", metavar="SOURCES.yaml", help="the source spec")
@@ -12,12 +14,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output directory (persons/organizations/relations.parquet, "
                              "quarantine.csv, report.json)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_engine_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from kglink import api
 
-    result = api.ingest(args.sources, progress=not args.quiet)
+    result = api.ingest(args.sources, progress=not args.quiet, engine=args.engine,
+                        master=args.master)
     out = Path(args.out)
     result.write(out)
     for rep in result.report["sources"]:

@@ -34,12 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--engine`` and ``--master``: where linking runs (``kglink link`` and ``run``; with
-    ``run`` on Spark, entities, records and relations are written from Spark too)."""
+    """``--engine`` and ``--master``: where ingest and linking run (``kglink ingest``, ``link``
+    and ``run``; with ``run`` on Spark, entities, records and relations are written from
+    Spark too)."""
     parser.add_argument("--engine", choices=("local", "spark"), default="local",
-                        help="link in this process (local, default) or on Apache Spark "
-                             "(kglink run then also writes the graph from Spark, with the "
-                             "Neo4j Connector for Apache Spark)")
+                        help="standardise and link in this process (local, default) or on "
+                             "Apache Spark (kglink run then also writes the graph from Spark, "
+                             "with the Neo4j Connector for Apache Spark)")
     parser.add_argument("--master", default="local[2]",
                         help="Spark master URL for --engine spark (default local[2])")
 

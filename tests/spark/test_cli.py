@@ -30,6 +30,20 @@ def small_spec(tmp_path_factory):
     return work, generate(work / "data", persons=300, organizations=60, seed=7)
 
 
+def test_ingest_engine_spark_writes_the_local_files(small_spec):
+    work, spec = small_spec
+    for engine in ("local", "spark"):
+        ran = kglink("ingest", spec, "--out", work / f"ingest-{engine}", "--quiet",
+                     "--engine", engine)
+        assert ran.returncode == 0, ran.stderr[-2000:]
+    local, spark = work / "ingest-local", work / "ingest-spark"
+    for name in ("quarantine.csv", "report.json"):
+        assert (spark / name).read_bytes() == (local / name).read_bytes(), name
+    for name in ("persons", "organizations", "relations"):
+        pd.testing.assert_frame_equal(pd.read_parquet(spark / f"{name}.parquet"),
+                                      pd.read_parquet(local / f"{name}.parquet"))
+
+
 def test_link_engine_spark_writes_local_files_and_parquet(small_spec):
     work, spec = small_spec
     env = {"KGLINK_JUDGMENTS": str(work / "judgments.jsonl")}
