@@ -2,7 +2,7 @@
 
 Export reads the graph page by page (keyset pagination on each class's identifying key, one
 managed read transaction per page) and writes each page's triples before reading the next,
-so Turtle and N-Triples exports of any size run in bounded memory. A subgraph export takes
+so Turtle and N-Triples exports (and their RDF-star forms) of any size run in bounded memory. A subgraph export takes
 entity ids and a number of hops. JSON-LD is built in memory (meant for subgraphs).
 
 Import parses RDF with rdflib, maps it back through the same mapping and writes it with
@@ -33,7 +33,7 @@ from ontology.rdf_mapping import (
     graph_data,
     rdf_mapping,
 )
-from ontology.rdf_writer import normalise_format, open_writer
+from ontology.rdf_writer import normalise_format, open_writer, rdflib_format, star_format
 
 if TYPE_CHECKING:
     from neo4j import Driver
@@ -68,15 +68,18 @@ class ImportStats:
 def export_rdf(driver: Driver, database: str, out: str | Path | TextIO, fmt: str | None = None,
                entity_ids: list[str] | None = None, hops: int = 0,
                page_size: int = PAGE_SIZE, progress: bool = True,
-               mask: bool = False) -> ExportStats:
+               mask: bool = False, rdf_star: bool = False) -> ExportStats:
     """Write the whole graph, or the subgraph within ``hops`` of ``entity_ids``, as RDF.
 
-    ``fmt``: turtle | ntriples | jsonld (aliases ttl, nt, json-ld; default from the file
-    suffix). ``OntologyClass`` nodes (the loaded ontology) are not data and are left out.
+    ``fmt``: turtle | ntriples | jsonld | turtle-star | ntriples-star (aliases ttl, nt,
+    json-ld, ttls, nts; default from the file suffix). ``rdf_star`` turns turtle and ntriples
+    into their RDF-star forms: relationship properties as annotations on the direct triple. ``OntologyClass`` nodes (the loaded ontology) are not data and are left out.
     ``mask``: personal data masked (``ontology.pii``), masked values under the ontology's
     masked properties where it declares them, so the output still passes SHACL.
     """
     name = normalise_format(fmt, str(out) if isinstance(out, str | Path) else None)
+    if rdf_star:
+        name = star_format(name)
     stats = ExportStats(format=name)
     # a bad entity id fails here, before the output file is created
     ids = _subgraph_ids(driver, database, entity_ids, hops) if entity_ids is not None else None
@@ -253,13 +256,16 @@ def import_rdf(driver: Driver, database: str, source: str | Path, fmt: str | Non
     from rdflib import Graph
 
     name = normalise_format(fmt, str(source))
-    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[name]
+    try:
+        parser = rdflib_format(name, str(source))
+    except ValueError as exc:
+        raise RdfMappingError(str(exc)) from None
     g = Graph()
     try:
         if data is not None:
-            g.parse(data=data, format=rdflib_format)
+            g.parse(data=data, format=parser)
         else:
-            g.parse(str(source), format=rdflib_format)
+            g.parse(str(source), format=parser)
     except RdfMappingError:
         raise
     except Exception as exc:  # rdflib raises many kinds; the user needs file and reason

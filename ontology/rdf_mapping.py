@@ -4,7 +4,11 @@ The rules (documented in ``kglink.ttl`` too):
 
 - A node's IRI comes from ``kgm:iriTemplate`` of its class, e.g.
   ``https://w3id.org/kglink/id/entity/{entity_id}``, with the value percent-encoded: entities
-  by entity id, source records by ``DEPT:RECORD_ID``, departments by name, divisions by code.
+  by entity id, source records by ``DEPT:RECORD_ID``, divisions by code. A ``{sha256:key}``
+  slot takes a code minted from the value instead (its SHA-256, first 12 hex digits): the
+  sources name departments but give them no code, so a department's IRI is
+  ``.../department/D`` + the code minted from its name, ASCII and of one length, rather than
+  its percent-encoded name.
 - Each label is an ``rdf:type``; each property value one triple whose predicate is the
   ontology property of that key (a list gives one triple per element; keys declared
   ``kgm:multiValued`` come back as lists, sorted).
@@ -64,18 +68,34 @@ class RdfMappingError(ValueError):
     """RDF that cannot become graph data under the ontology's mapping; the message says why."""
 
 
+CODE_DIGITS = 12  # hex digits of a minted code (48 bits: no collision among departments)
+
+
+def minted_code(value: Any) -> str:
+    """The code minted for a value that has none of its own: the first ``CODE_DIGITS`` hex
+    digits (upper case) of the SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:CODE_DIGITS].upper()
+
+
 @dataclass(frozen=True)
 class IriTemplate:
-    """``prefix`` + percent-encoded value of Neo4j property ``key``."""
+    """``prefix`` + percent-encoded value of Neo4j property ``key``, or + the code minted from
+    it (``minted_code``) when ``minted``."""
 
     prefix: str
     key: str
+    minted: bool = False
 
     def iri(self, value: Any) -> str:
+        if self.minted:
+            return self.prefix + minted_code(value)
         return self.prefix + quote(str(value), safe="")
 
     def value(self, iri: str) -> str | None:
-        return unquote(iri[len(self.prefix):]) if iri.startswith(self.prefix) else None
+        """The key's value read back from an IRI (None for a minted code: it has no inverse)."""
+        if self.minted or not iri.startswith(self.prefix):
+            return None
+        return unquote(iri[len(self.prefix):])
 
 
 @dataclass(frozen=True)
@@ -143,10 +163,11 @@ def rdf_mapping() -> RdfMapping:
     templates = {}
     for label, cls in class_iri.items():
         for tpl in g.objects(URIRef(cls), URIRef(KGM + "iriTemplate")):
-            match = re.fullmatch(r"(.+)\{(\w+)\}", str(tpl))
+            match = re.fullmatch(r"(.+)\{(sha256:)?(\w+)\}", str(tpl))
             if not match:
                 raise RdfMappingError(f"kglink.ttl: bad kgm:iriTemplate {tpl!r} on {cls}")
-            templates[label] = IriTemplate(prefix=match.group(1), key=match.group(2))
+            templates[label] = IriTemplate(prefix=match.group(1), key=match.group(3),
+                                           minted=bool(match.group(2)))
     multi = frozenset(key_by_iri[p] for p in g.subjects(URIRef(KGM + "multiValued"), None)
                       if p in key_by_iri)
     money = _money_terms(g, key_by_iri)
@@ -308,7 +329,10 @@ def property_literals(key: str, value: Any) -> list[PropertyLiteral]:
 # ---- graph data -> triples -------------------------------------------------------------
 
 class TripleSink(Protocol):
-    """Receives triples as plain strings: IRIs, and literals as (lexical, datatype)."""
+    """Receives triples as plain strings: IRIs, and literals as (lexical, datatype). A sink
+    with ``rdf_star`` true also takes ``annotation`` (relationship properties in RDF-star)."""
+
+    rdf_star: bool
 
     def iri(self, s: str, p: str, o: str) -> None: ...
 
@@ -333,7 +357,8 @@ def emit_node(sink: TripleSink, iri: str, labels: Iterable[str],
 
 def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mapping[str, Any],
                       end: str) -> None:
-    """The direct triple, plus a reified ``rdf:Statement`` when the relationship has properties.
+    """The direct triple, plus its properties: RDF-star annotations on the quoted direct triple
+    for an ``rdf_star`` sink, else a reified ``rdf:Statement``.
 
     The statement's IRI is a hash of start, type, end and the properties' literals, so the same
     relationship always gets the same IRI.
@@ -344,6 +369,11 @@ def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mappin
     sink.iri(start, predicate, end)
     values = {key: lits for key in sorted(props) if (lits := property_literals(key, props[key]))}
     if not values:
+        return
+    if sink.rdf_star:
+        for literals in values.values():
+            for key_predicate, lexical, datatype in literals:
+                sink.annotation(start, predicate, end, key_predicate, lexical, datatype)
         return
     canonical = json.dumps([start, predicate, end,
                             [[k, sorted(f"{lex}^^{dtype}" for _, lex, dtype in v)]
@@ -361,6 +391,8 @@ def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mappin
 
 class TripleList:
     """A sink that keeps rdflib triples (for small graphs and tests)."""
+
+    rdf_star = False
 
     def __init__(self) -> None:
         self.triples: list[Triple] = []
@@ -501,8 +533,9 @@ def graph_data(g: Graph) -> GraphData:
         if key_value is None:
             key_value = template.value(str(subject))
             if key_value is None:
-                raise RdfMappingError(f"{subject}: a {primary} needs {template.key} "
-                                      f"(or an IRI starting {template.prefix})")
+                raise RdfMappingError(f"{subject}: a {primary} needs {template.key}"
+                                      + ("" if template.minted
+                                         else f" (or an IRI starting {template.prefix})"))
             props[template.key] = key_value
         nodes[str(subject)] = NodeData(iri=str(subject), labels=sorted(labels), props=props,
                                        primary=primary, key=template.key, key_value=key_value)

@@ -1,8 +1,10 @@
-"""A subgraph as RDF (Turtle, JSON-LD) through the ontology's mapping; JSON-LD carries the same
-``@context`` as ``kglink ontology export`` (``ontology.rdf_writer.jsonld_context``)."""
+"""A subgraph as RDF (Turtle, N-Triples, their RDF-star forms, JSON-LD) through the ontology's
+mapping; JSON-LD carries the published ``@context`` (``ontology/context.jsonld``), as
+``kglink ontology export`` does."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,18 +12,15 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-def _write(graph: nx.MultiDiGraph, path: Path, fmt: str) -> list[Path]:
-    from ontology.rdf import networkx_to_rdf, write_rdf
+def rdf_writer(fmt: str) -> Callable[[nx.MultiDiGraph, Path, str], list[Path]]:
+    """The export writer of one RDF format of ``ontology.rdf_writer`` (``title`` is not
+    stored: RDF has no place for it)."""
 
-    write_rdf(networkx_to_rdf(graph), path, fmt)
-    return [path]
+    def write(graph: nx.MultiDiGraph, path: Path, title: str) -> list[Path]:
+        from ontology.rdf import write_networkx
 
+        write_networkx(graph, path, fmt)
+        return [path]
 
-def write_turtle(graph: nx.MultiDiGraph, path: Path, title: str) -> list[Path]:
-    """Turtle with the kglink prefixes (``title`` is not stored)."""
-    return _write(graph, path, "turtle")
-
-
-def write_jsonld(graph: nx.MultiDiGraph, path: Path, title: str) -> list[Path]:
-    """JSON-LD with the kglink ``@context`` (``title`` is not stored)."""
-    return _write(graph, path, "jsonld")
+    write.__doc__ = f"The subgraph as {fmt}."
+    return write

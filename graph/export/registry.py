@@ -17,7 +17,7 @@ from graph.export.csv_tables import write_csv
 from graph.export.html_view import write_html
 from graph.export.networkx_formats import write_gexf, write_graphml, write_json
 from graph.export.picture import write_png
-from graph.export.rdf import write_jsonld, write_turtle
+from graph.export.rdf import rdf_writer
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -29,13 +29,15 @@ Writer = Callable[["nx.MultiDiGraph", Path, str], list[Path]]
 class ExportFormat:
     """One export format: ``suffix`` of the file it writes ("" when it writes a directory);
     ``masked_keys``: masked values go under the ontology's masked properties (RDF, so that a
-    masked export still passes SHACL)."""
+    masked export still passes SHACL); ``rdf_star``: the name of the format's RDF-star form
+    (what ``--rdf-star`` turns it into)."""
 
     name: str
     suffix: str
     description: str
     write: Writer
     masked_keys: bool = False
+    rdf_star: str | None = None
 
     @property
     def directory(self) -> bool:
@@ -48,10 +50,18 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("gexf", ".gexf", "GEXF 1.2 for Gephi", write_gexf),
     ExportFormat("json", ".json", "networkx node-link JSON", write_json),
     ExportFormat("csv", "", "nodes.csv and edges.csv", write_csv),
-    ExportFormat("turtle", ".ttl", "RDF Turtle under the kglink ontology", write_turtle,
-                 masked_keys=True),
-    ExportFormat("jsonld", ".jsonld", "JSON-LD with the ontology export's @context",
-                 write_jsonld, masked_keys=True),
+    ExportFormat("turtle", ".ttl", "RDF Turtle under the kglink ontology, relationship "
+                 "properties on rdf:Statements", rdf_writer("turtle"), masked_keys=True,
+                 rdf_star="turtle-star"),
+    ExportFormat("ntriples", ".nt", "RDF N-Triples, as turtle", rdf_writer("ntriples"),
+                 masked_keys=True, rdf_star="ntriples-star"),
+    ExportFormat("turtle-star", ".ttls", "Turtle-star: relationship properties as RDF-star "
+                 "annotations, read by Neo4j n10s", rdf_writer("turtle-star"), masked_keys=True,
+                 rdf_star="turtle-star"),
+    ExportFormat("ntriples-star", ".nts", "N-Triples-star, as turtle-star",
+                 rdf_writer("ntriples-star"), masked_keys=True, rdf_star="ntriples-star"),
+    ExportFormat("jsonld", ".jsonld", "JSON-LD with the published @context "
+                 "(ontology/context.jsonld)", rdf_writer("jsonld"), masked_keys=True),
     ExportFormat("html", ".html", "a self-contained interactive page", write_html),
     ExportFormat("png", ".png", "a static picture", write_png),
 )}
@@ -62,6 +72,17 @@ def export_format(name: str) -> ExportFormat:
     if name not in FORMATS:
         raise ValueError(f"unknown export format {name!r}: use one of {', '.join(FORMATS)}")
     return FORMATS[name]
+
+
+def star_export_format(name: str) -> ExportFormat:
+    """The RDF-star form of the format called ``name`` (``--rdf-star``); a ValueError for a
+    format that has none."""
+    chosen = export_format(name)
+    if chosen.rdf_star is None:
+        starred = ", ".join(f.name for f in FORMATS.values() if f.rdf_star == f.name)
+        raise ValueError(f"--rdf-star applies to turtle and ntriples (or use {starred}), "
+                         f"not {name}")
+    return FORMATS[chosen.rdf_star]
 
 
 def formats_help() -> str:

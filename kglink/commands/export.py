@@ -1,12 +1,12 @@
 """``kglink export (--entity ID [--hops N] | --query NAME [-p k=v] | --cypher Q) --format F
-[--mask-pii] -o PATH``: a subgraph to a file (csv: PATH is a directory)."""
+[--rdf-star] [--mask-pii] -o PATH``: a subgraph to a file (csv: PATH is a directory)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from graph.export.registry import FORMATS, formats_help
+from graph.export.registry import FORMATS, formats_help, star_export_format
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--param", action="append", default=[], metavar="K=V",
                         help="a query parameter for --query / --cypher")
     parser.add_argument("--format", required=True, choices=list(FORMATS), help=formats_help())
+    parser.add_argument("--rdf-star", action="store_true",
+                        help="with --format turtle or ntriples: relationship properties as "
+                             "RDF-star annotations (Turtle-star, N-Triples-star: what Neo4j "
+                             "n10s reads as relationship properties) instead of rdf:Statement "
+                             "reification; the default of turtle-star and ntriples-star")
     parser.add_argument("--mask-pii", action="store_true",
                         help="mask personal data (the ontology's kgm:pii properties, and "
                              "anything that looks like an ID number, mobile or e-mail)")
@@ -42,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from graph.connection import connect
     from graph.export import export_graph
 
+    fmt = star_export_format(args.format).name if args.rdf_star else args.format
     types = [t.strip() for t in args.types.split(",") if t.strip()] or None
     driver, database = connect()
     with driver:
@@ -54,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
             title = f"{args.entity} ({args.hops} hop{'s' if args.hops != 1 else ''})"
         else:
             graph, title = _from_query(args, driver, database, types)
-    written = export_graph(graph, args.format, args.output, mask=args.mask_pii, title=title)
+    written = export_graph(graph, fmt, args.output, mask=args.mask_pii, title=title)
     print(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships "
-          f"as {args.format} to {', '.join(map(str, written))}")
+          f"as {fmt} to {', '.join(map(str, written))}")
     if graph.number_of_nodes() == 0:
         print("kglink: the subgraph is empty", file=sys.stderr)
     return 0

@@ -29,7 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     validate.add_argument("--lang", choices=["en", "zh"], default="en")
     export = sub.add_parser("export", help="export the graph (or a subgraph) as RDF")
     export.add_argument("-o", "--output", required=True, help="file to write")
-    export.add_argument("--format", help="turtle | ntriples | jsonld (default: suffix)")
+    export.add_argument("--format", help="turtle | ntriples | jsonld | turtle-star | "
+                        "ntriples-star (default: suffix; .ttls and .nts are the star forms)")
+    export.add_argument("--rdf-star", action="store_true",
+                        help="relationship properties as RDF-star annotations on the direct "
+                             "triple (what Neo4j n10s reads as relationship properties) "
+                             "instead of rdf:Statement reification; the default of "
+                             "turtle-star and ntriples-star")
     export.add_argument("--entity", action="append", default=None, metavar="ID",
                         help="export the subgraph around this entity (repeatable)")
     export.add_argument("--hops", type=int, default=1, help="hops around --entity (default 1)")
@@ -163,13 +169,13 @@ def _check(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from rdflib import Graph
 
-    from ontology.rdf_writer import normalise_format
+    from ontology.rdf_writer import normalise_format, rdflib_format
 
     name = normalise_format(args.format, args.file)
+    parser = rdflib_format(name, args.file)
     data = Graph()
     try:
-        data.parse(args.file, format={"turtle": "turtle", "ntriples": "nt",
-                                      "jsonld": "json-ld"}[name])
+        data.parse(args.file, format=parser)
     except FileNotFoundError:
         raise ValueError(f"{args.file}: no such file") from None
     except Exception as exc:
@@ -188,7 +194,7 @@ def _export(args: argparse.Namespace) -> int:
     driver, database = connect()
     with driver:
         stats = export_rdf(driver, database, args.output, args.format, entity_ids=args.entity,
-                           hops=args.hops, mask=args.mask_pii)
+                           hops=args.hops, mask=args.mask_pii, rdf_star=args.rdf_star)
     print(f"wrote {stats.triples} triples ({stats.nodes} nodes, {stats.relationships} "
           f"relationships) as {stats.format} to {args.output}")
     return 0

@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-KGLINK_CONTEXT = {
+KGLINK_CONTEXT = {  # ontology/context.jsonld
+    "batch": "https://w3id.org/kglink/id/batch/",
+    "event": "https://w3id.org/kglink/id/event/",
     "dept": "https://w3id.org/kglink/id/department/",
     "division": "https://w3id.org/kglink/id/division/",
     "doc": "https://w3id.org/kglink/id/document/",
@@ -51,10 +53,12 @@ def test_cli_format_choices_are_the_registry():
     from graph.export.registry import FORMATS
     from kglink.cli import build_parser
 
-    assert list(FORMATS) == ["graphml", "gexf", "json", "csv", "turtle", "jsonld", "html", "png"]
+    assert list(FORMATS) == ["graphml", "gexf", "json", "csv", "turtle", "ntriples",
+                             "turtle-star", "ntriples-star", "jsonld", "html", "png"]
     export = build_parser()._subparsers._group_actions[0].choices["export"]
     choices = next(a.choices for a in export._actions if a.dest == "format")
     assert list(choices) == list(FORMATS)
     assert {f: FORMATS[f].suffix for f in FORMATS} == {
         "graphml": ".graphml", "gexf": ".gexf", "json": ".json", "csv": "", "turtle": ".ttl",
+        "ntriples": ".nt", "turtle-star": ".ttls", "ntriples-star": ".nts",
         "jsonld": ".jsonld", "html": ".html", "png": ".png"}
