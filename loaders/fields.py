@@ -7,7 +7,9 @@ graph store can rely on their names.
 
 from __future__ import annotations
 
-ENTITY_KINDS = ("person", "organization", "relation")
+from ontology.schema import record_kinds
+
+ENTITY_KINDS = tuple(record_kinds)  # person, organization, relation (ontology kgc:RecordKind)
 
 PERSON_FIELDS = (
     "name", "given_name", "family_name", "former_name", "id_number", "birth_date", "sex",

@@ -172,8 +172,8 @@ def schema_statements() -> list[str]:
 
 
 class CodeList:
-    """The values of one SKOS code list of the ontology (``kgc:DivisionLevel``), as stored in
-    Neo4j (each concept's ``skos:notation``), ordered by ``kgm:rank``. Attribute access
+    """The values of one SKOS code list of the ontology (``kgc:DivisionLevel``, ``kgc:Sex``...),
+    as stored in Neo4j (each concept's ``skos:notation``), ordered by ``kgm:rank``. Attribute access
     (``division_levels.prefecture``) fails on a value the ontology does not declare."""
 
     def __init__(self, scheme: str) -> None:
@@ -210,4 +210,23 @@ def code_list(scheme: str) -> tuple[str, ...]:
     return tuple(str(g.value(c, SKOS.notation)) for c in ordered)
 
 
+@cache
+def code_labels(scheme: str, lang: str = "zh") -> dict[str, str]:
+    """Notation -> ``skos:prefLabel`` in ``lang`` of each concept of ``kgc:<scheme>``
+    (``code_labels("CreditCodeCategory")["92"] == "个体工商户"``), in ``kgm:rank`` order."""
+    from rdflib import SKOS, URIRef
+
+    g = ontology_graph()
+    by_notation = {str(g.value(c, SKOS.notation)): c
+                   for c in g.subjects(SKOS.inScheme, URIRef(KGC + scheme))}
+    return {n: next(str(label) for label in g.objects(by_notation[n], SKOS.prefLabel)
+                    if label.language == lang)
+            for n in code_list(scheme)}
+
+
 division_levels = CodeList("DivisionLevel")  # province, prefecture, county
+sexes = CodeList("Sex")  # M, F
+entity_kinds = CodeList("EntityKind")  # person, organization (the graph's entity_type)
+record_kinds = CodeList("RecordKind")  # person, organization, relation (SOURCES.yaml entity:)
+relation_types = CodeList("RelationType")  # legal_representative, shareholder, ...
+load_statuses = CodeList("LoadStatus")  # running, complete

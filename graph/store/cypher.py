@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from graph.cypher_names import quote
 from graph.store.fields import entity_fields, entity_label, record_fields
-from ontology.schema import labels, props, rels
+from ontology.schema import labels, load_statuses, props, rels
 
-RUNNING = "running"
-COMPLETE = "complete"
+RUNNING = load_statuses.running  # LoadBatch status (ontology kgc:LoadStatus)
+COMPLETE = load_statuses.complete
 
 
 class CreateOnly(str):

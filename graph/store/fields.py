@@ -14,11 +14,11 @@ from loaders.fields import (
     PERSON_DERIVED,
     PERSON_FIELDS,
 )
-from ontology.schema import labels, props
+from ontology.schema import entity_kinds, labels, props
 
 ENTITY_URI_BASE = "https://w3id.org/kglink/id/entity/"
 
-KINDS = ("person", "organization")
+KINDS = tuple(entity_kinds)  # person, organization (ontology kgc:EntityKind)
 
 # Best-value properties on entity nodes (one value chosen per entity).
 BEST_FIELDS = {
@@ -40,7 +40,8 @@ VALIDITY_FLAG = {"id_number": "id_valid", "credit_code": "credit_code_valid"}
 @cache
 def entity_label(kind: str) -> str:
     """The Neo4j label for an entity kind (person|organization)."""
-    return {"person": labels.NaturalPerson, "organization": labels.LegalPerson}[kind]
+    return {entity_kinds.person: labels.NaturalPerson,
+            entity_kinds.organization: labels.LegalPerson}[kind]
 
 
 def ingested_fields(kind: str) -> tuple[str, ...]:

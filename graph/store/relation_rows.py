@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from graph.store.record_rows import record_keys
-from ontology.schema import rels
+from ontology.schema import entity_kinds, rels
+from ontology.schema import relation_types as rt
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class RelationKind:
     symmetric: bool = False  # store once, smaller entity id first
 
 
-PERSON, ORG = "person", "organization"
+PERSON, ORG = entity_kinds.person, entity_kinds.organization
 ARROW_STRING = "string[pyarrow]"  # its .str methods run in Arrow, ~6x the python storage
 
 
@@ -45,15 +46,15 @@ def relation_kinds() -> dict[str, RelationKind]:
     child = RelationKind(rels.PARENT_OF, (PERSON,), PERSON, reverse=True)
     relative = RelationKind(rels.RELATIVE_OF, (PERSON,), PERSON, symmetric=True)
     table = {
-        "legal_representative": legal, "法定代表人": legal,
-        "shareholder": share, "股东": share,
-        "executive": execu, "director": execu, "supervisor": execu, "manager": execu,
+        rt.legal_representative: legal, "法定代表人": legal,
+        rt.shareholder: share, "股东": share,
+        rt.executive: execu, "director": execu, "supervisor": execu, "manager": execu,
         "董事": execu, "监事": execu, "经理": execu, "高管": execu,
-        "employee": employ, "员工": employ, "职工": employ,
-        "spouse": spouse, "配偶": spouse,
-        "parent": parent, "父母": parent, "父亲": parent, "母亲": parent,
+        rt.employee: employ, "员工": employ, "职工": employ,
+        rt.spouse: spouse, "配偶": spouse,
+        rt.parent: parent, "父母": parent, "父亲": parent, "母亲": parent,
         "child": child, "子女": child,
-        "relative": relative, "亲属": relative,
+        rt.relative: relative, "亲属": relative,
     }
     return table
 
@@ -125,7 +126,7 @@ def _legal_rep_records(organizations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "department": orgs["department"].astype(str).to_numpy(),
         "record_key": keys.to_numpy(),
-        "type": "legal_representative",
+        "type": rt.legal_representative,
         "from_id": rep_id[has].replace("", pd.NA).to_numpy(),
         "to_id": keys.to_numpy(),
         "share_ratio": np.nan, "start_date": None, "end_date": None,

@@ -5,27 +5,35 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.standardise.text import arrow, clean_arrow, from_arrow, map_distinct
+from ontology.schema import relation_types as rt
+from ontology.schema import sexes
 
-SEX = {"男": "M", "男性": "M", "m": "M", "male": "M", "1": "M", "先生": "M",
-       "女": "F", "女性": "F", "f": "F", "female": "F", "2": "F", "女士": "F"}
+# Source terms -> the ontology's code lists (kgc:Sex, kgc:RelationType): attribute access fails
+# at import on a value the ontology does not declare.
+SEX = {term: sexes.M for term in ("男", "男性", "m", "male", "1", "先生")} | \
+      {term: sexes.F for term in ("女", "女性", "f", "female", "2", "女士")}
+# Stated as unknown (GB/T 2261.1 0 未知, 9 未说明): null, and not flagged as unrecognised.
+SEX_UNSTATED = ("未知", "未说明", "0", "9", "unknown", "u")
 
 RELATION_TYPES = {
-    "legal_representative": ("法定代表人", "法人代表", "法人", "legal representative",
+    rt.legal_representative: ("法定代表人", "法人代表", "法人", "legal representative",
                              "legal_rep", "负责人"),
-    "shareholder": ("股东", "出资人", "投资人", "shareholder", "发起人"),
-    "executive": ("董事", "董事长", "副董事长", "监事", "监事会主席", "经理", "总经理", "副总经理",
+    rt.shareholder: ("股东", "出资人", "投资人", "shareholder", "发起人"),
+    rt.executive: ("董事", "董事长", "副董事长", "监事", "监事会主席", "经理", "总经理", "副总经理",
                   "执行董事", "财务负责人", "高管", "executive", "director", "manager",
                   "supervisor"),
-    "employee": ("员工", "职工", "雇员", "任职", "就业", "参保单位", "employee", "employment",
+    rt.employee: ("员工", "职工", "雇员", "任职", "就业", "参保单位", "employee", "employment",
                  "employed_by"),
-    "spouse": ("配偶", "夫妻", "丈夫", "妻子", "夫", "妻", "spouse", "husband", "wife"),
-    "parent": ("父母", "父亲", "母亲", "父", "母", "子女", "儿子", "女儿", "子", "女", "parent",
+    rt.spouse: ("配偶", "夫妻", "丈夫", "妻子", "夫", "妻", "spouse", "husband", "wife"),
+    rt.parent: ("父母", "父亲", "母亲", "父", "母", "子女", "儿子", "女儿", "子", "女", "parent",
                "child", "father", "mother"),
-    "relative": ("亲属", "兄弟", "姐妹", "兄弟姐妹", "祖父母", "孙子女", "relative", "sibling"),
+    rt.relative: ("亲属", "兄弟", "姐妹", "兄弟姐妹", "祖父母", "孙子女", "relative", "sibling"),
 }
 # Terms naming the child side: parent relations are stored parent -> child, so these flip.
 CHILD_TERMS = {"子女", "儿子", "女儿", "子", "女", "child"}
@@ -34,10 +42,23 @@ _TYPE_OF = {term.lower(): canonical for canonical, terms in RELATION_TYPES.items
 
 
 def normalise_sex(s: pd.Series) -> pd.Series:
-    """M / F (null for anything else: 未知, 9, ...)."""
+    """The kgc:Sex notation (M / F); null for anything else (未知, 9, ...)."""
     def one(values: list[str]) -> list[str | None]:
-        return [SEX.get(unicodedata.normalize("NFKC", v).strip().lower()) for v in values]
+        return [SEX.get(_sex_key(v)) for v in values]
     return from_arrow(map_distinct(clean_arrow(arrow(s)), one), s.index)
+
+
+def unrecognised_sex(s: pd.Series) -> np.ndarray:
+    """True where a sex is written that maps to no kgc:Sex value and is not a stated unknown
+    (the row's ``sex_unrecognised`` flag; the value is null in the output)."""
+    known = SEX.keys() | set(SEX_UNSTATED)
+    flags = map_distinct(clean_arrow(arrow(s)), lambda vs: [_sex_key(v) not in known for v in vs],
+                         type=pa.bool_())
+    return pc.fill_null(flags, False).to_numpy(zero_copy_only=False)
+
+
+def _sex_key(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().lower()
 
 
 def relation_type(term: str) -> str | None:

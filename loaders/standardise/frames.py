@@ -6,6 +6,7 @@ Flags (counted per source in report.json, listed per row in `flags`):
   birth_date_unparsed, phone_invalid, address_unparsed, name_traditional_converted,
   credit_code_invalid, legal_rep_id_invalid, established_date_unparsed,
   share_ratio_unparsed, relation_reversed, date_unparsed,
+  sex_unrecognised (a sex outside the ontology's kgc:Sex and its source terms; null output),
   name_composed (a person's `name` built from given_name/family_name, see
   loaders.standardise.names.compose_person_names),
   birth_date_out_of_range, established_date_out_of_range, start_date_out_of_range,
@@ -36,6 +37,7 @@ from loaders.standardise.codes import (
     normalise_relation_types,
     normalise_sex,
     parse_share_ratios,
+    unrecognised_sex,
 )
 from loaders.standardise.creditcode import normalise_credit_codes
 from loaders.standardise.dates import DateRange, default_ranges, out_of_range, parse_dates
@@ -178,6 +180,7 @@ def standardise_persons(frame: pd.DataFrame,
     _flag_out_of_range(out, ("birth_date",), ranges, flags)
 
     sex = normalise_sex(out["sex"])
+    flags["sex_unrecognised"] = unrecognised_sex(out["sex"])
     sex_from_id = sex.isna().to_numpy() & valid
     flags["sex_from_id"] = sex_from_id
     out["sex"] = _choose(sex_from_id, ids["sex"], sex)

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.standardise.text import arrow, clean_arrow, fix_where, from_arrow
+from ontology.schema import sexes
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)
@@ -148,7 +149,7 @@ def normalise_id_numbers(s: pd.Series) -> pd.DataFrame:
     formed_a = pa.array(formed)
     id_number = pc.if_else(formed_a, fixed_width_text(full), a)
     births = pc.if_else(pa.array(date_ok), iso_from_digits(body[:, 6:14]), _NULL)
-    sex = pc.if_else(formed_a, pc.if_else(pa.array(body[:, 16] % 2 == 1), "M", "F"), _NULL)
+    sex = pc.if_else(formed_a, pc.if_else(pa.array(body[:, 16] % 2 == 1), sexes.M, sexes.F), _NULL)
     region = pc.if_else(formed_a, fixed_width_text(body[:, :6]), _NULL)
     return pd.DataFrame({
         "id_number": from_arrow(id_number, s.index),
