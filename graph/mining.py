@@ -314,14 +314,17 @@ def read_divisions(driver: Driver, database: str) -> pd.DataFrame:
 
 def read_located(driver: Driver, database: str) -> pd.DataFrame:
     """Every located person and company: ``entity_id``, ``label``, ``code`` (its division),
-    ``name``, ``industry``, ``reg_capital`` (yuan), ``established_year`` (companies)."""
-    columns = ["entity_id", "code", "name", "industry", "reg_capital", "established_year"]
+    ``name``, ``industry``, ``reg_capital`` (yuan), ``established_year``, ``credit_code``
+    (companies)."""
+    columns = ["entity_id", "code", "name", "industry", "reg_capital", "established_year",
+               "credit_code"]
     frames = []
     for label in (L.NaturalPerson, L.LegalPerson):
         company = label == L.LegalPerson
         extra = (f"e.{quote(P.industry)}, e.{quote(P.reg_capital)}, "
-                 f"left(toString(e.{quote(P.established_date)}), 4)"
-                 if company else "null, null, null")
+                 f"left(toString(e.{quote(P.established_date)}), 4), "
+                 f"e.{quote(P.credit_code)}"
+                 if company else "null, null, null, null")
         frame = _read_rows(driver, database,
                            f"MATCH (e:{quote(label)})-[:{quote(R.LOCATED_IN)}]->"
                            f"(d:{quote(L.AdministrativeDivision)}) "
@@ -334,12 +337,20 @@ def read_located(driver: Driver, database: str) -> pd.DataFrame:
 
 
 def read_holdings(driver: Driver, database: str) -> pd.DataFrame:
-    """Which department holds a record of which entity: ``entity_id``, ``department``."""
-    return _read_rows(driver, database,
-                      f"MATCH (d:{quote(L.Department)})<-[:{quote(R.FROM_DEPARTMENT)}]-"
-                      f"(:{quote(L.SourceRecord)})-[:{quote(R.REFERS_TO)}]->(e) "
-                      f"WITH DISTINCT e.{quote(P.entity_id)} AS entity, d.{quote(P.name)} AS dept "
-                      "RETURN collect([entity, dept]) AS rows", ["entity_id", "department"])
+    """How many located persons and companies each department holds a record of, per
+    division: ``code``, ``department``, ``label``, ``entities``. Counted in Neo4j, one row
+    per division, department and label rather than one per record (3M records at 1M
+    entities)."""
+    frames = [_read_rows(driver, database,
+                         f"MATCH (e:{quote(label)})-[:{quote(R.LOCATED_IN)}]->"
+                         f"(a:{quote(L.AdministrativeDivision)}) "
+                         f"MATCH (e)<-[:{quote(R.REFERS_TO)}]-(:{quote(L.SourceRecord)})"
+                         f"-[:{quote(R.FROM_DEPARTMENT)}]->(d:{quote(L.Department)}) "
+                         f"WITH a.{quote(P.code)} AS code, d.{quote(P.name)} AS dept, "
+                         "count(DISTINCT e) AS n RETURN collect([code, dept, n]) AS rows",
+                         ["code", "department", "entities"]).assign(label=label)
+              for label in (L.NaturalPerson, L.LegalPerson)]
+    return pd.concat(frames, ignore_index=True)
 
 
 def write_division_counts(driver: Driver, database: str, stats: pd.DataFrame) -> int:
@@ -380,7 +391,8 @@ def regions(driver: Driver, database: str, write: bool = True, level: str | None
     columns = ["code", "name", "level", *rg.COUNTS]
     summary = {"divisions": len(divisions), "located_entities": len(placed),
                "companies_located": len(companies),
-               "industry_derived": int(companies["industry_derived"].sum()),
+               **{f"industry_from_{how}": int((companies["industry_derived"] == how).sum())
+                  for how in rg.DERIVED_FROM},
                f"non-empty {level}": int(((table["level"] == level)
                                           & (table[["person_count", "company_count"]]
                                              .sum(axis=1) > 0)).sum()),
@@ -390,6 +402,6 @@ def regions(driver: Driver, database: str, write: bool = True, level: str | None
                "industry": rg.industry_mix(companies),
                "established": rg.established_by_year(placed), "flows": flows,
                "flow_matrix": rg.flow_matrix(flows),
-               "coverage": rg.department_coverage(read_holdings(driver, database), placed)}
+               "coverage": rg.department_coverage(read_holdings(driver, database), chains)}
     return MiningReport("regions", summary, columns, ranking[columns].values.tolist(), written,
                         details)

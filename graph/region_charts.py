@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from graph.export.picture import cjk_font
-from graph.regions import MEASURES
+from graph.regions import MEASURES, NOT_DERIVED
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -103,12 +103,11 @@ def stacked_png(wide: pd.DataFrame, title: str, unit: str) -> bytes:
 
 def industry_png(industry: pd.DataFrame) -> bytes:
     """Companies per industry of each ranked division (derived industries marked *)."""
-    label = industry["industry"].where(~industry["derived"].astype(bool),
-                                       industry["industry"] + " *")
+    label = industry["industry"].where(industry["derived"] == NOT_DERIVED, industry["industry"] + " *")
     wide = industry.assign(label=label).pivot_table(
         index="name", columns="label", values="companies", aggfunc="sum", fill_value=0,
         sort=False)
-    return stacked_png(wide, "industry mix (* derived from the company name)", "companies")
+    return stacked_png(wide, "industry mix (* derived from the name or the credit code)", "companies")
 
 
 def coverage_png(coverage: pd.DataFrame) -> bytes:

@@ -8,6 +8,7 @@ prefecture holds its counties' entities plus those located at the prefecture its
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ontology.schema import division_levels as levels
@@ -18,6 +19,8 @@ MEASURES = {"persons": "person_count", "companies": "company_count",
             "reg_capital": "reg_capital_total", "cross_links": "cross_division_links"}
 COUNTS = ["company_count", "person_count", "reg_capital_total", "cross_division_links"]
 UNKNOWN_INDUSTRY = "(unknown)"
+DERIVED_FROM = ("name", "credit_code")  # how an industry not in the source was derived
+NOT_DERIVED = "no"
 
 
 def flow_types() -> tuple[str, ...]:
@@ -150,14 +153,22 @@ def _words_after_core(norm: object, core: object, legal: object) -> str | None:
 
 
 def with_industry(companies: pd.DataFrame) -> pd.DataFrame:
-    """Companies with ``industry`` from the source, else the name's industry words (then
-    ``industry_derived`` is true), else ``(unknown)``."""
+    """Companies with ``industry`` from the source, else the name's industry words, else the
+    organisation category of the credit code (个体工商户, 农民专业合作社, ...), else
+    ``(unknown)``; ``industry_derived`` says which: ``name``, ``credit_code`` or ``no`` (from
+    the source, or unknown)."""
+    from loaders.standardise.creditcode import credit_code_categories
+
     source = companies["industry"].astype("string").str.strip()
     source = source.mask(source == "")
-    derived = industry_words(companies["name"].where(source.isna()))
+    words = industry_words(companies["name"].where(source.isna()))
+    category = credit_code_categories(companies["credit_code"].where(source.isna()
+                                                                     & words.isna()))
+    derived = np.select([words.notna().to_numpy(dtype=bool),
+                         category.notna().to_numpy(dtype=bool)], DERIVED_FROM, default=NOT_DERIVED)
     return companies.assign(
-        industry=source.fillna(derived).fillna(UNKNOWN_INDUSTRY).astype(str),
-        industry_derived=derived.notna().to_numpy(dtype=bool))
+        industry=source.fillna(words).fillna(category).fillna(UNKNOWN_INDUSTRY).astype(str),
+        industry_derived=derived)
 
 
 def industry_mix(placed_companies: pd.DataFrame) -> pd.DataFrame:
@@ -205,16 +216,17 @@ def flow_matrix(flows: pd.DataFrame) -> pd.DataFrame:
         .reindex(index=codes, columns=codes, fill_value=0).astype(int)
 
 
-def department_coverage(holdings: pd.DataFrame, placed: pd.DataFrame) -> pd.DataFrame:
+def department_coverage(holdings: pd.DataFrame, chains: pd.DataFrame) -> pd.DataFrame:
     """Which department holds records of how many of each prefecture's persons and
-    companies: ``prefecture``, ``department``, ``persons``, ``companies``."""
-    where = placed.drop_duplicates("entity_id")[["entity_id", "label", levels.prefecture]]
-    held = holdings.drop_duplicates().merge(where, on="entity_id")\
-        .dropna(subset=[levels.prefecture])
-    counts = {column: held[held["label"] == label]
-              .groupby([levels.prefecture, "department"])["entity_id"].nunique()
-              for column, label in (("persons", L.NaturalPerson),
-                                    ("companies", L.LegalPerson))}
-    out = pd.DataFrame(counts).astype(float).fillna(0.0).astype(int)
-    out.index.names = ["prefecture", "department"]
+    companies: ``prefecture``, ``department``, ``persons``, ``companies``. ``holdings``
+    counts entities per division ``code``, ``department`` and ``label``; an entity is located
+    in one division, so the prefecture's count is the sum over the divisions inside it."""
+    prefecture = holdings["code"].map(chains.set_index("code")[levels.prefecture])
+    held = holdings.assign(prefecture=prefecture).dropna(subset=["prefecture"])
+    if held.empty:
+        return pd.DataFrame(columns=["prefecture", "department", "persons", "companies"])
+    out = held.pivot_table(index=["prefecture", "department"], columns="label",
+                           values="entities", aggfunc="sum", fill_value=0)
+    out = out.reindex(columns=[L.NaturalPerson, L.LegalPerson], fill_value=0).astype(int)
+    out.columns = ["persons", "companies"]
     return out.reset_index().sort_values(["prefecture", "department"], ignore_index=True)

@@ -84,3 +84,13 @@ def normalise_credit_codes(s: pd.Series) -> pd.DataFrame:
         "region_code": from_arrow(pc.if_else(pa.array(has_region), fixed_width_text(region),
                                              _NULL), s.index),
     }, index=s.index)
+
+
+def credit_code_categories(codes: pd.Series) -> pd.Series:
+    """The organisation category of each credit code: characters 1-2 (registration authority
+    and the category it registers) named by the ontology's code list kgc:CreditCodeCategory
+    (``92...`` -> 个体工商户, ``51...`` -> 社会团体); NA for a missing or unlisted prefix."""
+    from ontology.schema import code_labels
+
+    prefix = codes.astype("string").str.strip().str.upper().str[:2]
+    return prefix.map(code_labels("CreditCodeCategory")).astype("string")

@@ -84,12 +84,12 @@ def test_industry_from_the_source_else_derived_from_the_name(regions_graph):
     industry = mining.regions(*regions_graph, write=False).details["industry"]
     rows = industry[industry["code"].isin(["430100", "430200", "430300"])]
     assert rows.values.tolist() == [
-        ["430100", "(unknown)", False, 1, 50000.0],   # 长沙明辉有限公司: no industry words
-        ["430100", "信息技术", False, 1, 500.0],       # from the source
-        ["430100", "卫生和社会工作", False, 1, 1000.0],
-        ["430200", "实业", True, 1, 100.0],            # 株洲华菱实业有限公司
-        ["430200", "建设", True, 1, 300.0],            # 株洲宏达建设有限公司
-        ["430300", "贸易", True, 1, 0.0]]              # 湘潭鑫源贸易有限公司 (in USD)
+        ["430100", "(unknown)", "no", 1, 50000.0],   # 长沙明辉有限公司: no industry words
+        ["430100", "信息技术", "no", 1, 500.0],       # from the source
+        ["430100", "卫生和社会工作", "no", 1, 1000.0],
+        ["430200", "实业", "name", 1, 100.0],         # 株洲华菱实业有限公司
+        ["430200", "建设", "name", 1, 300.0],         # 株洲宏达建设有限公司
+        ["430300", "贸易", "name", 1, 0.0]]           # 湘潭鑫源贸易有限公司 (in USD)
 
 
 def test_companies_established_per_year_per_prefecture(regions_graph):

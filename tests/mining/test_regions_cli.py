@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 EXPECTED_PREFECTURE_TOP_3 = "\n".join([
-    '== regions: divisions 3219, located_entities 14, companies_located 6, industry_derived 3, non-empty prefecture 3, level prefecture, ranked by persons; wrote 3219 nodes',
+    '== regions: divisions 3219, located_entities 14, companies_located 6, industry_from_name 3, industry_from_credit_code 0, non-empty prefecture 3, level prefecture, ranked by persons; wrote 3219 nodes',
     '',
     '== prefecture ranked by persons',
     'code   | name   | level      | company_count | person_count | reg_capital_total | cross_division_links',
@@ -21,12 +21,12 @@ EXPECTED_PREFECTURE_TOP_3 = "\n".join([
     "== industry of the ranked divisions (derived: from the company name's industry words)",
     'code   | name   | industry       | derived | companies | reg_capital',
     '-------+--------+----------------+---------+-----------+------------',
-    '430100 | 长沙市 | (unknown)      | False   | 1         | 50000.0    ',
-    '430100 | 长沙市 | 信息技术       | False   | 1         | 500.0      ',
-    '430100 | 长沙市 | 卫生和社会工作 | False   | 1         | 1000.0     ',
-    '430200 | 株洲市 | 实业           | True    | 1         | 100.0      ',
-    '430200 | 株洲市 | 建设           | True    | 1         | 300.0      ',
-    '430300 | 湘潭市 | 贸易           | True    | 1         | 0.0        ',
+    '430100 | 长沙市 | (unknown)      | no      | 1         | 50000.0    ',
+    '430100 | 长沙市 | 信息技术       | no      | 1         | 500.0      ',
+    '430100 | 长沙市 | 卫生和社会工作 | no      | 1         | 1000.0     ',
+    '430200 | 株洲市 | 实业           | name    | 1         | 100.0      ',
+    '430200 | 株洲市 | 建设           | name    | 1         | 300.0      ',
+    '430300 | 湘潭市 | 贸易           | name    | 1         | 0.0        ',
     '(6 rows)',
     '',
     '== companies established per year (rows), per prefecture (columns)',
