@@ -358,7 +358,9 @@ def emit_node(sink: TripleSink, iri: str, labels: Iterable[str],
 def emit_relationship(sink: TripleSink, start: str, rel_type: str, props: Mapping[str, Any],
                       end: str) -> None:
     """The direct triple, plus its properties: RDF-star annotations on the quoted direct triple
-    for an ``rdf_star`` sink, else a reified ``rdf:Statement``.
+    for an ``rdf_star`` sink, else a reified ``rdf:Statement``. (RDF-star names a relationship
+    by its triple, so two relationships of one type between the same two nodes share one
+    quoted triple and their annotations merge; the reified form keeps them apart.)
 
     The statement's IRI is a hash of start, type, end and the properties' literals, so the same
     relationship always gets the same IRI.
