@@ -143,10 +143,9 @@ def _candidate_patterns(leveled, blocked: Blocked, settings: EntitySettings, k: 
     """The candidates' distinct patterns in linking.em's order with their counts, and per
     pass that learns (as ``linking.fit.m_per_pass`` chooses them) its counts of each."""
     columns = _level_columns(k)
-    counted = leveled.groupBy(*columns).count().toPandas()
-    seen = counted[columns].to_numpy(np.int8)
+    seen, seen_counts = _pattern_counts(leveled, k)
     patterns, _, inverse = pattern_codes(seen, n_levels)
-    counts = np.bincount(inverse, weights=counted["count"].to_numpy(np.float64),
+    counts = np.bincount(inverse, weights=seen_counts.astype(np.float64),
                          minlength=len(patterns)).astype(np.int64)
     index = _row_index(patterns)
     by_pass = (blocked.by_pass.join(leveled, ["left", "right"])
