@@ -1,7 +1,7 @@
 """The Spark engine beside the local engine on the generator's multi-department data.
 
     nice -n 10 .venv/bin/python tests/benchmarks/bench_spark.py [--persons 27000 ...]
-        [--master local[2]] [--workdir DIR] [--json FILE]
+        [--master local[2]] [--workdir DIR] [--json FILE] [--ingest engine|local]
 
 For each size (generator persons; about 3.7 records per person with organisations), both
 engines ingest and link the same sources, each in its own spawned process, and the
@@ -69,20 +69,22 @@ def shuffle_bytes(spark) -> dict:
     return {"shuffle_write_mb": written / 2**20, "shuffle_read_mb": read / 2**20}
 
 
-def link_once(spec: str, engine: str, master: str, out: str) -> dict:
-    """Ingest, then link, both with ``engine`` (each timed, memory-polled, its steps' times
-    on stderr); clusters go to ``out``."""
+def link_once(spec: str, engine: str, master: str, out: str, ingest_engine: str) -> dict:
+    """Ingest with ``ingest_engine`` ("engine": the one linking), then link with ``engine``
+    (each timed, memory-polled, its steps' times on stderr); clusters go to ``out``."""
     from kglink import api
 
+    ingest_with = engine if ingest_engine == "engine" else ingest_engine
     with TreePeak() as peak:
         start = time.perf_counter()
-        ingested = api.ingest(spec, progress=True, engine=engine, master=master)
+        ingested = api.ingest(spec, progress=True, engine=ingest_with, master=master)
         ingest_seconds = time.perf_counter() - start
         start = time.perf_counter()
         linked = api.link(ingested, judgments=(), engine=engine, master=master, progress=True)
         seconds = time.perf_counter() - start
     records = len(ingested.persons) + len(ingested.organizations)
     row = {"engine": engine, "records": records, "ingest_seconds": ingest_seconds,
+           "ingest_engine": ingest_with,
            "seconds": seconds,
            "peak_rss_mb": peak.peak / 2**20,
            "pairs_compared": sum(s["pairs_compared"] for s in linked.stats.values())}
@@ -100,7 +102,7 @@ def f1(clusters: pd.DataFrame, truth: pd.DataFrame) -> float:
     return pairwise_scores(clusters, truth)[2]
 
 
-def bench(persons: int, master: str, work: Path) -> list[dict]:
+def bench(persons: int, master: str, work: Path, ingest_engine: str) -> list[dict]:
     """Both engines on one generated data set."""
     from loaders.synthetic.generate import generate
 
@@ -111,7 +113,8 @@ def bench(persons: int, master: str, work: Path) -> list[dict]:
     rows, clusters = [], {}
     for engine in ("local", "spark"):
         out = work / f"clusters_{engine}_{persons}.csv"
-        rows.append(run_isolated(link_once, str(spec), engine, master, str(out)))
+        rows.append(run_isolated(link_once, str(spec), engine, master, str(out),
+                                 ingest_engine))
         clusters[engine] = pd.read_csv(out, dtype=str)
         rows[-1]["f1_truth"] = f1(clusters[engine], truth)
     local_truth = clusters["local"].rename(columns={"entity_id": "true_id"})
@@ -127,7 +130,8 @@ def print_rows(rows: list[dict], master: str) -> None:
         write = f"{r['shuffle_write_mb']:.1f}" if "shuffle_write_mb" in r else "-"
         read = f"{r['shuffle_read_mb']:.1f}" if "shuffle_read_mb" in r else "-"
         vs = f"{r['f1_vs_local']:.4f}" if "f1_vs_local" in r else "-"
-        print(f"| {r['records']:,} | {r['engine']} | {r['ingest_seconds']:.1f} | "
+        print(f"| {r['records']:,} | {r['engine']} | {r['ingest_seconds']:.1f} "
+              f"({r['ingest_engine']}) | "
               f"{r['seconds']:.1f} | "
               f"{r['peak_rss_mb']:,.0f} | {write} | {read} | {r['pairs_compared']:,} | "
               f"{r['f1_truth']:.4f} | {vs} |")
@@ -139,9 +143,12 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--ingest", choices=("engine", "local"), default="engine",
+                        help="ingest with the engine that links (default) or locally for both")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-spark-"))
-    rows = [row for persons in args.persons for row in bench(persons, args.master, work)]
+    rows = [row for persons in args.persons
+            for row in bench(persons, args.master, work, args.ingest)]
     print_rows(rows, args.master)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

@@ -132,7 +132,9 @@ def run_generated(frame: pd.DataFrame, entity: str,
         # so that rule alone yields ~39M pairs at 1M records (Splink ran out of memory)
         candidates = [(("id_number",),), (("name_pinyin", "birth_date"),), (("phone",),),
                       (("name_norm", "region_code"),)]
-        em_rules = [block_on("name_pinyin"), block_on("id_number")]
+        # EM blocks on a name alone would pair every two of the thousands who share a
+        # common name (李娜) at 1M records; name with birth date is Splink's usual tight rule
+        em_rules = [block_on("name_pinyin", "birth_date"), block_on("id_number")]
         extra = [("sex", cl.ExactMatch("sex"))]
     else:
         name_fuzzy = "name_core" if _usable(frame, "name_core") else "name_norm"
