@@ -111,8 +111,20 @@ def default_settings(entity_type: str, prepared: pd.DataFrame) -> EntitySettings
     has = {c for c in prepared.columns if _present(prepared, c)}
     has |= {c for c in ("id_valid", "credit_code_valid") if c in prepared.columns}
     if entity_type == "person":
-        return _person_defaults(has)
+        return _person_defaults(has, _names_split(prepared))
     return _organization_defaults(has)
+
+
+def _names_split(prepared: pd.DataFrame, min_share: float = 0.95) -> bool:
+    """Whether (nearly) every named record gives its given and family names apart. Sources
+    that write whole names beside sources that split them make the parts missing on every
+    pair across them; the whole name (composed where only parts are given) is then the one
+    comparison all pairs have."""
+    if not {"given_name", "family_name", "name"} <= set(prepared.columns):
+        return False
+    named = prepared["name"].notna()
+    parts = prepared["given_name"].notna() | prepared["family_name"].notna()
+    return bool(named.any()) and (parts & named).sum() >= min_share * named.sum()
 
 
 def _keep(has: set[str], *passes: tuple[str, ...] | list[tuple[str, ...]]
@@ -128,8 +140,8 @@ def _keep(has: set[str], *passes: tuple[str, ...] | list[tuple[str, ...]]
     return out
 
 
-def _person_defaults(has: set[str]) -> EntitySettings:
-    split_names = {"given_name", "family_name"} <= has
+def _person_defaults(has: set[str], names_split: bool) -> EntitySettings:
+    split_names = {"given_name", "family_name"} <= has and names_split
     blocking = _keep(
         has, ("id_number",), ("id_key1",), ("id_key2",), ("id_key3",),
         ("given_name", "family_name"), ("family_name", "birth_date"),

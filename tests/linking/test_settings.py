@@ -29,6 +29,25 @@ def test_defaults_follow_the_fields_present():
     assert any(p.keys == ("id_key1",) for p in s.blocking)
 
 
+def test_whole_names_beside_split_names_compare_the_whole_name():
+    """One source writes whole names, another given and family names apart: the parts are
+    missing on every pair across the two, so the (composed) whole name is compared; when
+    at least 95% of the named records give their parts, the parts are compared."""
+    def settings(whole: int, split: int):
+        frame = pd.DataFrame({
+            "department": ["A"] * whole + ["B"] * split,
+            "record_id": [str(i) for i in range(whole + split)],
+            "name": [f"mary shelley{i}" for i in range(whole)] + [None] * split,
+            "given_name": [None] * whole + [f"ada{i}" for i in range(split)],
+            "family_name": [None] * whole + [f"byron{i}" for i in range(split)]})
+        return [c.field for c in default_settings("person", prepare(frame, "person")).comparisons]
+
+    assert settings(whole=40, split=60) == ["name"]
+    assert settings(whole=6, split=94) == ["name"]
+    assert settings(whole=5, split=95) == ["given_name", "family_name"]
+    assert settings(whole=0, split=100) == ["given_name", "family_name"]
+
+
 def test_yaml_overrides_and_errors(tmp_path):
     path = tmp_path / "settings.yaml"
     path.write_text("linking:\n  person:\n    threshold: 0.9\n    blocking:\n"
