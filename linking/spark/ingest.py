@@ -74,10 +74,10 @@ def ingest_on_spark(spark, spec: SourcesSpec, progress: bool = True,
             read.append((index, number, replace(chunk, rows=chunk.rows.iloc[:0], flags={})))
     done: dict[tuple[int, int], Standardised] = {}
     with Heartbeat("spark ingest", progress) as laps:
-        for kind, shipment in shipments.items():
+        for shipment in shipments.values():
             if shipment.parts:
-                laps.step(f"standardise {kind} records")
-                done.update(_standardised_chunks(spark, spec, shipment, kind))
+                laps.step(f"standardise {shipment.kind} records")
+                done.update(_standardised_chunks(spark, spec, shipment))
     tally = Tally(spec)
     for index, number, chunk in read:
         tally.read(index, chunk)
@@ -86,12 +86,12 @@ def ingest_on_spark(spark, spec: SourcesSpec, progress: bool = True,
     return tally.ingested()
 
 
-def _standardised_chunks(spark, spec: SourcesSpec, shipment: _Shipment,
-                         kind: str) -> dict[tuple[int, int], Standardised]:
+def _standardised_chunks(spark, spec: SourcesSpec,
+                         shipment: _Shipment) -> dict[tuple[int, int], Standardised]:
     """Standardise one kind's rows on Spark; per (source, chunk), as the local ingest would."""
     frame = shipment.frame()
     flag_names = sorted(shipment.flag_names)
-    local = empty_ingested(kind)
+    local = empty_ingested(shipment.kind)
 
     def standardise(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
