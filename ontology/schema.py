@@ -230,3 +230,4 @@ entity_kinds = CodeList("EntityKind")  # person, organization (the graph's entit
 record_kinds = CodeList("RecordKind")  # person, organization, relation (SOURCES.yaml entity:)
 relation_types = CodeList("RelationType")  # legal_representative, shareholder, ...
 load_statuses = CodeList("LoadStatus")  # running, complete
+registration_statuses = CodeList("RegistrationStatus")  # 存续, 停业, 迁出, 撤销, 吊销, 注销, 清算

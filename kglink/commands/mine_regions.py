@@ -26,8 +26,8 @@ def regions_sections(report: MiningReport) -> dict[str, tuple[str, pd.DataFrame]
     return {
         "ranking": (f"{level} ranked by {report.summary['ranked by']}",
                     ranked[report.columns]),
-        "industry": ("industry of the ranked divisions (derived: from the company name's "
-                     "industry words)",
+        "industry": ("industry of the ranked divisions (derived: name = the company name's "
+                     "industry words, credit_code = the credit code's organisation category)",
                      industry.assign(name=industry["code"].map(names))[
                          ["code", "name", "industry", "derived", "companies", "reg_capital"]]),
         "established": ("companies established per year (rows), per prefecture (columns)",

@@ -1,4 +1,4 @@
-"""Small coded values: sex, relation types and share ratios."""
+"""Small coded values: sex, registration status, relation types and share ratios."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.standardise.text import arrow, clean_arrow, from_arrow, map_distinct
+from ontology.schema import registration_statuses as st
 from ontology.schema import relation_types as rt
 from ontology.schema import sexes
 
@@ -20,6 +21,19 @@ SEX = {term: sexes.M for term in ("男", "男性", "m", "male", "1", "先生")} 
       {term: sexes.F for term in ("女", "女性", "f", "female", "2", "女士")}
 # Stated as unknown (GB/T 2261.1 0 未知, 9 未说明): null, and not flagged as unrecognised.
 SEX_UNSTATED = ("未知", "未说明", "0", "9", "unknown", "u")
+
+# Source terms for a company's registration status -> kgc:RegistrationStatus.
+STATUS = {term: st.存续 for term in ("存续", "在营", "开业", "在册", "在业", "正常", "存续在营开业在册",
+                                     "active", "operating", "in business", "existing")} | \
+         {term: st.停业 for term in ("停业", "歇业", "suspended")} | \
+         {term: st.迁出 for term in ("迁出", "已迁出", "moved out", "relocated")} | \
+         {term: st.撤销 for term in ("撤销", "已撤销", "撤消", "registration cancelled")} | \
+         {term: st.吊销 for term in ("吊销", "已吊销", "吊销未注销", "revoked", "licence revoked",
+                                     "license revoked")} | \
+         {term: st.注销 for term in ("注销", "已注销", "吊销已注销", "deregistered", "dissolved",
+                                     "closed")} | \
+         {term: st.清算 for term in ("清算", "清算中", "正在清算", "liquidation", "in liquidation")}
+STATUS_UNSTATED = ("未知", "其他", "unknown", "other")
 
 RELATION_TYPES = {
     rt.legal_representative: ("法定代表人", "法人代表", "法人", "legal representative",
@@ -41,24 +55,37 @@ _TYPE_OF = {term.lower(): canonical for canonical, terms in RELATION_TYPES.items
             for term in (canonical, *terms)}
 
 
-def normalise_sex(s: pd.Series) -> pd.Series:
-    """The kgc:Sex notation (M / F); null for anything else (未知, 9, ...)."""
-    def one(values: list[str]) -> list[str | None]:
-        return [SEX.get(_sex_key(v)) for v in values]
-    return from_arrow(map_distinct(clean_arrow(arrow(s)), one), s.index)
+class CodedTerms:
+    """Source terms of one ontology code list: ``normalise`` maps each value to its notation
+    (null when unknown), ``unrecognised`` flags values that are neither a term nor a stated
+    unknown. Terms match after NFKC, lower case, and dropping spaces and punctuation."""
+
+    def __init__(self, terms: dict[str, str], unstated: tuple[str, ...]) -> None:
+        self.terms = {_term_key(term): code for term, code in terms.items()}
+        self.known = self.terms.keys() | {_term_key(term) for term in unstated}
+
+    def normalise(self, s: pd.Series) -> pd.Series:
+        def one(values: list[str]) -> list[str | None]:
+            return [self.terms.get(_term_key(v)) for v in values]
+        return from_arrow(map_distinct(clean_arrow(arrow(s)), one), s.index)
+
+    def unrecognised(self, s: pd.Series) -> np.ndarray:
+        flags = map_distinct(clean_arrow(arrow(s)),
+                             lambda vs: [_term_key(v) not in self.known for v in vs],
+                             type=pa.bool_())
+        return pc.fill_null(flags, False).to_numpy(zero_copy_only=False)
 
 
-def unrecognised_sex(s: pd.Series) -> np.ndarray:
-    """True where a sex is written that maps to no kgc:Sex value and is not a stated unknown
-    (the row's ``sex_unrecognised`` flag; the value is null in the output)."""
-    known = SEX.keys() | set(SEX_UNSTATED)
-    flags = map_distinct(clean_arrow(arrow(s)), lambda vs: [_sex_key(v) not in known for v in vs],
-                         type=pa.bool_())
-    return pc.fill_null(flags, False).to_numpy(zero_copy_only=False)
+def _term_key(value: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", value).lower())
 
 
-def _sex_key(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip().lower()
+SEX_TERMS = CodedTerms(SEX, SEX_UNSTATED)
+STATUS_TERMS = CodedTerms(STATUS, STATUS_UNSTATED)
+# the kgc:Sex notation (M / F), null for anything else; the row's ``sex_unrecognised`` flag
+normalise_sex, unrecognised_sex = SEX_TERMS.normalise, SEX_TERMS.unrecognised
+# the kgc:RegistrationStatus notation (存续, 吊销, 注销 ...); ``status_unrecognised``
+normalise_status, unrecognised_status = STATUS_TERMS.normalise, STATUS_TERMS.unrecognised
 
 
 def relation_type(term: str) -> str | None:

@@ -7,6 +7,8 @@ Flags (counted per source in report.json, listed per row in `flags`):
   credit_code_invalid, legal_rep_id_invalid, established_date_unparsed,
   share_ratio_unparsed, relation_reversed, date_unparsed,
   sex_unrecognised (a sex outside the ontology's kgc:Sex and its source terms; null output),
+  status_unrecognised (a registration status outside kgc:RegistrationStatus and its source
+  terms; null output),
   name_composed (a person's `name` built from given_name/family_name, see
   loaders.standardise.names.compose_person_names),
   birth_date_out_of_range, established_date_out_of_range, start_date_out_of_range,
@@ -36,8 +38,10 @@ from loaders.standardise.codes import (
     CHILD_TERMS,
     normalise_relation_types,
     normalise_sex,
+    normalise_status,
     parse_share_ratios,
     unrecognised_sex,
+    unrecognised_status,
 )
 from loaders.standardise.creditcode import normalise_credit_codes
 from loaders.standardise.dates import DateRange, default_ranges, out_of_range, parse_dates
@@ -236,6 +240,8 @@ def standardise_organizations(frame: pd.DataFrame,
         established.isna().to_numpy()
     out["established_date"] = established
     _flag_out_of_range(out, ("established_date",), ranges, flags)
+    flags["status_unrecognised"] = unrecognised_status(out["status"])
+    out["status"] = normalise_status(out["status"])
     places = _standardise_contacts(out, flags)
     credit_region = _nulls_where_not(_mask(codes["credit_code_valid"]), codes["region_code"])
     out["region_code"] = _coalesce(places["region_code"], credit_region)

@@ -124,8 +124,8 @@ def test_progress_on_stderr_and_no_warning(report):
 
     page, done = report
     titles = ["prefecture ranked by persons",
-              "industry of the ranked divisions (derived: from the company name's industry "
-              "words)",
+              "industry of the ranked divisions (derived: name = the company name's industry "
+              "words, credit_code = the credit code's organisation category)",
               "companies established per year (rows), per prefecture (columns)",
               "cross-prefecture links (shareholdings, legal representatives, employment; rows "
               "from, columns to)",

@@ -18,7 +18,8 @@ EXPECTED_PREFECTURE_TOP_3 = "\n".join([
     '430300 | 湘潭市 | prefecture | 1             | 1            | 0.0               | 1                   ',
     '(3 rows)',
     '',
-    "== industry of the ranked divisions (derived: from the company name's industry words)",
+    "== industry of the ranked divisions (derived: name = the company name's industry words, "
+    "credit_code = the credit code's organisation category)",
     'code   | name   | industry       | derived | companies | reg_capital',
     '-------+--------+----------------+---------+-----------+------------',
     '430100 | 长沙市 | (unknown)      | no      | 1         | 50000.0    ',
