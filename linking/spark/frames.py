@@ -31,9 +31,8 @@ def ingested_frame(spark, frame: pd.DataFrame):
             columns[name] = values.fillna(False).astype(bool)
             fields.append(T.StructField(name, T.BooleanType(), True))
         else:
-            present = values.notna()
-            columns[name] = values.astype(object).where(present, None).map(
-                lambda v: v if v is None else str(v))
+            strings = values if pd.api.types.is_string_dtype(values) else values.astype(str)
+            columns[name] = strings.astype(object).where(values.notna(), None)
             fields.append(T.StructField(name, T.StringType(), True))
     plain = pd.DataFrame(columns)
     return spark.createDataFrame(plain, T.StructType(fields))

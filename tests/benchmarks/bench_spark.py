@@ -106,8 +106,10 @@ def bench(persons: int, master: str, work: Path, ingest_engine: str) -> list[dic
     """Both engines on one generated data set."""
     from loaders.synthetic.generate import generate
 
-    spec = generate(work / f"gen{persons}", persons=persons, organizations=max(persons // 5, 1),
-                    seed=7, formats="fast")
+    spec = work / f"gen{persons}" / "SOURCES.yaml"
+    if not spec.is_file():  # a --workdir keeps the generated data for the next run
+        spec = generate(spec.parent, persons=persons, organizations=max(persons // 5, 1),
+                        seed=7, formats="fast")
     truth = pd.concat([pd.read_csv(spec.parent / f"truth_{kind}.csv", dtype=str)
                        for kind in ("persons", "organizations")], ignore_index=True)
     rows, clusters = [], {}
