@@ -170,7 +170,8 @@ def _whole_graph_pages(driver: Driver, database: str, page_size: int, stats: Exp
 
 def _subgraph_ids(driver: Driver, database: str, entity_ids: list[str],
                   hops: int) -> set[str]:
-    """Element ids of the entities and of every node within ``hops`` of them."""
+    """Element ids of the entities, of every node within ``hops`` of them and of the
+    departments of the source records among those."""
     from ontology.schema import props
 
     if hops < 0:
@@ -196,7 +197,19 @@ def _subgraph_ids(driver: Driver, database: str, entity_ids: list[str],
                     "RETURN DISTINCT elementId(m) AS id", {"ids": list(frontier)})
         frontier = {r["id"] for r in rows} - seen
         seen |= frontier
-    return seen
+    return seen | _record_departments(driver, database, seen)
+
+
+def _record_departments(driver: Driver, database: str, ids: set[str]) -> set[str]:
+    """Element ids of the departments of the source records among ``ids``: every exported
+    record carries its kg:fromDepartment (SHACL requires one) whatever the hops reach."""
+    from ontology.schema import labels, rels
+
+    rows = read(driver, database,
+                f"MATCH (r:{quote(labels.SourceRecord)})-[:{quote(rels.FROM_DEPARTMENT)}]->"
+                f"(d:{quote(labels.Department)}) WHERE elementId(r) IN $ids "
+                "RETURN DISTINCT elementId(d) AS id", {"ids": list(ids)})
+    return {r["id"] for r in rows}
 
 
 def _subgraph_pages(driver: Driver, database: str, ids: set[str],

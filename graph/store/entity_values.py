@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graph.store.fields import BEST_FIELDS, LIST_FIELDS, VALIDITY_FLAG
+from graph.store.fields import BEST_FIELDS, LIST_FIELDS, VALIDITY_FLAG, best_value_flags
 
 
 def department_ranks(departments: pd.Series, priority: list[str] | None = None) -> pd.Series:
@@ -32,9 +32,11 @@ def _clean(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def entity_values(records: pd.DataFrame, kind: str, ranks: pd.Series) -> pd.DataFrame:
-    """One row per entity_id: best values (columns as in BEST_FIELDS) and all-values lists
-    (columns as in LIST_FIELDS). ``records`` holds entity_id plus standardised fields;
-    ``ranks`` is the department rank of each record row."""
+    """One row per entity_id: best values (columns as in BEST_FIELDS), the validity flag of
+    each best value that has one (``best_value_flags``: true when any record of the chosen
+    value says it is valid) and all-values lists (columns as in LIST_FIELDS). ``records``
+    holds entity_id plus standardised fields; ``ranks`` is the department rank of each
+    record row."""
     entity_codes, entity_ids = pd.factorize(records["entity_id"], sort=True)
     out = pd.DataFrame(index=pd.Index(entity_ids, name="entity_id"))
     wanted = list(dict.fromkeys(BEST_FIELDS[kind] + tuple(LIST_FIELDS[kind])))
@@ -66,6 +68,10 @@ def entity_values(records: pd.DataFrame, kind: str, ranks: pd.Series) -> pd.Data
             if pd.api.types.is_numeric_dtype(records[field]):
                 column = pd.to_numeric(column)
             out[field] = column.to_numpy()
+            if flag in records.columns and field in best_value_flags(kind):
+                chosen = pd.Series(pd.NA, index=range(len(entity_ids)), dtype="boolean")
+                chosen.iloc[e[first]] = stats["valid"].to_numpy(dtype=bool)[first]
+                out[flag] = chosen.to_numpy()
         if field in LIST_FIELDS[kind]:
             order = np.lexsort((v, e))
             strings = np.asarray(uniques, dtype=object)[v[order]].tolist()

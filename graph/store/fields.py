@@ -37,6 +37,13 @@ LIST_FIELDS = {
 VALIDITY_FLAG = {"id_number": "id_valid", "credit_code": "credit_code_valid"}
 
 
+def best_value_flags(kind: str) -> dict[str, str]:
+    """Best-value field -> its validity flag, for this kind's fields that have one: the
+    entity carries the flag of its chosen value, as a record carries its own, so an entity
+    whose only ID number fails its checksum says so (kg:idValid false)."""
+    return {f: VALIDITY_FLAG[f] for f in BEST_FIELDS[kind] if f in VALIDITY_FLAG}
+
+
 @cache
 def entity_label(kind: str) -> str:
     """The Neo4j label for an entity kind (person|organization)."""
@@ -59,8 +66,10 @@ def record_fields(kind: str) -> tuple[str, ...]:
 
 @cache
 def entity_fields(kind: str) -> tuple[str, ...]:
-    """Every property an entity node of this kind may carry besides entity_id and uri."""
-    keys = list(BEST_FIELDS[kind]) + list(LIST_FIELDS[kind].values())
+    """Every property an entity node of this kind may carry besides entity_id and uri:
+    best values, their validity flags (id_valid, ...) and all-values lists."""
+    keys = (list(BEST_FIELDS[kind]) + list(best_value_flags(kind).values())
+            + list(LIST_FIELDS[kind].values()))
     return tuple(getattr(props, k) for k in keys)
 
 
