@@ -5,7 +5,6 @@ departments. ``id_valid`` comes from the loaders' own check (``normalise_id_numb
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 
 import pandas as pd
 from rdflib import Graph
@@ -14,6 +13,7 @@ from graph.rdf_io import export_rdf
 from graph.store import write_graph
 from loaders.standardise.creditcode import normalise_credit_codes
 from loaders.standardise.idcard import check_char, normalise_id_numbers
+from tests.graph.graphstore_frames import Ingested, Linked
 
 PSB, HRSS, SAMR = "公安厅户籍", "人社厅社保", "市场监管局"
 
@@ -34,19 +34,6 @@ ONLY_BAD = invalid_id("43010319850505234")  # P2: its only number fails the chec
 P3_BAD = invalid_id("43010419700707345")    # P3: one bad and one good number
 P3_GOOD = valid_id("43010419700707345")
 CREDIT = "91430100MA4L00003Q"     # valid (GB 32100 and GB 11714 checks)
-
-
-@dataclass
-class Ingested:
-    persons: pd.DataFrame
-    organizations: pd.DataFrame
-    relations: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-@dataclass
-class Linked:
-    clusters: pd.DataFrame
-    links: pd.DataFrame
 
 
 def conform_case() -> tuple[Ingested, Linked]:
