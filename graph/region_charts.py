@@ -101,10 +101,16 @@ def stacked_png(wide: pd.DataFrame, title: str, unit: str) -> bytes:
     return _png(draw, (9, 1.8 + 0.4 * len(wide)))
 
 
+def industry_labels(industry: pd.DataFrame) -> pd.Series:
+    """The chart's label of each industry row: derived industries (from the name or the
+    credit code) marked " *"."""
+    return industry["industry"].where(industry["derived"] == NOT_DERIVED,
+                                      industry["industry"] + " *")
+
+
 def industry_png(industry: pd.DataFrame) -> bytes:
     """Companies per industry of each ranked division (derived industries marked *)."""
-    label = industry["industry"].where(industry["derived"] == NOT_DERIVED, industry["industry"] + " *")
-    wide = industry.assign(label=label).pivot_table(
+    wide = industry.assign(label=industry_labels(industry)).pivot_table(
         index="name", columns="label", values="companies", aggfunc="sum", fill_value=0,
         sort=False)
     return stacked_png(wide, "industry mix (* derived from the name or the credit code)", "companies")

@@ -90,6 +90,7 @@ def _standardised_chunks(spark, spec: SourcesSpec,
                          shipment: _Shipment) -> dict[tuple[int, int], Standardised]:
     """Standardise one kind's rows on Spark; per (source, chunk), as the local ingest would."""
     frame = shipment.frame()
+    shipment.parts.clear()  # the driver holds the mapped rows once, not twice
     flag_names = sorted(shipment.flag_names)
     local = empty_ingested(shipment.kind)
 

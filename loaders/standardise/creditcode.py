@@ -89,8 +89,10 @@ def normalise_credit_codes(s: pd.Series) -> pd.DataFrame:
 def credit_code_categories(codes: pd.Series) -> pd.Series:
     """The organisation category of each credit code: characters 1-2 (registration authority
     and the category it registers) named by the ontology's code list kgc:CreditCodeCategory
-    (``92...`` -> 个体工商户, ``51...`` -> 社会团体); NA for a missing or unlisted prefix."""
+    (``92...`` -> 个体工商户, ``51...`` -> 社会团体); NA for a missing or unlisted prefix, and
+    for a code whose check characters fail (its prefix may be the typo)."""
     from ontology.schema import code_labels
 
-    prefix = codes.astype("string").str.strip().str.upper().str[:2]
-    return prefix.map(code_labels("CreditCodeCategory")).astype("string")
+    checked = normalise_credit_codes(codes)
+    valid = checked["credit_code"].where(checked["credit_code_valid"].fillna(False).astype(bool))
+    return valid.str[:2].map(code_labels("CreditCodeCategory")).astype("string")

@@ -10,10 +10,12 @@ import pytest
 from regions_case import frames
 
 from graph import mining
-from graph.region_charts import industry_png
+from graph.region_charts import industry_labels, industry_png
 from loaders.standardise.creditcode import credit_code_categories
 
 SAMR = "市场监管局"
+# 湘潭市's industry rows as the chart labels them: derived ones (name, credit code) marked *
+XIANGTAN_LABELS = ["(unknown)", "个体工商户 *", "农民专业合作社 *", "社会工作", "科技 *", "贸易 *"]
 EXTRA = [  # entity, record_id, name, credit_code, industry, reg_capital -> expected
     ("C7", "c7", "湘潭市雨湖区李记小吃店", "92430302L123456746", None, 30000.0),      # 个体工商户
     ("C8", "c8", "湘潭丰收农民专业合作社", "93430302M23456780J", None, "10万元"),    # 合作社
@@ -24,10 +26,11 @@ EXTRA = [  # entity, record_id, name, credit_code, industry, reg_capital -> expe
 
 
 def test_credit_code_category_from_the_first_two_characters():
-    codes = pd.Series(["92430302L123456746", "51430100MJ0000000X", "y1430000abc", None,
-                       "99430302R678901204", "", " 93430302M23456780J "])
+    codes = pd.Series(["92430302L123456746", "51430100MJ000000XH", "y1430000abc123451e", None,
+                       "99430302R678901204", "", " 93430302M23456780J ",
+                       "51430100MJ000000XJ"])  # a wrong check character: no category
     assert credit_code_categories(codes).fillna("-").tolist() == [
-        "个体工商户", "社会团体", "其他", "-", "-", "-", "农民专业合作社"]
+        "个体工商户", "社会团体", "其他", "-", "-", "-", "农民专业合作社", "-"]
 
 
 @pytest.fixture(scope="module")
@@ -72,5 +75,7 @@ def test_industry_source_then_name_then_credit_code(credit_graph):
 
 def test_industry_chart_marks_both_derivations(credit_graph):
     industry = mining.regions(*credit_graph, write=False).details["industry"]
-    png = industry_png(industry[industry["code"] == "430300"].assign(name="湘潭市"))
+    xiangtan = industry[industry["code"] == "430300"].assign(name="湘潭市")
+    assert sorted(industry_labels(xiangtan)) == XIANGTAN_LABELS
+    png = industry_png(xiangtan)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000

@@ -27,6 +27,14 @@ def _published() -> dict:
 
 def test_the_published_context_is_what_the_writers_use():
     published = _published()
+    assert published == {
+        "kg": "https://w3id.org/kglink/ontology#", "kgm": "https://w3id.org/kglink/mapping#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        **{name: f"https://w3id.org/kglink/id/{path}/" for name, path in (
+            ("entity", "entity"), ("record", "record"), ("dept", "department"),
+            ("division", "division"), ("doc", "document"), ("rel", "relationship"),
+            ("batch", "batch"), ("event", "event"))}}
     assert jsonld_context() == published
     assert PREFIXES == published  # the Turtle prefixes are the context's prefixes
     assert published["kg"] == KG and published["kgm"] == KGM
