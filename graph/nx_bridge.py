@@ -32,7 +32,8 @@ def key_properties() -> list[tuple[str, str]]:
     """(label, property) pairs in the order used to choose a node's stable id."""
     return [(L.NaturalPerson, P.entity_id), (L.LegalPerson, P.entity_id),
             (L.SourceRecord, P.record_key), (L.Department, P.name),
-            (L.AdministrativeDivision, P.code), (L.Document, P.uri)]
+            (L.AdministrativeDivision, P.code), (L.Document, P.uri),
+            (L.Shareholding, P.interest_id), (L.Role, P.interest_id)]
 
 
 def node_key(labels: Iterable[str], properties: dict[str, Any], fallback: str = "") -> str:
@@ -175,7 +176,8 @@ def subgraph_by_entity(driver: Driver, database: str, entity_id: str, hops: int 
                        timeout: float = 60.0) -> nx.MultiDiGraph:
     """The entities within ``hops`` relationships of ``types`` (party relations by default)
     and every such relationship among them; with ``context`` also their source records,
-    departments and administrative divisions (as leaves: hubs are never expanded)."""
+    departments and administrative divisions (as leaves: hubs are never expanded), and the
+    shareholding and role nodes between them with the records stating them."""
     if not isinstance(hops, int) or not 0 <= hops <= MAX_HOPS:
         raise ValueError(f"hops must be an integer in 0..{MAX_HOPS}, not {hops!r}")
     chosen = _check_types(types)
@@ -202,7 +204,8 @@ def subgraph_of_entities(driver: Driver, database: str, entity_ids: Iterable[str
                          types: Iterable[str] | None = None, context: bool = False,
                          timeout: float = 60.0) -> nx.MultiDiGraph:
     """The given entities and the relationships of ``types`` among them (the induced
-    subgraph); with ``context`` also their records, departments and divisions."""
+    subgraph); with ``context`` also their records, departments, divisions and the
+    interests between them."""
     ids = sorted({str(i) for i in entity_ids if i is not None})
     chosen = _check_types(types)
     cypher = (_entities_in_ids() + "WITH collect(a) AS nodes UNWIND nodes AS a "
@@ -219,10 +222,15 @@ def subgraph_of_entities(driver: Driver, database: str, entity_ids: Iterable[str
 def _add_context(driver: Driver, database: str, builder: _Builder, ids: list[str],
                  timeout: float) -> None:
     record, refers = quote(L.SourceRecord), quote(R.REFERS_TO)
+    interest = f"{quote(L.Shareholding)}|{quote(L.Role)}"
     cypher = (_entities_in_ids()
               + f"RETURN a, COLLECT {{ MATCH rec = (:{quote(L.Department)})"
               f"<-[:{quote(R.FROM_DEPARTMENT)}]-(:{record})-[:{refers}]->(a) RETURN rec }}, "
               f"COLLECT {{ MATCH bare = (:{record})-[:{refers}]->(a) RETURN bare }}, "
               f"COLLECT {{ MATCH place = (a)-[:{quote(R.LOCATED_IN)}*1..4]->"
-              f"(:{quote(L.AdministrativeDivision)}) RETURN place }}")
+              f"(:{quote(L.AdministrativeDivision)}) RETURN place }}, "
+              f"COLLECT {{ MATCH held = (a)-[:{quote(R.HOLDS_INTEREST)}]->(s:{interest})"
+              f"-[:{quote(R.INTEREST_IN)}]->(b) WHERE b.{quote(P.entity_id)} IN $ids "
+              f"OPTIONAL MATCH stated = (s)-[:{quote(R.DERIVED_FROM)}]->(:{record}) "
+              f"RETURN [held, stated] }}")
     builder.add(_read(driver, database, cypher, {"ids": ids}, timeout))

@@ -26,6 +26,7 @@ from graph.store import cypher
 from graph.store.batches import columns_of
 from graph.store.fields import VALIDITY_FLAG, entity_label, record_fields
 from graph.store.history import history_events
+from graph.store.interests import resync_interests_at
 from graph.store.plan import plan_graph
 from graph.store.relation_rows import relation_kinds
 from ontology.schema import labels, props, rels
@@ -206,6 +207,8 @@ def write_placement(driver: Driver, database: str, placement: Placement,
         _run(tx, cypher.records(kind), records, {"batch": batch, "loaded_at": at})
         _run(tx, cypher.delete_entities_without_records(kind),
              pd.DataFrame({"entity_id": placement.retired}))
+        if len(moves):
+            resync_interests_at(tx, kind, sorted(set(moves["new"])))
 
     in_write_transaction(driver, database, work)
     return [{"event_id": e["event_id"], "type": e["label"], "entity_id": e["entity_id"],

@@ -50,6 +50,8 @@ ORGANIZATION_DERIVED = (
 )
 RELATION_DERIVED = (
     "type_raw",  # the type as written before mapping to the canonical term
+    "role",      # kgc:Role of a legal-representative or executive row (董事 -> director)
+    "share_min", "share_max",  # float: a share given as a range (25%-50%), else null
     "flags",     # ';'-joined data-quality flags of the row
 )
 DERIVED = {"person": PERSON_DERIVED, "organization": ORGANIZATION_DERIVED,

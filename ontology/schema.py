@@ -231,3 +231,6 @@ record_kinds = CodeList("RecordKind")  # person, organization, relation (SOURCES
 relation_types = CodeList("RelationType")  # legal_representative, shareholder, ...
 load_statuses = CodeList("LoadStatus")  # running, complete
 registration_statuses = CodeList("RegistrationStatus")  # 存续, 停业, 迁出, 撤销, 吊销, 注销, 清算
+roles = CodeList("Role")  # legal_representative, director, supervisor, manager, executive
+interest_types = CodeList("InterestType")  # shareholding, votingRights
+directness = CodeList("DirectOrIndirect")  # direct, indirect, unknown

@@ -155,6 +155,11 @@ def records(kind: str, fresh: bool = False, rows: Rows = COLUMNS) -> str:
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 
 
+# the properties a relationship between entities carries (every write path writes these)
+RELATION_KEYS = (props.department, props.share_ratio, props.share_min, props.share_max,
+                 props.start_date, props.end_date, props.roles, props.record_keys)
+
+
 def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False,
               rows: Rows = COLUMNS) -> str:
     """MERGE one relationship per (from, type, to) with its properties. ``fresh``: the
@@ -165,7 +170,7 @@ def relations(rel_type: str, from_kind: str, to_kind: str, fresh: bool = False,
              f"MATCH (a:{quote(entity_label(from_kind))} "
              f"{{{quote(k.entity_id)}: {rows('from_id')}}}) "
              f"MATCH (b:{quote(entity_label(to_kind))} {{{quote(k.entity_id)}: {rows('to_id')}}}) ")
-    keys = (k.department, k.share_ratio, k.start_date, k.end_date, k.record_keys)
+    keys = RELATION_KEYS
     if fresh:
         return CreateOnly(
             match + f"CREATE (a)-[:{quote(getattr(rels, rel_type))} {{{_props(keys, rows)}}}]->(b)")

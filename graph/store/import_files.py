@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from graph.store.cypher import RELATION_KEYS
 from graph.store.fields import entity_fields, entity_label, record_fields
 from graph.store.plan import GraphPlan
 from ontology.schema import labels, props, rels
@@ -93,7 +94,7 @@ def write_import_files(plan: GraphPlan, directory: Path, batch: str,
                                 frame[[k.score, k.evidence]], name=f"refers_to_{kind}")
 
     if not plan.relations.empty:
-        relation_props = [k.department, k.share_ratio, k.start_date, k.end_date, k.record_keys]
+        relation_props = list(RELATION_KEYS)
         # one relationship per (type, from, to), as MERGE makes it: the last row wins
         unique = plan.relations.drop_duplicates(["type", "from_id", "to_id"], keep="last")
         for (rel_type, from_kind, to_kind), frame in unique.groupby(

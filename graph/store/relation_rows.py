@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from graph.store.record_rows import record_keys
-from ontology.schema import entity_kinds, rels
+from ontology.schema import entity_kinds, rels, roles
 from ontology.schema import relation_types as rt
 
 
@@ -130,6 +130,7 @@ def _legal_rep_records(organizations: pd.DataFrame) -> pd.DataFrame:
         "from_id": rep_id[has].replace("", pd.NA).to_numpy(),
         "to_id": keys.to_numpy(),
         "share_ratio": np.nan, "start_date": None, "end_date": None,
+        "role": roles.legal_representative,
     })
 
 
@@ -151,7 +152,8 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
     if not legal.empty:
         parts.append(legal)
     columns = ["type", "from_kind", "to_kind", "from_id", "to_id", "department",
-               "share_ratio", "start_date", "end_date", "record_keys"]
+               "share_ratio", "share_min", "share_max", "start_date", "end_date", "roles",
+               "record_keys"]
     if not parts:
         return RelationRows(pd.DataFrame(columns=columns),
                             pd.DataFrame(columns=["record_key", "type", "from_id", "to_id",
@@ -160,7 +162,8 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
     # from them) and restored as nulls
     rows = pd.concat([part.loc[:, part.notna().any()].astype(object) for part in parts],
                      ignore_index=True)
-    for column in ("type", "from_id", "to_id", "share_ratio", "start_date", "end_date"):
+    for column in ("type", "from_id", "to_id", "share_ratio", "share_min", "share_max",
+                   "start_date", "end_date", "role"):
         if column not in rows.columns:
             rows[column] = None
     table = _kind_table()
@@ -200,8 +203,11 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
         "from_id": np.where(swap, d, s), "to_id": np.where(swap, s, d),
         "department": good["department"].astype(str),
         "share_ratio": pd.to_numeric(good["share_ratio"], errors="coerce"),
+        "share_min": pd.to_numeric(good["share_min"], errors="coerce"),
+        "share_max": pd.to_numeric(good["share_max"], errors="coerce"),
         "start_date": good["start_date"].astype("string"),
         "end_date": good["end_date"].astype("string"),
+        "role": good["role"].astype(object),
         "record_key": good["record_key"],
     })
     edges["from_kind"] = edges["from_id"].map(resolver.kind_of)
@@ -211,17 +217,19 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
 
 def _combine(edges: pd.DataFrame) -> pd.DataFrame:
     """One edge per (type, from, to): values from the first record in key order,
-    earliest start, latest end, all record keys. Only repeated edges are grouped."""
+    earliest start, latest end, every record's role (in kgc:Role order), all record keys.
+    Only repeated edges are grouped."""
     key = ["type", "from_id", "to_id"]
     if edges.empty:
-        return edges.assign(record_keys=[]).drop(columns="record_key")
+        return edges.assign(record_keys=[], roles=[]).drop(columns=["record_key", "role"])
     repeated = edges.duplicated(key, keep=False).to_numpy()
     single = edges[~repeated].copy()
     single["record_keys"] = [[k] for k in single["record_key"].tolist()]
+    single["roles"] = [None if pd.isna(r) else [r] for r in single["role"].tolist()]
     multi = edges[repeated].sort_values(key + ["record_key"])  # few: sort only these
     if len(multi):
         combined = multi.drop_duplicates(key).set_index(key).drop(
-            columns=["record_key", "start_date", "end_date"])
+            columns=["record_key", "start_date", "end_date", "role"])
         earliest = multi.sort_values("start_date", na_position="last").drop_duplicates(key)
         latest = multi.sort_values("end_date", ascending=False,
                                    na_position="last").drop_duplicates(key)
@@ -231,5 +239,13 @@ def _combine(edges: pd.DataFrame) -> pd.DataFrame:
         bounds = np.flatnonzero(np.diff(codes)) + 1
         combined["record_keys"] = [part.tolist() for part in
                                    np.split(multi["record_key"].to_numpy(), bounds)]
+        combined["roles"] = [_ordered_roles(part) for part in
+                             np.split(multi["role"].to_numpy(), bounds)]
         single = pd.concat([single, combined.reset_index()], ignore_index=True)
-    return single.drop(columns="record_key").reset_index(drop=True)
+    return single.drop(columns=["record_key", "role"]).reset_index(drop=True)
+
+
+def _ordered_roles(values: np.ndarray) -> list[str] | None:
+    """The distinct roles among ``values``, in kgc:Role order; None when there are none."""
+    found = {v for v in values if not pd.isna(v)}
+    return [r for r in roles if r in found] or None

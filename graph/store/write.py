@@ -26,6 +26,7 @@ from graph.store import cypher
 from graph.store.batches import BatchWriter
 from graph.store.bulk_import import bulk_import, should_bulk_import
 from graph.store.history import history_events
+from graph.store.interests import write_interests
 from graph.store.load_batches import batch_id as load_batch_id
 from graph.store.manifest import now_iso, open_manifest
 from graph.store.plan import GraphPlan, plan_graph
@@ -140,6 +141,7 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     if not previous.empty:
         _remove_stale_relations(writer, plan)
     _remove_orphans(writer)
+    write_interests(writer, plan.relations)
     manifest.complete(driver, database)
 
     _tally_plan(summary, plan)
@@ -169,15 +171,20 @@ def _write_by_import(driver: Driver, database: str, plan: GraphPlan, batch: str,
     """The first load of an empty local graph, through the offline importer."""
     loaded_at = now_iso()
     files, seconds = bulk_import(driver, database, plan, batch, loaded_at, progress)
-    open_manifest(driver, database, batch, chunk_size, started_at=loaded_at).complete(
-        driver, database)
+    manifest = open_manifest(driver, database, batch, chunk_size, started_at=loaded_at)
+    # interests are written by Cypher after the import, as on the other paths
+    writer = BatchWriter(driver, database, manifest, manifest.chunk_size, progress)
+    write_interests(writer, plan.relations)
+    manifest.complete(driver, database)
     summary = WriteSummary(batch=batch, resumed=False, bulk_import=True)
     _tally_plan(summary, plan)
-    summary.nodes_created = files.node_count
-    summary.relationships_created = files.relationship_count
-    summary.properties_set = files.property_count
+    summary.nodes_created = files.node_count + writer.counts["nodes_created"]
+    summary.relationships_created = (files.relationship_count
+                                     + writer.counts["relationships_created"])
+    summary.properties_set = files.property_count + writer.counts["properties_set"]
     summary.records_changed = sum(summary.records.values())
-    summary.step_seconds = {k: round(v, 3) for k, v in (planned | seconds).items()}
+    summary.step_seconds = {k: round(v, 3) for k, v in
+                            (planned | seconds | writer.step_seconds).items()}
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -1,4 +1,4 @@
-"""Small coded values: sex, registration status, relation types and share ratios."""
+"""Small coded values: sex, registration status, relation types, roles and share ratios."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from loaders.standardise.text import arrow, clean_arrow, from_arrow, map_distinct
 from ontology.schema import registration_statuses as st
 from ontology.schema import relation_types as rt
-from ontology.schema import sexes
+from ontology.schema import roles, sexes
 
 # Source terms -> the ontology's code lists (kgc:Sex, kgc:RelationType): attribute access fails
 # at import on a value the ontology does not declare.
@@ -49,10 +49,26 @@ RELATION_TYPES = {
                "child", "father", "mother"),
     rt.relative: ("亲属", "兄弟", "姐妹", "兄弟姐妹", "祖父母", "孙子女", "relative", "sibling"),
 }
+# The post a legal-representative or executive term names -> kgc:Role (the term's role when
+# it names one; a bare "executive" / 高管 names none and stays the generic executive).
+ROLE = {term: roles.legal_representative for term in RELATION_TYPES[rt.legal_representative]} | \
+       {term: roles.director for term in ("董事", "董事长", "副董事长", "执行董事", "director")} | \
+       {term: roles.supervisor for term in ("监事", "监事会主席", "supervisor")} | \
+       {term: roles.manager for term in ("经理", "总经理", "副总经理", "manager")} | \
+       {term: roles.executive for term in ("高管", "财务负责人", "executive")}
 # Terms naming the child side: parent relations are stored parent -> child, so these flip.
 CHILD_TERMS = {"子女", "儿子", "女儿", "子", "女", "child"}
 _TYPE_OF = {term.lower(): canonical for canonical, terms in RELATION_TYPES.items()
             for term in (canonical, *terms)}
+
+
+def relation_roles(types: pd.Series, raw: pd.Series) -> pd.Series:
+    """The kgc:Role of each legal-representative or executive row (from the term as written,
+    else its type's generic role); null for other relation types."""
+    named = ROLE_TERMS.normalise(raw)
+    generic = types.map({rt.legal_representative: roles.legal_representative,
+                         rt.executive: roles.executive})
+    return named.where(named.notna() & generic.notna(), generic).astype(types.dtype)
 
 
 class CodedTerms:
@@ -84,6 +100,7 @@ SEX_TERMS = CodedTerms(SEX, SEX_UNSTATED)
 STATUS_TERMS = CodedTerms(STATUS, STATUS_UNSTATED)
 # the kgc:Sex notation (M / F), null for anything else; the row's ``sex_unrecognised`` flag
 normalise_sex, unrecognised_sex = SEX_TERMS.normalise, SEX_TERMS.unrecognised
+ROLE_TERMS = CodedTerms(ROLE, ())
 # the kgc:RegistrationStatus notation (存续, 吊销, 注销 ...); ``status_unrecognised``
 normalise_status, unrecognised_status = STATUS_TERMS.normalise, STATUS_TERMS.unrecognised
 
@@ -112,6 +129,35 @@ def share_ratio(text: str) -> float | None:
     if m.group(2) or value > 1:
         value /= 100
     return value if 0 <= value <= 1 else None
+
+
+_RANGE = re.compile(r"^(.+?)\s*(?:-|~|～|至|到|—|–)\s*(.+)$")
+
+
+def share_range(text: str) -> tuple[float, float] | None:
+    """'25%-50%', '25-50%', '0.25~0.5' and '25%至50%' -> (0.25, 0.5): the least and greatest
+    share a register gives instead of an exact one; None when not such a range."""
+    m = _RANGE.match(unicodedata.normalize("NFKC", text).strip())
+    if not m:
+        return None
+    low, high = m.group(1).strip(), m.group(2).strip()
+    if high.endswith(("%", "％")) and not low.endswith(("%", "％")):
+        low += "%"  # '25-50%': the sign written once covers both ends
+    bounds = share_ratio(low), share_ratio(high)
+    if bounds[0] is None or bounds[1] is None or bounds[0] > bounds[1]:
+        return None
+    return bounds
+
+
+def parse_share_ranges(s: pd.Series) -> pd.DataFrame:
+    """``share_min`` and ``share_max`` per row (float64, NaN unless the value is a range)."""
+    text = clean_arrow(arrow(s))
+    out = {}
+    for column, end in (("share_min", 0), ("share_max", 1)):
+        values = map_distinct(text, lambda vs, end=end: [(share_range(v) or (None, None))[end]
+                                                         for v in vs], type=pa.float64())
+        out[column] = values.to_numpy(zero_copy_only=False)
+    return pd.DataFrame(out, index=s.index, dtype="float64")
 
 
 def parse_share_ratios(s: pd.Series) -> pd.Series:

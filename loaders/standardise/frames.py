@@ -39,7 +39,9 @@ from loaders.standardise.codes import (
     normalise_relation_types,
     normalise_sex,
     normalise_status,
+    parse_share_ranges,
     parse_share_ratios,
+    relation_roles,
     unrecognised_sex,
     unrecognised_status,
 )
@@ -283,9 +285,13 @@ def standardise_relations(frame: pd.DataFrame,
     from_id, to_id = normalise_party_ids(out["from_id"]), normalise_party_ids(out["to_id"])
     out["from_id"] = from_id.where(~child, to_id)
     out["to_id"] = to_id.where(~child, from_id)
+    out["role"] = relation_roles(out["type"], out["type_raw"])
     ratio = parse_share_ratios(out["share_ratio"])
-    flags["share_ratio_unparsed"] = _present(out["share_ratio"]) & ratio.isna().to_numpy()
+    share_bounds = parse_share_ranges(out["share_ratio"])
+    flags["share_ratio_unparsed"] = (_present(out["share_ratio"]) & ratio.isna().to_numpy()
+                                     & share_bounds["share_min"].isna().to_numpy())
     out["share_ratio"] = ratio
+    out[["share_min", "share_max"]] = share_bounds
     unparsed = np.zeros(len(out), dtype=bool)
     for name in ("start_date", "end_date"):
         parsed = parse_dates(out[name])

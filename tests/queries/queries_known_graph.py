@@ -3,6 +3,7 @@ Cypher from the ontology names (the same shape the graph store writes)."""
 
 from __future__ import annotations
 
+from graph.store.interests import interest_kinds, sync_interests, sync_params
 from ontology.schema import labels as L
 from ontology.schema import props as P
 from ontology.schema import rels as R
@@ -96,6 +97,24 @@ def records() -> list[tuple[str, str, str, float]]:
     return RECORDS + extra
 
 
+def kind(entity_id: str) -> str:
+    return "person" if entity_id.startswith("P") else "organization"
+
+
+def write_interests(driver, database: str) -> None:
+    """The shareholding and role nodes of RELATIONS, as the graph store derives them."""
+    for rel in interest_kinds():
+        groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for a, t, b, _ in RELATIONS:
+            if t == rel:
+                groups.setdefault((kind(a), kind(b)), []).append((a, b))
+        for (from_kind, to_kind), pairs in sorted(groups.items()):
+            driver.execute_query(sync_interests(rel, from_kind, to_kind),
+                                 c={"from_id": [a for a, _ in pairs],
+                                    "to_id": [b for _, b in pairs]},
+                                 n=len(pairs), **sync_params(rel), database_=database)
+
+
 def build(driver, database: str) -> None:
     """Write the known graph into an empty database."""
 
@@ -130,6 +149,7 @@ def build(driver, database: str) -> None:
                 for a, t, b, s in RELATIONS if t == rel]
         write(f"UNWIND $rows AS row MATCH (a {{{P.entity_id}: row.a}}), (b {{{P.entity_id}: row.b}}) "
               f"CREATE (a)-[r:{getattr(R, rel)}]->(b) SET r = row.props", rows)
+    write_interests(driver, database)
     write(f"UNWIND $rows AS name CREATE (:{L.Department} {{{P.name}: name}})",
           sorted({r[0] for r in records()}))
     write(f"UNWIND $rows AS row MATCH (e {{{P.entity_id}: row.entity}}), "
