@@ -15,6 +15,7 @@ import pytest
 
 import kglink
 from graph.admin import reset_database
+from graph.store.interests import interest_kinds
 from graph.store.previous import read_previous_clusters
 from linking.entity_ids import fresh_id
 from loaders.fields import FIELDS
@@ -63,6 +64,21 @@ def seeded(neo4j_target, sources) -> Loaded:
     return Loaded(driver, database)
 
 
+def interests_and_relationships(driver, database: str) -> tuple[list[str], list[str]]:
+    """The keys of the interests whose holder and company are the ends their key names, and
+    of the relationships that must have an interest (both sorted)."""
+    held = driver.execute_query(
+        "MATCH (a)-[:HOLDS_INTEREST]->(s)-[:INTEREST_IN]->(b) "
+        "RETURN s.interest_id AS k, a.entity_id AS a, b.entity_id AS b ORDER BY k",
+        database_=database).records
+    bearing = driver.execute_query(
+        "MATCH (a)-[x]->(b) WHERE type(x) IN $types "
+        "RETURN a.entity_id + '|' + type(x) + '|' + b.entity_id AS k ORDER BY k",
+        types=list(interest_kinds()), database_=database).records
+    return ([r["k"] for r in held if r["k"].split("|")[::2] == [r["a"], r["b"]]],
+            [r["k"] for r in bearing])
+
+
 def post_record(server, row: pd.Series) -> dict:
     record = as_record(row)
     response = server.post("/records", key="service", json={
@@ -94,6 +110,9 @@ def test_added_records_agree_with_a_batch_rerun(server, seeded, sources):
         assert merge["event_id"] in {e["event_id"] for e in history["events"]}
     # no record refers to P3C5... any more
     assert server.get("/entities/P3C5BC5F988B727C2").status_code == 404
+    # the merges moved relationships; each still has its interest node, keyed by it
+    held_interests, bearing = interests_and_relationships(driver, database)
+    assert held_interests == bearing and len(bearing) == 248
     graph = assignment(read_previous_clusters(driver, database))
     rerun = kglink.run(full, driver=driver, database=database, judgments=())
     assert assignment(rerun.linked.clusters) == graph
