@@ -117,10 +117,9 @@ def default_settings(entity_type: str, prepared: pd.DataFrame) -> EntitySettings
 
 def _names_split(prepared: pd.DataFrame, min_share: float = 0.95) -> bool:
     """Whether (nearly) every named record gives its name in parts (a given or a family
-    name, or both). Sources
-    that write whole names beside sources that split them make the parts missing on every
-    pair across them; the whole name (composed where only parts are given) is then the one
-    comparison all pairs have."""
+    name, or both). Sources that write whole names beside sources that split them make the
+    parts missing on every pair across them; the whole name (composed where only parts are
+    given) is then the one comparison all pairs have."""
     if not {"given_name", "family_name", "name"} <= set(prepared.columns):
         return False
     named = prepared["name"].notna()
