@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 TIME_KEYS = ("loaded_at", "started_at", "completed_at", "at")
-ID_KEYS = ("entity_id", "record_key", "event_id", "batch", "code", "name")
+ID_KEYS = ("entity_id", "record_key", "identifier_key", "event_id", "batch", "code", "name")
 
 
 def _key(labels: list[str], properties: dict) -> str:
