@@ -7,11 +7,13 @@ from ontology.schema import party_relationships, rels
 
 def test_party_relationships_are_the_seven_between_persons_and_companies():
     # REFERS_TO (from SourceRecord), FROM_DEPARTMENT (to Department), LOCATED_IN (to a
-    # division), MENTIONS (from Document) and SUBCLASS_OF (between ontology classes) are not
+    # division), MENTIONS (from Document), IDENTIFIED_BY (to an Identifier), ISSUED_IN (from
+    # an Identifier) and SUBCLASS_OF (between ontology classes) are not
     assert party_relationships() == ("EMPLOYED_BY", "EXECUTIVE_OF", "LEGAL_REPRESENTATIVE_OF",
                                      "PARENT_OF", "RELATIVE_OF", "SHAREHOLDER_OF", "SPOUSE_OF")
     assert set(rels) - set(party_relationships()) == {
-        "FROM_DEPARTMENT", "LOCATED_IN", "MENTIONS", "REFERS_TO", "SUBCLASS_OF"}
+        "FROM_DEPARTMENT", "IDENTIFIED_BY", "ISSUED_IN", "LOCATED_IN", "MENTIONS", "REFERS_TO",
+        "SUBCLASS_OF"}
 
 
 def test_query_library_defaults_to_the_party_relationships():
