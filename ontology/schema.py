@@ -231,3 +231,5 @@ record_kinds = CodeList("RecordKind")  # person, organization, relation (SOURCES
 relation_types = CodeList("RelationType")  # legal_representative, shareholder, ...
 load_statuses = CodeList("LoadStatus")  # running, complete
 registration_statuses = CodeList("RegistrationStatus")  # 存续, 停业, 迁出, 撤销, 吊销, 注销, 清算
+identifier_schemes = CodeList("IdentifierScheme")  # id_number, credit_code, reg_number
+registration_authorities = CodeList("RegistrationAuthority")  # 1, 5, 9, Y, ... (GB 32100)

@@ -15,14 +15,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 
 from ontology.pii import MASK
-from ontology.schema import CodeList, code_list, props
+from ontology.schema import identifier_schemes as schemes
+from ontology.schema import props, registration_authorities
 
-schemes = CodeList("IdentifierScheme")  # id_number, credit_code, reg_number
 # scheme -> the record column holding its validity flag (the loaders' checksum verdict)
 VALID_COLUMN = {schemes.id_number: props.id_valid,
                 schemes.credit_code: props.credit_code_valid}
@@ -115,10 +114,6 @@ def _authorities(nodes: pd.DataFrame) -> pd.Series:
     """A credit code's registration authority (its first character, when the code list of
     kgc:RegistrationAuthority has it); none for other schemes."""
     first = nodes[props.notation].astype("string").str[0]
-    known = (nodes[props.scheme] == schemes.credit_code) & first.isin(_authority_codes())
+    known = (nodes[props.scheme] == schemes.credit_code) & first.isin(list(registration_authorities))
     return first.where(known).astype("string")
 
-
-@cache
-def _authority_codes() -> tuple[str, ...]:
-    return code_list("RegistrationAuthority")

@@ -10,7 +10,8 @@ import io
 from identifier_case import CREDIT, ID_A, ID_B, ID_BAD, PERSON_ROWS, REG, identifier_case
 from rdflib import Graph, Literal, Namespace
 
-from graph.rdf_io import export_rdf
+from graph.admin import reset_database
+from graph.rdf_io import export_rdf, import_rdf
 from graph.store import write_graph
 from graph.store.identifier_rows import identifier_key
 from ontology.rdf import subgraph_to_rdf
@@ -96,3 +97,24 @@ def test_shacl_requires_a_notation_and_a_listed_scheme():
     bare = validate(subgraph_to_rdf([(key, {"labels": ["Identifier"], "identifier_key": key,
                                             "scheme": "passport"})], []))
     assert sorted(v.path or "" for v in bare.violations) == ["", "kg:identifierScheme"]
+
+
+IDENTIFIER_PICTURE = ("MATCH (x:Identifier) OPTIONAL MATCH (a)-[r:IDENTIFIED_BY|ISSUED_IN]-(x) "
+                      "WITH x, collect([type(r), coalesce(a.entity_id, a.record_key, a.code)]) "
+                      "AS ends RETURN properties(x) AS props, ends")
+
+
+def _identifier_picture(driver, database) -> list:
+    return sorted((sorted(r["props"].items()), sorted(r["ends"])) for r in
+                  driver.execute_query(IDENTIFIER_PICTURE, database_=database).records)
+
+
+def test_identifiers_survive_a_round_trip_through_rdf(graph_db, tmp_path):
+    driver, database = graph_db
+    _store(driver, database)
+    before = _identifier_picture(driver, database)
+    assert len(before) == 5 and sum(len(ends) for _, ends in before) == 17
+    export_rdf(driver, database, tmp_path / "graph.nt", progress=False)
+    reset_database(driver, database)
+    import_rdf(driver, database, tmp_path / "graph.nt")
+    assert _identifier_picture(driver, database) == before
