@@ -4,6 +4,7 @@ from ontology names only (rows travel column-wise as in ``graph.store.cypher``).
 from __future__ import annotations
 
 from graph.cypher_names import quote
+from graph.store.cypher import CreateOnly
 from graph.store.fields import entity_label
 from graph.store.identifier_rows import NODE_COLUMNS
 from ontology.schema import labels, props, rels
@@ -34,6 +35,16 @@ def record_identifiers() -> str:
             f"WHERE NOT x.{_KEY} IN $c.key_list[i] DELETE old }} "
             f"WITH r, i UNWIND $c.key_list[i] AS key "
             f"MATCH (x:{_ID} {{{_KEY}: key}}) MERGE (r)-[:{_BY}]->(x)")
+
+
+def new_record_identifiers() -> str:
+    """Link each record ($c.record_key) to one identifier ($c.identifier_key) in a graph that
+    held no records before this load: nothing to clean up, so a plain CREATE."""
+    return CreateOnly(
+        f"UNWIND range(0, $n - 1) AS i "
+        f"MATCH (r:{_RECORD} {{{quote(props.record_key)}: $c.record_key[i]}}) "
+        f"MATCH (x:{_ID} {{{_KEY}: $c.{props.identifier_key}[i]}}) "
+        f"CREATE (r)-[:{_BY}]->(x)")
 
 
 def entity_identifiers(kind: str) -> str:

@@ -17,14 +17,18 @@ from ontology.schema import props
 if TYPE_CHECKING:
     from graph.store.batches import BatchWriter
 
+
+
 @dataclass(frozen=True)
 class IdentifierFrames:
     """What the statements of ``identifier_cypher`` take: identifier nodes; every record of
     the load with the list of its identifier keys (empty lists too, so a number removed from
-    a record loses its link); the entity ids of each kind."""
+    a record loses its link); the same links one row each (for a graph without records);
+    the entity ids of each kind."""
 
     nodes: pd.DataFrame
     records: pd.DataFrame                 # record_key, key_list
+    links: pd.DataFrame                   # record_key, identifier_key
     entities: dict[str, pd.DataFrame]     # kind -> entity_id
 
 
@@ -40,21 +44,27 @@ def identifier_frames(records: dict[str, pd.DataFrame],
     return IdentifierFrames(
         nodes=rows.nodes,
         records=pd.DataFrame({"record_key": keys, "key_list": key_list}),
+        links=rows.records,
         entities={kind: frame[["entity_id"]] for kind, frame in entities.items()})
 
 
-def identifier_steps(frames: IdentifierFrames) -> list[tuple[str, str, pd.DataFrame]]:
+def identifier_steps(frames: IdentifierFrames, fresh: bool = False
+                     ) -> list[tuple[str, str, pd.DataFrame]]:
     """(step name, statement, rows) in the order they run: nodes, record links, entity
-    links (an entity's links are read from its records' links, so they come last)."""
+    links (an entity's links are read from its records' links, so they come last).
+    ``fresh``: the graph held no records before this load, so record links are created
+    without looking for old ones."""
+    records = ((identifier_cypher.new_record_identifiers(), frames.links) if fresh else
+               (identifier_cypher.record_identifiers(), frames.records))
     return [("identifiers:nodes", identifier_cypher.identifiers(), frames.nodes),
-            ("identifiers:records", identifier_cypher.record_identifiers(), frames.records),
+            ("identifiers:records", *records),
             *((f"identifiers:entities:{kind}", identifier_cypher.entity_identifiers(kind), frame)
               for kind, frame in frames.entities.items())]
 
 
-def write_identifiers(writer: BatchWriter, frames: IdentifierFrames) -> None:
-    """The identifier steps of a load, each checkpointed."""
-    for step, statement, frame in identifier_steps(frames):
+def write_identifiers(writer: BatchWriter, frames: IdentifierFrames, fresh: bool) -> None:
+    """The identifier steps of a load, each checkpointed (``fresh``: see identifier_steps)."""
+    for step, statement, frame in identifier_steps(frames, fresh):
         writer.write(step, statement, frame)
 
 

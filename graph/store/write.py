@@ -142,7 +142,7 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     for kind, frame in plan.records.items():
         large.write(f"records:{kind}", cypher.records(kind, fresh, large.rows), frame,
                     {"batch": batch, "loaded_at": manifest.started_at})
-    write_identifiers(writer, identifier_frames(plan.records, plan.entities))
+    write_identifiers(writer, identifier_frames(plan.records, plan.entities), fresh)
     _write_relations(large, plan, fresh)
     if not previous.empty:
         _remove_stale_relations(writer, plan)
