@@ -1,7 +1,9 @@
 """The identifier step of a load: Identifier nodes, each record's IDENTIFIED_BY links (moved
 when its number changes), each entity's (those of the records referring to it now), and
 removal of identifiers no record carries any more. Written driver-side through
-``BatchWriter`` (checkpointed) after the records, on every load path."""
+``BatchWriter`` (checkpointed) after the records, also when the records come from Spark;
+``add_record`` runs the same statements in its transaction, and a first load through
+``neo4j-admin import`` writes the same graph from ``graph.store.import_files``."""
 
 from __future__ import annotations
 
