@@ -33,7 +33,8 @@ def key_properties() -> list[tuple[str, str]]:
     return [(L.NaturalPerson, P.entity_id), (L.LegalPerson, P.entity_id),
             (L.SourceRecord, P.record_key), (L.Department, P.name),
             (L.AdministrativeDivision, P.code), (L.Document, P.uri),
-            (L.Shareholding, P.interest_id), (L.Role, P.interest_id)]
+            (L.Shareholding, P.interest_id), (L.Role, P.interest_id),
+            (L.Identifier, P.identifier_key)]
 
 
 def node_key(labels: Iterable[str], properties: dict[str, Any], fallback: str = "") -> str:

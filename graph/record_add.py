@@ -1,7 +1,8 @@
 """Add one record to the graph and resolve it incrementally (``add_record``): it is
 placed among the entities its accepted links reach (``linking.placement``), then written in
 a single transaction:
-the record, the entities it touched as they now are, a MergeEvent / SplitEvent for every
+the record, the entities it touched as they now are, the record's identifiers and the
+touched entities' IDENTIFIED_BY links (``graph.store.identifiers``), a MergeEvent / SplitEvent for every
 entity that merged or split (``graph.store.history``, as a load records them), the
 relationships of a merged-away entity moved to its successor, and entities left without
 records removed. Rows come from ``graph.store.plan`` and statements from
@@ -26,6 +27,7 @@ from graph.store import cypher
 from graph.store.batches import columns_of
 from graph.store.fields import VALIDITY_FLAG, entity_label, record_fields
 from graph.store.history import history_events
+from graph.store.identifiers import identifier_frames, identifier_steps
 from graph.store.interests import resync_interests_at
 from graph.store.plan import plan_graph
 from graph.store.relation_rows import relation_kinds
@@ -189,6 +191,7 @@ def write_placement(driver: Driver, database: str, placement: Placement,
     records["hash"] = kept.where(kept.notna(), records["hash"])
     events = history_events(placement.previous, plan.assignment(), placement.links, batch, at)
     moves = _successors(placement)
+    identifiers = identifier_frames({kind: records}, {kind: plan.entities[kind]})
 
     def work(tx: ManagedTransaction) -> None:
         _run(tx, cypher.departments(), pd.DataFrame({"name": plan.departments}))
@@ -205,6 +208,8 @@ def write_placement(driver: Driver, database: str, placement: Placement,
             for outgoing in (True, False):
                 _run(tx, cypher.move_relationships(rel_type, kind, outgoing), moves)
         _run(tx, cypher.records(kind), records, {"batch": batch, "loaded_at": at})
+        for _, statement, rows in identifier_steps(identifiers):
+            _run(tx, statement, rows)
         _run(tx, cypher.delete_entities_without_records(kind),
              pd.DataFrame({"entity_id": placement.retired}))
         if len(moves):

@@ -234,3 +234,5 @@ registration_statuses = CodeList("RegistrationStatus")  # 存续, 停业, 迁出
 roles = CodeList("Role")  # legal_representative, director, supervisor, manager, executive
 interest_types = CodeList("InterestType")  # shareholding, votingRights
 directness = CodeList("DirectOrIndirect")  # direct, indirect, unknown
+identifier_schemes = CodeList("IdentifierScheme")  # id_number, credit_code, reg_number
+registration_authorities = CodeList("RegistrationAuthority")  # 1, 5, 9, Y, ... (GB 32100)

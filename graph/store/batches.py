@@ -100,6 +100,20 @@ class BatchWriter:
         self.step_seconds[step] = time.monotonic() - started
         self.manifest.mark_step_done(self.driver, self.database, step)
 
+    def delete_until_none(self, statement: str, limit: int = 10_000) -> None:
+        """Run a deleting ``statement`` (``$limit`` nodes a transaction, returning
+        ``deleted``) until it deletes nothing, counting what it removed."""
+        def work(tx):
+            result = tx.run(statement, limit=limit)
+            return result.single()["deleted"], result.consume().counters
+
+        while True:
+            deleted, counters = in_write_transaction(self.driver, self.database, work)
+            self.counts["nodes_deleted"] += counters.nodes_deleted
+            self.counts["relationships_deleted"] += counters.relationships_deleted
+            if deleted == 0:
+                break
+
     def _collect(self, in_flight: dict[Future, int], bar) -> None:
         """Wait for one chunk in flight to commit and count what it changed."""
         done, _ = wait(in_flight, return_when=FIRST_COMPLETED)

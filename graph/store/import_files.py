@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 
 from graph.store.cypher import RELATION_KEYS
 from graph.store.fields import entity_fields, entity_label, record_fields
+from graph.store.identifier_rows import identifier_rows
 from graph.store.plan import GraphPlan
 from ontology.schema import labels, props, rels
 
@@ -93,6 +94,7 @@ def write_import_files(plan: GraphPlan, directory: Path, batch: str,
                                 frame[k.record_key], frame["entity_id"],
                                 frame[[k.score, k.evidence]], name=f"refers_to_{kind}")
 
+    _identifiers(writer, plan, codes)
     if not plan.relations.empty:
         relation_props = list(RELATION_KEYS)
         # one relationship per (type, from, to), as MERGE makes it: the last row wins
@@ -103,6 +105,25 @@ def write_import_files(plan: GraphPlan, directory: Path, batch: str,
                                     entity_label(to_kind), frame["from_id"], frame["to_id"],
                                     frame[relation_props])
     return out
+
+
+def _identifiers(writer: _Writer, plan: GraphPlan, codes: set[str]) -> None:
+    """Identifier nodes, IDENTIFIED_BY from records and their entities, ISSUED_IN to the
+    divisions the graph holds: what ``graph.store.identifiers`` writes into an empty graph."""
+    rows = identifier_rows(plan.records)
+    if rows.nodes.empty:
+        return
+    key, ident = props.identifier_key, labels.Identifier
+    writer.nodes(ident, rows.nodes, key)
+    writer.relationships(rels.IDENTIFIED_BY, labels.SourceRecord, ident,
+                         rows.records["record_key"], rows.records[key],
+                         name="identified_by_records")
+    for kind, frame in rows.entities.groupby("entity_type", sort=True):
+        writer.relationships(rels.IDENTIFIED_BY, entity_label(kind), ident, frame["entity_id"],
+                             frame[key], name=f"identified_by_{kind}")
+    issued = rows.nodes[rows.nodes[props.issuer].isin(codes).fillna(False)]
+    writer.relationships(rels.ISSUED_IN, ident, labels.AdministrativeDivision, issued[key],
+                         issued[props.issuer])
 
 
 class _Writer:

@@ -16,7 +16,6 @@ stay: traversals that need no interest values stay one hop long.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -24,7 +23,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from rdflib import URIRef
 
-from graph.client import in_write_transaction
 from graph.cypher_names import quote
 from graph.store.fields import entity_label
 from ontology.schema import (
@@ -39,8 +37,6 @@ from ontology.schema import (
 )
 
 if TYPE_CHECKING:
-    from neo4j import Driver
-
     from graph.store.batches import BatchWriter
 
 SEPARATOR = "|"  # interest_id = FROM_ENTITY|REL_TYPE|TO_ENTITY
@@ -149,24 +145,7 @@ def write_interests(writer: BatchWriter, relations: pd.DataFrame) -> None:
             writer.write(f"interests:{rel_type}:{from_kind}:{to_kind}",
                          sync_interests(rel_type, from_kind, to_kind),
                          frame[["from_id", "to_id"]], sync_params(rel_type))
-    writer.counts.update(delete_interests_without_relationship(writer.driver, writer.database))
-
-
-def delete_interests_without_relationship(driver: Driver, database: str) -> Counter[str]:
-    """Delete, 10,000 per transaction, every interest whose relationship is gone; the nodes
-    and relationships deleted."""
-    def work(tx):
-        result = tx.run(delete_stale_interests(), limit=10_000)
-        deleted = result.single()["deleted"]
-        return deleted, result.consume().counters
-
-    total: Counter[str] = Counter()
-    while True:
-        deleted, counters = in_write_transaction(driver, database, work)
-        total["nodes_deleted"] += counters.nodes_deleted
-        total["relationships_deleted"] += counters.relationships_deleted
-        if deleted == 0:
-            return total
+    writer.delete_until_none(delete_stale_interests())
 
 
 def resync_interests_at(tx, kind: str, entity_ids: list[str]) -> None:

@@ -4,8 +4,9 @@ incremental and resumable.
 Steps, in order (each checkpointed in the batch's LoadBatch node): departments, divisions
 and their hierarchy, merge/split history (computed against the graph's current assignment
 before anything changes), entities, source records with REFERS_TO / FROM_DEPARTMENT,
-relations, removal of relations no longer supported by their records, removal of entities
-no record refers to. Every write is a batched ``UNWIND`` in a managed transaction: MERGE,
+identifiers (``graph.store.identifiers``), relations, removal of relations no longer
+supported by their records, removal of entities no record refers to and of identifiers no
+record carries. Every write is a batched ``UNWIND`` in a managed transaction: MERGE,
 or CREATE while the graph holds no entities yet (then in two concurrent transactions).
 A large first load into an empty local graph goes through ``graph.store.bulk_import``
 instead and yields the same graph. Given a SparkSession, entities, records and relations
@@ -20,12 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from graph.client import in_write_transaction, read
+from graph.client import read
 from graph.ontology_store import apply_schema
 from graph.store import cypher
 from graph.store.batches import BatchWriter
 from graph.store.bulk_import import bulk_import, should_bulk_import
 from graph.store.history import history_events
+from graph.store.identifiers import (
+    identifier_frames,
+    remove_unused_identifiers,
+    write_identifiers,
+)
 from graph.store.interests import write_interests
 from graph.store.load_batches import batch_id as load_batch_id
 from graph.store.manifest import now_iso, open_manifest
@@ -137,10 +143,12 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
     for kind, frame in plan.records.items():
         large.write(f"records:{kind}", cypher.records(kind, fresh, large.rows), frame,
                     {"batch": batch, "loaded_at": manifest.started_at})
+    write_identifiers(writer, identifier_frames(plan.records, plan.entities), fresh)
     _write_relations(large, plan, fresh)
     if not previous.empty:
         _remove_stale_relations(writer, plan)
     _remove_orphans(writer)
+    remove_unused_identifiers(writer)
     write_interests(writer, plan.relations)
     manifest.complete(driver, database)
 
@@ -260,20 +268,4 @@ def _remove_stale_relations(writer: BatchWriter, plan: GraphPlan) -> None:
 def _remove_orphans(writer: BatchWriter) -> None:
     """Delete entities that no SourceRecord refers to any more (merged or split away)."""
     for kind in ("person", "organization"):
-        while True:
-            deleted, counters = in_write_transaction(writer.driver, writer.database,
-                                                     _delete_orphans_of(kind))
-            writer.counts["nodes_deleted"] += counters.nodes_deleted
-            writer.counts["relationships_deleted"] += counters.relationships_deleted
-            if deleted == 0:
-                break
-
-
-def _delete_orphans_of(kind: str):
-    """A transaction function deleting up to 10,000 orphans of ``kind``: (deleted, counters)."""
-    def work(tx):
-        result = tx.run(cypher.delete_orphans(kind), limit=10_000)
-        deleted = result.single()["deleted"]
-        return deleted, result.consume().counters
-
-    return work
+        writer.delete_until_none(cypher.delete_orphans(kind))

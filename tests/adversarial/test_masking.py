@@ -59,10 +59,11 @@ def test_pii_marks_come_from_the_ontology():
     assert pii_properties() == {
         "address": "address", "addresses": "address", "birth_date": "birth_date",
         "email": "email", "id_number": "identifier", "id_numbers": "identifier",
-        "legal_rep_id": "identifier", "phone": "phone", "phones": "phone"}
+        "legal_rep_id": "identifier", "notation": "identifier", "phone": "phone",
+        "phones": "phone"}
     assert masked_keys() == {"birth_date": "birth_date_masked",
                              "credit_code": "credit_code_masked",
-                             "id_number": "id_number_masked"}
+                             "id_number": "id_number_masked", "notation": "notation_masked"}
 
 
 def test_every_canonical_personal_field_is_marked():

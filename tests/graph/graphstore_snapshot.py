@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 TIME_KEYS = ("loaded_at", "started_at", "completed_at", "at")
-ID_KEYS = ("entity_id", "record_key", "event_id", "batch", "code", "name", "interest_id")
+ID_KEYS = ("entity_id", "record_key", "identifier_key", "event_id", "batch", "code", "name",
+           "interest_id")
 
 
 def _key(labels: list[str], properties: dict) -> str:

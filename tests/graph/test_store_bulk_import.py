@@ -14,9 +14,10 @@ from graph.admin import reset_database
 from graph.local_server import SWAP_MARKER, LocalNeo4j
 from graph.store import write_graph
 from graph.store.bulk_import import STAGING_DATABASE, forget_replaced_store, should_bulk_import
+from graph.store.identifier_rows import identifier_rows
 from graph.store.import_files import write_import_files
 from graph.store.plan import plan_graph
-from ontology.schema import labels
+from ontology.schema import labels, rels
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("NEO4J_URI")),
                                 reason="the importer needs kglink's own local server")
@@ -36,6 +37,10 @@ def test_import_writes_what_cypher_writes_and_reruns_change_nothing(graph_db):
     assert imported.bulk_import
     assert snapshot(driver, database, drop_times=True) == expected
     nodes, relationships = expected  # LoadBatch is a node of the graph, not of the load
+    identifiers = identifier_rows(plan_graph(ingested, linked).records).nodes
+    assert len(identifiers) > 0
+    assert sum(key.startswith(f"{labels.Identifier}:") for key in nodes) == len(identifiers)
+    assert sum(rel[1] == rels.IDENTIFIED_BY for rel in relationships) > len(identifiers)
     assert imported.nodes_created == online.nodes_created == len(nodes) - 1
     assert imported.relationships_created == online.relationships_created == len(relationships)
 

@@ -103,10 +103,10 @@ CAUGHT_BEFORE = [
 NOT_CAUGHT_BEFORE = [
     ("id-check-digit", lambda: _changed(_set("P-0001", id_number="110105194912310021")),
      ["entity:P-0001 kg:idNumber: the ID number fails its GB 11643 check digit (and is not "
-      "flagged kg:idValid false) (value '110105194912310021')"]),
+      "flagged kg:idValid or kg:identifierValid false) (value '110105194912310021')"]),
     ("id-birth-date", lambda: _changed(_set("P-0001", id_number="431124195587149445")),
      ["entity:P-0001 kg:idNumber: the birth date in the ID number (characters 7-14) is not a "
-      "real date (and is not flagged kg:idValid false) (value '431124195587149445')"]),
+      "real date (and is not flagged kg:idValid or kg:identifierValid false) (value '431124195587149445')"]),
     ("credit-code-check-character",
      lambda: _changed(_set("O-0001", credit_code="91430100MA4L000001")),
      ["entity:O-0001 kg:creditCode: the unified social credit code fails its GB 32100 check "
@@ -158,8 +158,8 @@ def test_the_issue_example_id_number_fails_both_checks_in_chinese():
     report = validate(_changed(_set("P-0001", id_number="431124195587149446")), lang="zh")
     assert report.messages == [
         "Violation: entity:P-0001 kg:idNumber: 公民身份号码中的出生日期（第 7-14 位）不是真实日期"
-        "（且未标记 kg:idValid false） (value '431124195587149446')",
-        "Violation: entity:P-0001 kg:idNumber: 公民身份号码校验码错误（且未标记 kg:idValid false） "
+        "（且未标记 kg:idValid 或 kg:identifierValid false） (value '431124195587149446')",
+        "Violation: entity:P-0001 kg:idNumber: 公民身份号码校验码错误（且未标记 kg:idValid 或 kg:identifierValid false） "
         "(value '431124195587149446')"]
 
 

@@ -24,8 +24,8 @@ KG = "https://w3id.org/kglink/ontology#"
 ENTITY = "https://w3id.org/kglink/id/entity/"
 ID_VALID, ID_NUMBER = URIRef(KG + "idValid"), URIRef(KG + "idNumber")
 CHECKSUM_EN = ("the ID number fails its GB 11643 check digit (and is not flagged "
-               "kg:idValid false)")
-CHECKSUM_ZH = "公民身份号码校验码错误（且未标记 kg:idValid false）"
+               "kg:idValid or kg:identifierValid false)")
+CHECKSUM_ZH = "公民身份号码校验码错误（且未标记 kg:idValid 或 kg:identifierValid false）"
 
 
 def test_best_value_carries_its_flag():

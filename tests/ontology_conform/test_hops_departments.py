@@ -47,5 +47,6 @@ def test_export_stats_count_the_added_departments(graph_db, tmp_path):
     write_conform_case(driver, database)
     stats = export_rdf(driver, database, tmp_path / "p1.nt", entity_ids=["P1"], hops=1,
                        progress=False)
-    # P1, its two records, its division and the two departments of those records
-    assert stats.nodes == 6
+    # P1, its two records, its division, its identifier (one ID number in both records) and
+    # the two departments of those records
+    assert stats.nodes == 7

@@ -12,8 +12,8 @@ from ontology.validation import validate
 
 ENTITY = "https://w3id.org/kglink/id/entity/"
 REGION_EN = ("the region code in the ID number (characters 1-6) is not a GB/T 2260 division "
-             "code (and is not flagged kg:idValid false)")
-REGION_ZH = "公民身份号码中的地区码（第 1-6 位）不是 GB/T 2260 行政区划代码（且未标记 kg:idValid false）"
+             "code (and is not flagged kg:idValid or kg:identifierValid false)")
+REGION_ZH = "公民身份号码中的地区码（第 1-6 位）不是 GB/T 2260 行政区划代码（且未标记 kg:idValid 或 kg:identifierValid false）"
 UNKNOWN = valid_id("43999919900101123")   # good check digit and date, no division 439999
 KNOWN = valid_id("43010219900101123")     # 芙蓉区
 

@@ -34,7 +34,8 @@ def test_the_published_context_is_what_the_writers_use():
         **{name: f"https://w3id.org/kglink/id/{path}/" for name, path in (
             ("entity", "entity"), ("record", "record"), ("dept", "department"),
             ("division", "division"), ("doc", "document"), ("rel", "relationship"),
-            ("batch", "batch"), ("event", "event"), ("interest", "interest"))}}
+            ("batch", "batch"), ("event", "event"), ("identifier", "identifier"),
+            ("interest", "interest"))}}
     assert jsonld_context() == published
     assert PREFIXES == published  # the Turtle prefixes are the context's prefixes
     assert published["kg"] == KG and published["kgm"] == KGM

@@ -13,6 +13,7 @@ from urllib.parse import quote
 KGLINK_CONTEXT = {  # ontology/context.jsonld
     "batch": "https://w3id.org/kglink/id/batch/",
     "event": "https://w3id.org/kglink/id/event/",
+    "identifier": "https://w3id.org/kglink/id/identifier/",
     "interest": "https://w3id.org/kglink/id/interest/",
     "dept": "https://w3id.org/kglink/id/department/",
     "division": "https://w3id.org/kglink/id/division/",
