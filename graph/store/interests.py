@@ -21,7 +21,6 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from rdflib import URIRef
 
 from graph.cypher_names import quote
 from graph.store.fields import entity_label
@@ -54,7 +53,7 @@ class InterestKind:
 @cache
 def interest_kinds() -> dict[str, InterestKind]:
     """Relationship type -> the interest it yields, from the ontology's kgm:interestClass."""
-    from rdflib import SKOS
+    from rdflib import SKOS, URIRef
 
     g = ontology_graph()
     label_of = {t.iri: name for name, t in terms()["label"].items()}
