@@ -4,28 +4,14 @@ real relation standardiser as a department's file would be."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
 from loaders.standardise.frames import standardise_relations
+from tests.graph.graphstore_frames import Ingested, Linked
 
 PSB, SAMR = "公安厅户籍", "市场监管局"
 ZHANG, LI = "430102199001011238", "430103198505052342"  # check characters right
 XINGCHEN, YUELU = "91430100MA4L00003Q", "91430104MA4L00011D"
-
-
-@dataclass
-class Ingested:
-    persons: pd.DataFrame
-    organizations: pd.DataFrame
-    relations: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-@dataclass
-class Linked:
-    clusters: pd.DataFrame
-    links: pd.DataFrame
 
 
 RELATION_ROWS = [  # record_id, type as written, from_id, to_id, share as written, start date
