@@ -10,13 +10,14 @@ repository. One session is reused for the life of the process.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 from linking.kglink_home import kglink_home
 
-DRIVER_MEMORY = "2g"
+DRIVER_MEMORY = "2g"  # the default; KGLINK_SPARK_DRIVER_MEMORY sets another
 # the Neo4j Connector for Apache Spark (graph.store.spark_writer), for Spark 3 / Scala 2.12
 NEO4J_CONNECTOR = "org.neo4j:neo4j-connector-apache-spark_2.12:5.0.0_for_spark_3"
 # WARN and above, less the start-up notices every local session repeats
@@ -66,6 +67,18 @@ def ivy_settings() -> Path:
     return path
 
 
+def driver_memory() -> str:
+    """The driver's heap (``spark.driver.memory``; in local mode the executors' too):
+    ``$KGLINK_SPARK_DRIVER_MEMORY`` (a JVM size such as ``8g``), else ``DRIVER_MEMORY``.
+    The driver still collects each type's links and evidence, so millions of records need
+    more than the default."""
+    value = os.environ.get("KGLINK_SPARK_DRIVER_MEMORY", "").strip() or DRIVER_MEMORY
+    if not re.fullmatch(r"[1-9][0-9]*[kmgtKMGT]?", value):
+        raise ValueError(f"KGLINK_SPARK_DRIVER_MEMORY: {value!r} is not a JVM memory size "
+                         "such as 4g or 8192m")
+    return value
+
+
 def shuffle_partitions(master: str) -> int:
     """Shuffle partitions: a few per core in local mode (200 tiny tasks cost more than they
     do), Spark's default on a cluster."""
@@ -92,7 +105,7 @@ def spark_session(master: str = "local[2]", scratch: str | Path | None = None):
     builder = (SparkSession.builder.master(master).appName("kglink-link")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.memory", DRIVER_MEMORY)
+               .config("spark.driver.memory", driver_memory())
                .config("spark.driver.extraJavaOptions",
                        f"-Dlog4j2.configurationFile=file:{log_config}")
                .config("spark.local.dir", str(local_dir))
