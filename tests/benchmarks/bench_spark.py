@@ -103,7 +103,8 @@ def f1(clusters: pd.DataFrame, truth: pd.DataFrame) -> float:
 
 
 def bench(persons: int, master: str, work: Path, ingest_engine: str) -> list[dict]:
-    """Both engines on one generated data set."""
+    """Both engines on one generated data set; each engine's row is printed as soon as it
+    is known (a later failure, such as the Spark driver running out of memory, keeps it)."""
     from loaders.synthetic.generate import generate
 
     spec = work / f"gen{persons}" / "SOURCES.yaml"
@@ -119,24 +120,28 @@ def bench(persons: int, master: str, work: Path, ingest_engine: str) -> list[dic
                                  ingest_engine))
         clusters[engine] = pd.read_csv(out, dtype=str)
         rows[-1]["f1_truth"] = f1(clusters[engine], truth)
-    local_truth = clusters["local"].rename(columns={"entity_id": "true_id"})
-    rows[-1]["f1_vs_local"] = f1(clusters["spark"], local_truth)
+        if engine == "spark":
+            local_truth = clusters["local"].rename(columns={"entity_id": "true_id"})
+            rows[-1]["f1_vs_local"] = f1(clusters["spark"], local_truth)
+        print_row(rows[-1])
     return rows
 
 
-def print_rows(rows: list[dict], master: str) -> None:
+def print_header(master: str) -> None:
     print(f"| records | engine | ingest s | link s | peak RSS MB (tree) | shuffle write MB | "
           f"shuffle read MB | pairs compared | F1 truth | F1 vs local |  ({master})")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        write = f"{r['shuffle_write_mb']:.1f}" if "shuffle_write_mb" in r else "-"
-        read = f"{r['shuffle_read_mb']:.1f}" if "shuffle_read_mb" in r else "-"
-        vs = f"{r['f1_vs_local']:.4f}" if "f1_vs_local" in r else "-"
-        print(f"| {r['records']:,} | {r['engine']} | {r['ingest_seconds']:.1f} "
-              f"({r['ingest_engine']}) | "
-              f"{r['seconds']:.1f} | "
-              f"{r['peak_rss_mb']:,.0f} | {write} | {read} | {r['pairs_compared']:,} | "
-              f"{r['f1_truth']:.4f} | {vs} |")
+    print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+
+
+def print_row(r: dict) -> None:
+    write = f"{r['shuffle_write_mb']:.1f}" if "shuffle_write_mb" in r else "-"
+    read = f"{r['shuffle_read_mb']:.1f}" if "shuffle_read_mb" in r else "-"
+    vs = f"{r['f1_vs_local']:.4f}" if "f1_vs_local" in r else "-"
+    print(f"| {r['records']:,} | {r['engine']} | {r['ingest_seconds']:.1f} "
+          f"({r['ingest_engine']}) | "
+          f"{r['seconds']:.1f} | "
+          f"{r['peak_rss_mb']:,.0f} | {write} | {read} | {r['pairs_compared']:,} | "
+          f"{r['f1_truth']:.4f} | {vs} |", flush=True)
 
 
 def main() -> None:
@@ -149,9 +154,9 @@ def main() -> None:
                         help="ingest with the engine that links (default) or locally for both")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="bench-spark-"))
+    print_header(args.master)
     rows = [row for persons in args.persons
             for row in bench(persons, args.master, work, args.ingest)]
-    print_rows(rows, args.master)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
