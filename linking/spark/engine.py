@@ -12,6 +12,7 @@ directories.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,20 +43,29 @@ from linking.spark.checks import INFO, check_components
 from linking.spark.compare import Judged, score_candidates, with_records
 from linking.spark.components import component_labels
 from linking.spark.fit import SparkFitInputs, fit_on_spark
-from linking.spark.frames import ingested_frame, prepare_frame
+from linking.spark.frames import collect, ingested_frame, prepare_frame
 from linking.spark.session import spark_session
 from loaders.heartbeat import Heartbeat
 
 
 @dataclass
 class SparkLinked(Linked):
-    """A Spark link run: the local engine's outputs, plus its Spark DataFrames."""
+    """A Spark link run: the local engine's outputs, plus its scored pairs as Spark
+    DataFrames."""
 
     frames: dict[str, Any] = field(default_factory=dict)
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
-        """The local engine's files, and every Spark frame as ``DIR/spark/NAME.parquet``."""
+        """The local engine's files; the clusters, the links and every Spark frame as
+        ``DIR/spark/NAME.parquet`` directories (the first two written from the driver's
+        frames, not shipped back into Spark's heap)."""
         paths = super().write(out_dir)
+        for name, table in (("clusters", self.clusters), ("links", self.links)):
+            path = Path(out_dir) / "spark" / f"{name}.parquet"
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True)
+            table.to_parquet(path / "part-00000.parquet", index=False)
+            paths[f"spark/{name}"] = path
         for name, frame in self.frames.items():
             path = Path(out_dir) / "spark" / f"{name}.parquet"
             frame.write.mode("overwrite").parquet(str(path))
@@ -91,8 +101,6 @@ def link(ingested: Any, settings: LinkSettings | None = None, judgments=None,
     if models is not None:  # a given model of an entity type absent from this run is kept
         fitted = {**models.models, **fitted}
     kept = ModelSet(fitted, models.created) if reused else ModelSet(fitted)
-    frames["clusters"] = spark.createDataFrame(_concat(clusters, CLUSTER_COLUMNS))
-    frames["links"] = spark.createDataFrame(_concat(links, LINK_COLUMNS))
     return SparkLinked(clusters=_concat(clusters, CLUSTER_COLUMNS),
                        links=_concat(links, LINK_COLUMNS), stats=stats, ingested=ingested,
                        models=kept, frames=frames)
@@ -238,9 +246,9 @@ class _EntityRun:
         rules = scored.where("compared").groupBy("rule").count().toPandas()
         by_rule = dict(zip(rules["rule"].astype(int), rules["count"].astype(int),
                            strict=True))
-        accepted = (scored.where("compared and weight >= 0")
-                    .select("left", "right", "probability", "evidence").toPandas()
-                    .sort_values(["left", "right"], ignore_index=True))
+        accepted = collect(scored.where("compared and weight >= 0")
+                           .select("left", "right", "probability", "evidence")
+                           ).sort_values(["left", "right"], ignore_index=True)
         left, right = accepted["left"].to_numpy(), accepted["right"].to_numpy()
         kept = accepted[labels[left] == labels[right]]
         dept = self.frame["department"].astype(str).to_numpy()

@@ -61,3 +61,21 @@ def prepare_frame(ingested, entity_type: str):
             yield out
 
     return ingested.mapInPandas(prepared, schema)
+
+
+def collect(frame) -> pd.DataFrame:
+    """A Spark DataFrame on the driver, through Parquet the executors write under
+    ``spark.local.dir``: ``toPandas`` would hold every row in the driver's JVM heap first
+    (millions of links with their evidence do not fit in a few GB); this holds them only
+    in Python."""
+    import shutil
+    import uuid
+    from pathlib import Path
+
+    spark = frame.sparkSession
+    path = Path(spark.conf.get("spark.local.dir")) / f"collect-{uuid.uuid4().hex}"
+    try:
+        frame.write.parquet(str(path))
+        return pd.read_parquet(path)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

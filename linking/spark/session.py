@@ -70,8 +70,8 @@ def ivy_settings() -> Path:
 def driver_memory() -> str:
     """The driver's heap (``spark.driver.memory``; in local mode the executors' too):
     ``$KGLINK_SPARK_DRIVER_MEMORY`` (a JVM size such as ``8g``), else ``DRIVER_MEMORY``.
-    The driver still collects each type's links and evidence, so millions of records need
-    more than the default."""
+    In local mode every task shares it, so millions of records need more than the
+    default."""
     value = os.environ.get("KGLINK_SPARK_DRIVER_MEMORY", "").strip() or DRIVER_MEMORY
     if not re.fullmatch(r"[1-9][0-9]*[kmgtKMGT]?", value):
         raise ValueError(f"KGLINK_SPARK_DRIVER_MEMORY: {value!r} is not a JVM memory size "

@@ -86,7 +86,7 @@ def test_febrl4_spark_equals_local(spark, febrl4):
     assert_same_model(local, on_spark)
     assert len(on_spark.clusters) == 10_000  # every record once
     assert round(pairwise_scores(on_spark.clusters, truth)[2], 4) == 0.9996
-    assert list(on_spark.frames) == ["person_pairs", "clusters", "links"]
+    assert list(on_spark.frames) == ["person_pairs"]
 
 
 @pytest.fixture(scope="module")
