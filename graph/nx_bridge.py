@@ -1,8 +1,9 @@
 """Neo4j subgraphs as networkx ``MultiDiGraph``s, for mining and export.
 
 Nodes are keyed by a stable id (``entity_id`` for persons and companies, ``record_key`` for
-source records, ``name`` for departments, ``code`` for divisions, ``uri`` for documents; the
-element id only as a last resort) and carry every property plus ``labels`` (a sorted list).
+source records, ``relation:`` + ``record_key`` for relation records, ``name`` for
+departments, ``code`` for divisions, ``uri`` for documents, ``interest_id`` for interests,
+``identifier_key`` for identifiers; the element id only as a last resort) and carry every property plus ``labels`` (a sorted list).
 Edges carry ``type`` and every property; an edge's key is its type (``TYPE#2`` for a second
 relationship of one type between the same two nodes). Temporal values become Python
 ``date``/``datetime``. Everything is read in managed read transactions.
@@ -17,6 +18,7 @@ import networkx as nx
 
 from graph.client import read
 from graph.cypher_names import quote
+from graph.store.interests import interest_kinds
 from ontology.schema import labels as L
 from ontology.schema import party_relationships
 from ontology.schema import props as P
@@ -26,23 +28,27 @@ if TYPE_CHECKING:
     from neo4j import Driver
 
 MAX_HOPS = 6
+RELATION_RECORD_PREFIX = "relation:"  # node ids of RelationRecords
 
 
-def key_properties() -> list[tuple[str, str]]:
-    """(label, property) pairs in the order used to choose a node's stable id."""
-    return [(L.NaturalPerson, P.entity_id), (L.LegalPerson, P.entity_id),
-            (L.SourceRecord, P.record_key), (L.Department, P.name),
-            (L.AdministrativeDivision, P.code), (L.Document, P.uri),
-            (L.Shareholding, P.interest_id), (L.Role, P.interest_id),
-            (L.Identifier, P.identifier_key)]
+def key_properties() -> list[tuple[str, str, str]]:
+    """(label, property, prefix) triples in the order used to choose a node's stable id:
+    the id is prefix + the property's value. A relation record's key may equal an entity
+    record's (a department reusing one record id in two tables), so it is prefixed."""
+    return [(L.NaturalPerson, P.entity_id, ""), (L.LegalPerson, P.entity_id, ""),
+            (L.SourceRecord, P.record_key, ""),
+            (L.RelationRecord, P.record_key, RELATION_RECORD_PREFIX),
+            (L.Department, P.name, ""), (L.AdministrativeDivision, P.code, ""),
+            (L.Document, P.uri, ""), (L.Shareholding, P.interest_id, ""),
+            (L.Role, P.interest_id, ""), (L.Identifier, P.identifier_key, "")]
 
 
 def node_key(labels: Iterable[str], properties: dict[str, Any], fallback: str = "") -> str:
     """The stable id of a node with these labels and properties."""
     found = set(labels)
-    for label, key in key_properties():
+    for label, key, prefix in key_properties():
         if label in found and properties.get(key) is not None:
-            return str(properties[key])
+            return prefix + str(properties[key])
     if properties.get(P.entity_id) is not None:
         return str(properties[P.entity_id])
     return fallback
@@ -223,7 +229,7 @@ def subgraph_of_entities(driver: Driver, database: str, entity_ids: Iterable[str
 def _add_context(driver: Driver, database: str, builder: _Builder, ids: list[str],
                  timeout: float) -> None:
     record, refers = quote(L.SourceRecord), quote(R.REFERS_TO)
-    interest = f"{quote(L.Shareholding)}|{quote(L.Role)}"
+    interest = "|".join(sorted({quote(k.label) for k in interest_kinds().values()}))
     cypher = (_entities_in_ids()
               + f"RETURN a, COLLECT {{ MATCH rec = (:{quote(L.Department)})"
               f"<-[:{quote(R.FROM_DEPARTMENT)}]-(:{record})-[:{refers}]->(a) RETURN rec }}, "
@@ -232,6 +238,8 @@ def _add_context(driver: Driver, database: str, builder: _Builder, ids: list[str
               f"(:{quote(L.AdministrativeDivision)}) RETURN place }}, "
               f"COLLECT {{ MATCH held = (a)-[:{quote(R.HOLDS_INTEREST)}]->(s:{interest})"
               f"-[:{quote(R.INTEREST_IN)}]->(b) WHERE b.{quote(P.entity_id)} IN $ids "
-              f"OPTIONAL MATCH stated = (s)-[:{quote(R.DERIVED_FROM)}]->(:{record}) "
+              f"OPTIONAL MATCH stated = (s)-[:{quote(R.DERIVED_FROM)}]->(:{record}|"
+              f"{quote(L.RelationRecord)})-[:{quote(R.FROM_DEPARTMENT)}]->"
+              f"(:{quote(L.Department)}) "
               f"RETURN [held, stated] }}")
     builder.add(_read(driver, database, cypher, {"ids": ids}, timeout))

@@ -201,12 +201,12 @@ def _subgraph_ids(driver: Driver, database: str, entity_ids: list[str],
 
 
 def _record_departments(driver: Driver, database: str, ids: set[str]) -> set[str]:
-    """Element ids of the departments of the source records among ``ids``: every exported
-    record carries its kg:fromDepartment (SHACL requires one) whatever the hops reach."""
+    """Element ids of the departments of the records (source and relation) among ``ids``:
+    every exported record carries its kg:fromDepartment (SHACL requires one) whatever the hops reach."""
     from ontology.schema import labels, rels
 
     rows = read(driver, database,
-                f"MATCH (r:{quote(labels.SourceRecord)})-[:{quote(rels.FROM_DEPARTMENT)}]->"
+                f"MATCH (r)-[:{quote(rels.FROM_DEPARTMENT)}]->"
                 f"(d:{quote(labels.Department)}) WHERE elementId(r) IN $ids "
                 "RETURN DISTINCT elementId(d) AS id", {"ids": list(ids)})
     return {r["id"] for r in rows}

@@ -13,7 +13,8 @@ OTHER = "#8d99ae"
 def label_colours() -> dict[str, str]:
     """Colour of each node label, by ontology name."""
     return {L.NaturalPerson: "#e4572e", L.LegalPerson: "#2e86ab", L.SourceRecord: "#b8b8b8",
-            L.Department: "#5aa02c", L.AdministrativeDivision: "#f0a202", L.Document: "#9b5de5"}
+            L.RelationRecord: "#d3d3d3", L.Department: "#5aa02c",
+            L.AdministrativeDivision: "#f0a202", L.Document: "#9b5de5"}
 
 
 def main_label(labels: list[str] | str | None) -> str:

@@ -155,6 +155,28 @@ def records(kind: str, fresh: bool = False, rows: Rows = COLUMNS) -> str:
             f"RETURN sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
 
 
+# what a RelationRecord states (graph.store.relation_rows.RECORD_COLUMNS, less its key)
+RELATION_RECORD_KEYS = (props.department, props.record_id, props.source, props.line,
+                        props.relation_type, props.share_ratio, props.share_min,
+                        props.share_max, props.start_date, props.end_date, props.roles,
+                        props.flags, props.reason)
+
+
+def relation_records() -> str:
+    """MERGE RelationRecords (rows of relation tables) with what each states and
+    FROM_DEPARTMENT; batch/loaded_at change only when the content hash changes."""
+    k = props
+    return (f"UNWIND range(0, $n - 1) AS i "
+            f"MATCH (d:{quote(labels.Department)} {{{quote(k.name)}: $c.department[i]}}) "
+            f"MERGE (r:{quote(labels.RelationRecord)} {{{quote(k.record_key)}: $c.record_key[i]}}) "
+            f"WITH r, i, d, coalesce(r.{quote(k.content_hash)} = $c.hash[i], false) AS same "
+            f"SET {_set('r', RELATION_RECORD_KEYS)}, "
+            f"r.{quote(k.batch)} = CASE WHEN same THEN r.{quote(k.batch)} ELSE $batch END, "
+            f"r.{quote(k.loaded_at)} = CASE WHEN same THEN r.{quote(k.loaded_at)} "
+            f"ELSE $loaded_at END, r.{quote(k.content_hash)} = $c.hash[i] "
+            f"MERGE (r)-[:{quote(rels.FROM_DEPARTMENT)}]->(d)")
+
+
 # the properties a relationship between entities carries (every write path writes these)
 RELATION_KEYS = (props.department, props.share_ratio, props.share_min, props.share_max,
                  props.start_date, props.end_date, props.roles, props.record_keys)

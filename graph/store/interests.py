@@ -7,11 +7,11 @@ Shareholding; LEGAL_REPRESENTATIVE_OF and EXECUTIVE_OF -> Role) is also an inter
 ``(interest)-[:DERIVED_FROM]->(record)`` for each source record stating it. The node is
 keyed by its relationship (``FROM|TYPE|TO``, entity ids), not by its values, and copies the
 relationship's values (share, range, dates, roles, department, record keys) each time the
-relationship is written; an interest whose relationship is gone is deleted. Relation rows
-are not SourceRecord nodes (only person and organisation rows are), so an interest stated
-by a relation row names it in ``record_keys`` only; DERIVED_FROM reaches the records that
-are nodes (an organisation's row naming its legal representative). The direct relationships
-stay: traversals that need no interest values stay one hop long.
+relationship is written; an interest whose relationship is gone is deleted. DERIVED_FROM
+reaches every record that states it: the RelationRecord of each relation-table row that
+yields the relationship, and the organisation's own SourceRecord where it names its legal
+representative. The direct relationships stay: traversals that need no interest values stay
+one hop long.
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ def interest_kinds() -> dict[str, InterestKind]:
 def sync_interests(rel_type: str, from_kind: str, to_kind: str) -> str:
     """MERGE the interest of each relationship ($c.from_id -> $c.to_id) of this type from
     the relationship's own values, and its DERIVED_FROM links from the relationship's record
-    keys (links to records it no longer names are removed)."""
+    keys (links to records it no longer names are removed). A key names a RelationRecord
+    that yields this type, or the SourceRecord of the legal person itself (a department
+    may reuse one record id in two tables: the type and the entity tell them apart)."""
     kind, k = interest_kinds()[rel_type], props
     copied = (k.department, k.share_ratio, k.share_min, k.share_max, k.start_date,
               k.end_date, k.roles, k.record_keys)
@@ -90,11 +92,15 @@ def sync_interests(rel_type: str, from_kind: str, to_kind: str) -> str:
             f"s.{quote(k.direct_or_indirect)} = $direct "
             f"MERGE (a)-[:{quote(rels.HOLDS_INTEREST)}]->(s) "
             f"MERGE (s)-[:{quote(rels.INTEREST_IN)}]->(b) "
-            f"WITH s, coalesce(x.{quote(k.record_keys)}, []) AS keys "
+            f"WITH s, x, b, coalesce(x.{quote(k.record_keys)}, []) AS keys "
             f"CALL (s, keys) {{ MATCH (s)-[d:{quote(rels.DERIVED_FROM)}]->(r) "
             f"WHERE NOT r.{quote(k.record_key)} IN keys DELETE d }} "
             f"UNWIND keys AS key "
-            f"MATCH (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: key}}) "
+            f"CALL (x, b, key) {{ "
+            f"MATCH (r:{quote(labels.RelationRecord)} {{{quote(k.record_key)}: key}}) "
+            f"WHERE r.{quote(k.relation_type)} = type(x) RETURN r "
+            f"UNION MATCH (r:{quote(labels.SourceRecord)} {{{quote(k.record_key)}: key}})"
+            f"-[:{quote(rels.REFERS_TO)}]->(b) RETURN r }} "
             f"MERGE (s)-[:{quote(rels.DERIVED_FROM)}]->(r)")
 
 

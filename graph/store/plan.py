@@ -25,6 +25,7 @@ class GraphPlan:
     records: dict[str, pd.DataFrame] = field(default_factory=dict)   # kind -> record rows
     relations: pd.DataFrame = field(default_factory=pd.DataFrame)
     unresolved: pd.DataFrame = field(default_factory=pd.DataFrame)
+    relation_records: pd.DataFrame = field(default_factory=pd.DataFrame)  # relation-table rows
 
     def assignment(self) -> pd.DataFrame:
         """record_key, entity_id, entity_type of every record in this load."""
@@ -89,6 +90,7 @@ def plan_graph(ingested, linked, department_priority: list[str] | None = None) -
     resolver = build_resolver(frames["person"], frames["organization"], entity_of, kind_of)
     result = relation_rows(_frame(ingested, "relations"), frames["organization"], resolver)
     plan.relations, plan.unresolved = result.edges, result.unresolved
+    plan.relation_records = result.records
     return plan
 
 

@@ -10,12 +10,12 @@ silently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from graph.store.record_rows import record_keys
+from graph.store.record_rows import content_hash, record_keys
 from ontology.schema import entity_kinds, rels, roles
 from ontology.schema import relation_types as rt
 
@@ -134,10 +134,17 @@ def _legal_rep_records(organizations: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+RECORD_COLUMNS = ["record_key", "department", "record_id", "source", "line",
+                  "relation_type", "share_ratio", "share_min", "share_max", "start_date",
+                  "end_date", "roles", "flags", "reason"]
+
+
 @dataclass
 class RelationRows:
     edges: pd.DataFrame       # type, from_label_kind, to_kind, from_id, to_id, props
     unresolved: pd.DataFrame  # record_key, type, from_id, to_id, reason
+    records: pd.DataFrame = field(  # a row per relation-table row: RECORD_COLUMNS + hash
+        default_factory=lambda: pd.DataFrame(columns=[*RECORD_COLUMNS, "hash"]))
 
 
 def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | None,
@@ -147,6 +154,7 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
     if relations is not None and not relations.empty:
         rel = relations.copy()
         rel["record_key"] = record_keys(rel["department"], rel["record_id"])
+        rel["stated_in_relations"] = True
         parts.append(rel)
     legal = _legal_rep_records(organizations)
     if not legal.empty:
@@ -212,7 +220,31 @@ def relation_rows(relations: pd.DataFrame | None, organizations: pd.DataFrame | 
     })
     edges["from_kind"] = edges["from_id"].map(resolver.kind_of)
     edges["to_kind"] = edges["to_id"].map(resolver.kind_of)
-    return RelationRows(_combine(edges), unresolved)
+    return RelationRows(_combine(edges), unresolved,
+                        _relation_records(rows, spec["type"].where(~bad), reason))
+
+
+def _relation_records(rows: pd.DataFrame, yielded: pd.Series, reason: pd.Series
+                      ) -> pd.DataFrame:
+    """The rows of relation tables (not organisations' legal representatives, which are
+    organisation records) as RelationRecord rows: what each states, the relationship type
+    it yields or the reason it yields none. No endpoint identifiers: those are personal."""
+    if "stated_in_relations" not in rows.columns:
+        return pd.DataFrame(columns=[*RECORD_COLUMNS, "hash"])
+    own = rows["stated_in_relations"].eq(True).to_numpy()
+    out = rows.loc[own].reindex(columns=RECORD_COLUMNS)
+    out["relation_type"] = yielded[own]
+    out["reason"] = reason[own]
+    out["roles"] = [None if pd.isna(r) else [r] for r in rows.loc[own, "role"].tolist()]
+    out["line"] = pd.to_numeric(out["line"], errors="coerce").astype("Int64")
+    for column in ("share_ratio", "share_min", "share_max"):
+        out[column] = pd.to_numeric(out[column], errors="coerce")
+    out = out.astype({c: object for c in ("record_key", "department", "record_id", "source",
+                                          "relation_type", "start_date", "end_date",
+                                          "flags", "reason")}).reset_index(drop=True)
+    out["hash"] = content_hash(out.assign(roles=rows.loc[own, "role"].astype(object)
+                                          .to_numpy()))
+    return out
 
 
 def _combine(edges: pd.DataFrame) -> pd.DataFrame:

@@ -149,6 +149,7 @@ def write_graph(driver: Driver, database: str, ingested, linked, batch_id: str |
         _remove_stale_relations(writer, plan)
     _remove_orphans(writer)
     remove_unused_identifiers(writer)
+    _write_relation_records(writer, plan, batch, manifest.started_at)
     write_interests(writer, plan.relations)
     manifest.complete(driver, database)
 
@@ -180,8 +181,10 @@ def _write_by_import(driver: Driver, database: str, plan: GraphPlan, batch: str,
     loaded_at = now_iso()
     files, seconds = bulk_import(driver, database, plan, batch, loaded_at, progress)
     manifest = open_manifest(driver, database, batch, chunk_size, started_at=loaded_at)
-    # interests are written by Cypher after the import, as on the other paths
+    # relation records and interests are written by Cypher after the import, as on the
+    # other paths
     writer = BatchWriter(driver, database, manifest, manifest.chunk_size, progress)
+    _write_relation_records(writer, plan, batch, loaded_at)
     write_interests(writer, plan.relations)
     manifest.complete(driver, database)
     summary = WriteSummary(batch=batch, resumed=False, bulk_import=True)
@@ -238,6 +241,14 @@ def _write_relations(writer: BatchWriter | SparkWriter, plan: GraphPlan, fresh: 
         writer.write(f"relations:{rel_type}:{from_kind}:{to_kind}",
                      cypher.relations(rel_type, from_kind, to_kind, fresh, writer.rows),
                      frame.drop(columns=["type", "from_kind", "to_kind"]))
+
+
+def _write_relation_records(writer: BatchWriter, plan: GraphPlan, batch: str,
+                            loaded_at: str) -> None:
+    """Every row of the relation tables as a RelationRecord (the provenance the interests
+    derive from), whether or not it yielded a relationship."""
+    writer.write("relation_records", cypher.relation_records(), plan.relation_records,
+                 {"batch": batch, "loaded_at": loaded_at})
 
 
 def _remove_stale_relations(writer: BatchWriter, plan: GraphPlan) -> None:

@@ -10,7 +10,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from loaders.standardise.text import arrow, clean_arrow, from_arrow, map_distinct
+from loaders.standardise.text import (
+    arrow,
+    clean_arrow,
+    distinct_columns,
+    from_arrow,
+    map_distinct,
+)
 from ontology.schema import registration_statuses as st
 from ontology.schema import relation_types as rt
 from ontology.schema import roles, sexes
@@ -151,13 +157,14 @@ def share_range(text: str) -> tuple[float, float] | None:
 
 def parse_share_ranges(s: pd.Series) -> pd.DataFrame:
     """``share_min`` and ``share_max`` per row (float64, NaN unless the value is a range)."""
-    text = clean_arrow(arrow(s))
-    out = {}
-    for column, end in (("share_min", 0), ("share_max", 1)):
-        values = map_distinct(text, lambda vs, end=end: [(share_range(v) or (None, None))[end]
-                                                         for v in vs], type=pa.float64())
-        out[column] = values.to_numpy(zero_copy_only=False)
-    return pd.DataFrame(out, index=s.index, dtype="float64")
+    def bounds(values: list[str]) -> dict[str, list]:
+        pairs = [share_range(v) or (None, None) for v in values]
+        return {"share_min": [p[0] for p in pairs], "share_max": [p[1] for p in pairs]}
+
+    columns = distinct_columns(clean_arrow(arrow(s)), bounds,
+                               {"share_min": pa.float64(), "share_max": pa.float64()})
+    return pd.DataFrame({name: values.to_numpy(zero_copy_only=False)
+                         for name, values in columns.items()}, index=s.index, dtype="float64")
 
 
 def parse_share_ratios(s: pd.Series) -> pd.Series:

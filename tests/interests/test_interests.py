@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from interest_frames import RELATION_ROWS, SAMR, load, relations
+from interest_frames import LI, RELATION_ROWS, SAMR, YUELU, ZHANG, load, relations
 
 from graph.export import export_graph
 from graph.nx_bridge import subgraph_by_entity
@@ -58,19 +58,37 @@ def test_other_posts_ranges_and_what_is_no_share():
 
 
 def interests(driver, database) -> dict[str, dict]:
-    """interest_id -> its label, holder, company, properties and DERIVED_FROM record keys."""
+    """interest_id -> its label, holder, company, properties and DERIVED_FROM records (the
+    record's label and key)."""
     rows = driver.execute_query(
         f"MATCH (a)-[:{R.HOLDS_INTEREST}]->(s)-[:{R.INTEREST_IN}]->(b) "
-        f"OPTIONAL MATCH (s)-[:{R.DERIVED_FROM}]->(r:{L.SourceRecord}) "
+        f"OPTIONAL MATCH (s)-[:{R.DERIVED_FROM}]->(r) "
         f"RETURN s, labels(s) AS labels, a.{K.entity_id} AS holder, b.{K.entity_id} AS company, "
-        f"collect(r.{K.record_key}) AS derived", database_=database).records
+        f"collect([labels(r)[0], r.{K.record_key}]) AS derived", database_=database).records
     out = {}
     for row in rows:
         props = dict(row["s"])
         key = props.pop(K.interest_id)
         out[key] = {"labels": row["labels"], "holder": row["holder"],
-                    "company": row["company"], "derived": sorted(row["derived"]), **props}
+                    "company": row["company"],
+                    "derived": sorted(tuple(d) for d in row["derived"]), **props}
     return out
+
+
+def relation_records(driver, database) -> dict[str, dict]:
+    """record_key -> a RelationRecord's properties (less its load stamps) and department."""
+    rows = driver.execute_query(
+        f"MATCH (r:{L.RelationRecord})-[:{R.FROM_DEPARTMENT}]->(d) "
+        f"RETURN r, d.{K.name} AS department", database_=database).records
+    stamps = (K.record_key, K.batch, K.loaded_at, K.content_hash)
+    return {row["r"][K.record_key]: {**{k: v for k, v in dict(row["r"]).items()
+                                        if k not in stamps},
+                                     "from_department": row["department"]}
+            for row in rows}
+
+
+def rel(record_id: str) -> tuple[str, str]:
+    return (L.RelationRecord, f"{SAMR}:{record_id}")
 
 
 def interest_count(driver, database) -> int:
@@ -85,27 +103,28 @@ def test_each_interest_is_a_node_with_its_values_and_provenance(graph_db):
     found = interests(driver, database)
     assert found == {
         "P2|SHAREHOLDER_OF|O1": {
-            "labels": [L.Shareholding], "holder": "P2", "company": "O1", "derived": [],
-            K.share_ratio: 0.35, K.start_date: "2020-01-01", K.department: SAMR,
+            "labels": [L.Shareholding], "holder": "P2", "company": "O1",
+            "derived": [rel("R1")], K.share_ratio: 0.35, K.start_date: "2020-01-01", K.department: SAMR,
             K.interest_type: "shareholding", K.direct_or_indirect: "direct",
             K.record_keys: [f"{SAMR}:R1"]},
         "O1|SHAREHOLDER_OF|O2": {
-            "labels": [L.Shareholding], "holder": "O1", "company": "O2", "derived": [],
-            K.share_min: 0.25, K.share_max: 0.5, K.start_date: "2021-03-15",
+            "labels": [L.Shareholding], "holder": "O1", "company": "O2",
+            "derived": [rel("R2")], K.share_min: 0.25, K.share_max: 0.5, K.start_date: "2021-03-15",
             K.department: SAMR, K.interest_type: "shareholding",
             K.direct_or_indirect: "direct", K.record_keys: [f"{SAMR}:R2"]},
         "P1|SHAREHOLDER_OF|O2": {
-            "labels": [L.Shareholding], "holder": "P1", "company": "O2", "derived": [],
-            K.share_ratio: 0.6, K.department: SAMR, K.interest_type: "shareholding",
+            "labels": [L.Shareholding], "holder": "P1", "company": "O2",
+            "derived": [rel("R5")], K.share_ratio: 0.6, K.department: SAMR, K.interest_type: "shareholding",
             K.direct_or_indirect: "direct", K.record_keys: [f"{SAMR}:R5"]},
         # two posts stated by two rows: one role, both posts, the earlier start
         "P2|EXECUTIVE_OF|O1": {
-            "labels": [L.Role], "holder": "P2", "company": "O1", "derived": [],
-            K.roles: ["director", "manager"], K.start_date: "2019-06-01",
+            "labels": [L.Role], "holder": "P2", "company": "O1",
+            "derived": [rel("R3"), rel("R4")], K.roles: ["director", "manager"], K.start_date: "2019-06-01",
             K.department: SAMR, K.record_keys: [f"{SAMR}:R3", f"{SAMR}:R4"]},
-        # named on the company's own record, which is a node: DERIVED_FROM reaches it
+        # named on the company's own record: DERIVED_FROM reaches that SourceRecord
         "P1|LEGAL_REPRESENTATIVE_OF|O1": {
-            "labels": [L.Role], "holder": "P1", "company": "O1", "derived": [f"{SAMR}:100"],
+            "labels": [L.Role], "holder": "P1", "company": "O1",
+            "derived": [(L.SourceRecord, f"{SAMR}:100")],
             K.roles: ["legal_representative"], K.department: SAMR,
             K.record_keys: [f"{SAMR}:100"]},
     }
@@ -143,11 +162,72 @@ def test_a_changed_relationship_updates_its_interest_and_a_gone_one_deletes_it(g
     assert found["P1|SHAREHOLDER_OF|O1"][K.record_keys] == [f"{SAMR}:R5"]
     assert (found["P2|EXECUTIVE_OF|O1"][K.roles],
             found["P2|EXECUTIVE_OF|O1"][K.record_keys]) == (["director"], [f"{SAMR}:R3"])
+    # R4 was not restated: its record stays (loads add, never forget), its link goes
+    assert found["P2|EXECUTIVE_OF|O1"]["derived"] == [rel("R3")]
+    assert found["P1|SHAREHOLDER_OF|O1"]["derived"] == [rel("R5")]
+    assert sorted(relation_records(driver, database)) == [
+        f"{SAMR}:R{i}" for i in range(1, 6)]
     # one interest per interest-bearing relationship, none left over
     bearing = driver.execute_query(
         "MATCH ()-[x]->() WHERE type(x) IN $types RETURN count(x)",
         types=list(interest_kinds()), database_=database).records[0][0]
     assert interest_count(driver, database) == bearing == 5
+
+
+def test_every_relation_row_is_a_record_of_what_it_states(graph_db):
+    driver, database = graph_db
+    rows = [*RELATION_ROWS, ("R6", "股东", LI, "91439999MA4L99999X", "10%", None)]
+    summary = write_graph(driver, database, *load(rows), progress=False)
+    assert summary.unresolved_relations == {"to_id does not resolve to an entity": 1}
+
+    found = relation_records(driver, database)
+    common = {K.department: SAMR, K.source: "samr_rel.csv", "from_department": SAMR}
+    assert found == {
+        f"{SAMR}:R1": {**common, K.record_id: "R1", K.line: 2,
+                       K.relation_type: R.SHAREHOLDER_OF, K.share_ratio: 0.35,
+                       K.start_date: "2020-01-01"},
+        f"{SAMR}:R2": {**common, K.record_id: "R2", K.line: 3,
+                       K.relation_type: R.SHAREHOLDER_OF, K.share_min: 0.25,
+                       K.share_max: 0.5, K.start_date: "2021-03-15"},
+        f"{SAMR}:R3": {**common, K.record_id: "R3", K.line: 4,
+                       K.relation_type: R.EXECUTIVE_OF, K.roles: ["director"],
+                       K.start_date: "2019-06-01"},
+        f"{SAMR}:R4": {**common, K.record_id: "R4", K.line: 5,
+                       K.relation_type: R.EXECUTIVE_OF, K.roles: ["manager"],
+                       K.start_date: "2022-01-01"},
+        f"{SAMR}:R5": {**common, K.record_id: "R5", K.line: 6,
+                       K.relation_type: R.SHAREHOLDER_OF, K.share_ratio: 0.6},
+        # yields no relationship: kept, with the reason instead of a type
+        f"{SAMR}:R6": {**common, K.record_id: "R6", K.line: 7, K.share_ratio: 0.1,
+                       K.reason: "to_id does not resolve to an entity"},
+    }
+    # relation rows are not entity records: the SourceRecords are the four entity rows
+    (records,) = driver.execute_query(f"MATCH (r:{L.SourceRecord}) RETURN count(r)",
+                                      database_=database).records[0]
+    assert records == 4
+    (stamp,) = driver.execute_query(
+        f"MATCH (r:{L.RelationRecord} {{{K.record_key}: $key}}) RETURN r.{K.batch}",
+        key=f"{SAMR}:R1", database_=database).records[0]
+    assert stamp == summary.batch
+    # a second load that restates R1 unchanged and R5 changed re-stamps only R5
+    again = [RELATION_ROWS[0], ("R5", "股东", ZHANG, YUELU, "70%", None)]
+    second = write_graph(driver, database, *load(again), batch_id="second", progress=False)
+    stamps = dict(driver.execute_query(
+        f"MATCH (r:{L.RelationRecord}) WHERE r.{K.record_id} IN ['R1', 'R5'] "
+        f"RETURN r.{K.record_id}, r.{K.batch}", database_=database).records)
+    assert stamps == {"R1": summary.batch, "R5": second.batch}
+
+
+def test_a_record_id_reused_in_two_tables_names_the_right_record(graph_db):
+    # the department numbers its relation rows as it numbers its companies: relation row
+    # "100" (李四 holds 岳麓) shares its key with the company record "100" (星辰)
+    driver, database = graph_db
+    write_graph(driver, database, *load([("100", "股东", LI, YUELU, "5%", None)]),
+                progress=False)
+    found = interests(driver, database)
+    assert found["P2|SHAREHOLDER_OF|O2"]["derived"] == [rel("100")]
+    assert found["P1|LEGAL_REPRESENTATIVE_OF|O1"]["derived"] == [
+        (L.SourceRecord, f"{SAMR}:100")]
 
 
 def test_beneficial_owners_walk_interests_of_one_type(graph_db):
@@ -187,8 +267,14 @@ def test_an_export_carries_the_interests_between_its_entities(graph_db, tmp_path
     role = URIRef(ID + "interest/P1%7CLEGAL_REPRESENTATIVE_OF%7CO1")
     assert (role, RDF.type, kg("Role")) in g
     assert set(g.objects(role, kg("roles"))) == {Literal("legal_representative")}
-    assert set(g.objects(role, kg("derivedFrom"))) == {
-        URIRef(ID + "record/%E5%B8%82%E5%9C%BA%E7%9B%91%E7%AE%A1%E5%B1%80%3A100")}
+    samr = "%E5%B8%82%E5%9C%BA%E7%9B%91%E7%AE%A1%E5%B1%80%3A"  # 市场监管局: as an IRI
+    assert set(g.objects(role, kg("derivedFrom"))) == {URIRef(ID + "record/" + samr + "100")}
+    # an interest stated by a relation row derives from that row's record, in the export
+    stated = URIRef(ID + "relation-record/" + samr + "R1")
+    assert set(g.objects(share, kg("derivedFrom"))) == {stated}
+    assert (stated, RDF.type, kg("RelationRecord")) in g
+    assert (stated, kg("relationType"), Literal("SHAREHOLDER_OF")) in g
+    assert (stated, kg("fromDepartment"), None) in g
 
 
 @pytest.mark.parametrize("rel_type, label", [("SHAREHOLDER_OF", "Shareholding"),

@@ -32,7 +32,8 @@ def test_the_published_context_is_what_the_writers_use():
         "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         **{name: f"https://w3id.org/kglink/id/{path}/" for name, path in (
-            ("entity", "entity"), ("record", "record"), ("dept", "department"),
+            ("entity", "entity"), ("record", "record"), ("relrecord", "relation-record"),
+            ("dept", "department"),
             ("division", "division"), ("doc", "document"), ("rel", "relationship"),
             ("batch", "batch"), ("event", "event"), ("identifier", "identifier"),
             ("interest", "interest"))}}

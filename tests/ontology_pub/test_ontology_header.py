@@ -17,15 +17,16 @@ DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Annotat
 def test_the_header_names_version_licence_creator_and_dates():
     g = ontology_graph()
     header = {p: sorted(g.objects(ONTOLOGY, p)) for p in (
-        OWL.versionIRI, OWL.versionInfo, DCTERMS.license, DCTERMS.creator, DCTERMS.created,
-        DCTERMS.modified)}
+        OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, DCTERMS.license, DCTERMS.creator,
+        DCTERMS.created, DCTERMS.modified)}
     assert header == {
-        OWL.versionIRI: [URIRef("https://w3id.org/kglink/ontology/1.1")],
-        OWL.versionInfo: [Literal("1.1")],
+        OWL.versionIRI: [URIRef("https://w3id.org/kglink/ontology/1.2")],
+        OWL.versionInfo: [Literal("1.2")],
+        OWL.priorVersion: [URIRef("https://w3id.org/kglink/ontology/1.1")],
         DCTERMS.license: [URIRef("https://www.apache.org/licenses/LICENSE-2.0")],
         DCTERMS.creator: [Literal("kglink maintainers")],
         DCTERMS.created: [Literal("2026-11-28", datatype=XSD.date)],
-        DCTERMS.modified: [Literal("2026-12-03", datatype=XSD.date)],
+        DCTERMS.modified: [Literal("2026-12-04", datatype=XSD.date)],
     }
 
 

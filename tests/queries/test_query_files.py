@@ -58,6 +58,7 @@ def test_bound_parameters_are_inlined_after_validation(tmp_path):
 def test_node_keys_are_stable_ids():
     assert node_key(["NaturalPerson"], {"entity_id": "P1", "name": "x"}) == "P1"
     assert node_key(["SourceRecord"], {"record_key": "公安厅:1"}) == "公安厅:1"
+    assert node_key(["RelationRecord"], {"record_key": "公安厅:1"}) == "relation:公安厅:1"
     assert node_key(["Department"], {"name": "税务局"}) == "税务局"
     assert node_key(["AdministrativeDivision"], {"code": "330106", "name": "西湖区"}) == "330106"
     assert node_key(["Other"], {}, fallback="4:abc:1") == "4:abc:1"
