@@ -256,7 +256,7 @@ def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
     else:
         passes = [(p.codes, blocked_comparisons(p.keys, es.comparisons)) for p in cand.passes]
         m, iterations = m_per_pass(levels, comparator.n_levels, codes, passes, u,
-                                   es.em_max_iter, es.em_tol)
+                                   es.em_max_iter, es.em_tol, groups=es.group_indices())
         training = {"method": "em_per_blocking_pass", "iterations": iterations}
     tf = term_frequencies(es, lambda f: prepared[f].to_numpy(dtype=object))
     unscaled = assemble(es, comparator.labels, m, u, tf, 0.5, n, training)

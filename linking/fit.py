@@ -3,9 +3,13 @@
 * u (chance of each level among non-matches) from random record pairs; the exact level's u
   of a field is the exact chance that two distinct random records agree on it (sum of
   c(c-1) / N(N-1) over value counts c), so a rare-field agreement is not left to sampling luck.
-* m (chance of each level among matches) by EM on each blocking pass's candidate pairs with
-  u fixed, leaving out the comparisons that pass conditions on, averaged over passes; or,
-  when labelled pairs are given, counted from the labelled matches.
+* m (chance of each level among matches) by EM on each blocking pass's candidate pairs,
+  leaving out the comparisons that pass conditions on, averaged over passes; u starts at
+  the random-pair u and is refitted within the pass (a pass's non-matches are not random:
+  a phone pass gathers households), unless too few comparisons are left to identify it;
+  or, when labelled pairs are given, m is counted from the labelled matches.
+* evidence groups (a household's address, postcode, city, region, province and phone) are
+  counted once in EM's posteriors, as in scoring (``linking.em.combine_dependent``).
 * the prior, P(two random records match), over ALL record pairs and not over blocked
   candidates: the fixed point of lambda = sum of candidate posteriors(lambda) / all pairs,
   which is EM for lambda with m and u fixed and non-candidate pairs taken as non-matches.
@@ -21,17 +25,18 @@ import pandas as pd
 
 from linking.em import fit_em, pattern_codes
 from linking.model import ComparisonModel, LinkModel, TermFrequencies
-from linking.settings import ComparisonSpec, EntitySettings
+from linking.settings import HOUSEHOLD, ComparisonSpec, EntitySettings
 
 ALPHA = 0.5  # additive smoothing of level counts
 MIN_PASS_PAIRS = 50  # fewer candidate pairs teach a blocking pass nothing about m
+MIN_FREE_U_COMPARISONS = 3  # a pass refits u only with this many comparisons left
 
 # Fields that carry the same information: blocking on one makes agreement on the others
 # a consequence of blocking, so their m cannot be learnt from that pass either.
 _GROUPS = (
     {"name", "name_pinyin", "name_sorted", "given_name", "family_name", "name_core",
      "former_name"},
-    {"address", "city", "region_code", "postcode", "province"},
+    set(HOUSEHOLD),  # a household shares its phone with its home
     {"birth_date", "birth_year"},
 )
 _ID_KEYS = {"id_key1", "id_key2", "id_key3"}
@@ -83,8 +88,8 @@ def blocked_comparisons(keys: tuple[str, ...], comparisons: tuple[ComparisonSpec
 
 def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
                passes: list[tuple[np.ndarray | None, list[int]]], u: list[np.ndarray],
-               max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS
-               ) -> tuple[list[np.ndarray], int]:
+               max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS,
+               groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
     """m by EM on each pass's pairs (u fixed, conditioned comparisons left out), averaged.
 
     Returns m and the EM iterations spent. A comparison that no pass can learn falls back
@@ -100,17 +105,19 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
         rows = rows[inside][pair_codes[rows[inside]] == codes[inside]]
         if rows.size >= min_pairs:
             per_pass.append((np.bincount(inverse[rows], minlength=patterns.shape[0]), blocked))
-    return m_from_pattern_counts(patterns, counts, per_pass, n_levels, u, max_iter, tol)
+    return m_from_pattern_counts(patterns, counts, per_pass, n_levels, u, max_iter, tol,
+                                 groups)
 
 
 def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
                           per_pass: list[tuple[np.ndarray, list[int]]], n_levels: list[int],
-                          u: list[np.ndarray], max_iter: int, tol: float
-                          ) -> tuple[list[np.ndarray], int]:
+                          u: list[np.ndarray], max_iter: int, tol: float,
+                          groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
     """``m_per_pass`` from comparison-pattern counts: ``patterns`` (distinct level rows)
     with their ``counts`` among all candidates, and per learning pass its counts of the
     same patterns and the comparisons it conditions on. What an engine that aggregates
-    pairs elsewhere (Spark) hands over instead of the pairs."""
+    pairs elsewhere (Spark) hands over instead of the pairs. ``groups``: the evidence
+    groups (comparison indices), counted once as scoring counts them."""
     m_sum = [np.zeros(n) for n in n_levels]
     m_seen = np.zeros(len(n_levels))
     iterations = 0
@@ -120,8 +127,13 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
         sub = patterns[used].copy()
         if blocked:
             sub[:, blocked] = -1
+        # a pass's non-matches are not random pairs (blocking on a phone gathers a
+        # household's members), so the pass refits u from the random-pair u, where enough
+        # comparisons are left to tell the two classes apart (a two-class latent model
+        # needs three indicators); with fewer, u stays fixed
+        free_u = len(n_levels) - len(blocked) >= MIN_FREE_U_COMPARISONS
         params = fit_em(sub, pass_counts[used], n_levels, max_iter=max_iter, tol=tol,
-                        u_fixed=u)
+                        u_fixed=None if free_u else u, u_start=u, groups=groups)
         iterations += params.iterations
         for k in range(len(n_levels)):
             if k not in blocked:
@@ -131,7 +143,7 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
     if not m_seen.all():
         used = counts > 0
         fallback = fit_em(patterns[used], counts[used], n_levels, max_iter=max_iter,
-                          tol=tol, u_fixed=u)
+                          tol=tol, u_fixed=u, groups=groups)
         iterations += fallback.iterations
     m = [m_sum[k] / m_seen[k] if m_seen[k] else fallback.m[k] for k in range(len(n_levels))]
     return m, iterations

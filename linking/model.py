@@ -10,7 +10,10 @@ type) that loads back to the very same scores.
 
 Weights are Fellegi–Sunter log2(m/u); a missing value weighs 0; exact agreement on a value
 with a term-frequency table weighs log2(m / share of that value) instead of log2(m/u), so a
-rare name counts more than a common one.
+rare name counts more than a common one. Comparisons of one evidence group (the settings'
+``evidence_groups``: by default a household's address, postcode, city, region, province and
+phone) are not independent, so only the group's strongest agreement and strongest
+disagreement count; the other members show their level and weigh 0.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from linking.em import combine_dependent, specificity
 from linking.settings import (
     BlockingPass,
     ComparisonSpec,
@@ -182,7 +186,8 @@ class LinkModel:
 
     def contributions(self, levels: np.ndarray, tf_bits: dict[int, np.ndarray]
                       ) -> np.ndarray:
-        """Bits each comparison adds per pair (pairs x comparisons, float32); missing adds 0.
+        """Bits each comparison adds per pair (pairs x comparisons, float32); missing adds 0,
+        and in each evidence group only the strongest agreement and disagreement count.
 
         ``tf_bits[k]`` is, per pair, the term-frequency adjustment of comparison k's value
         (added only where the pair reached that comparison's top level).
@@ -195,7 +200,8 @@ class LinkModel:
             if comparison.tf is not None and k in tf_bits:
                 top = lev == len(comparison.labels) - 1
                 out[top, k] += tf_bits[k][top]
-        return out
+        return combine_dependent(out, self.settings.group_indices(),
+                                 specificity([c.u for c in self.comparisons]))
 
     def score(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Match probability of each row pair (left row i with right row i).

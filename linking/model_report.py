@@ -245,6 +245,10 @@ def _entity_lines(name: str, section: dict) -> list[str]:
         lines.append(("  blocking   " if i == 0 else "             ") + blocking_text(rule))
     if _is_number(section.get("max_block_size")):
         lines.append(f"  max block  {section['max_block_size']:,} records")
+    groups = (section.get("settings") or {}).get("evidence_groups") or []
+    for i, group in enumerate(groups):
+        lines.append(("  one piece  " if i == 0 else "             ") + " / ".join(group)
+                     + "  (their strongest agreement counts, not the sum)")
     lines.append("")
     lines += _comparison_table(section["comparisons"])
     return lines

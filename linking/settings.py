@@ -14,6 +14,8 @@ SOURCES.yaml or a separate file with the same shape::
       comparisons:
         - {field: given_name, kind: name, tf: true}
         - {field: birth_date, kind: date}
+      evidence_groups:           # compared fields that are one piece of evidence
+        - [address, postcode, phone]
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ ENTITY_TYPES = ("person", "organization")
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
 COMPARISON_KINDS = ("name", "identifier", "date", "phone", "text", "postcode", "category",
                     "region", "exact", "email")
+# Fields that describe one place (a home or premises): agreeing on one mostly means agreeing
+# on the others (linking.fit: a blocking pass on one conditions them all).
+SAME_PLACE = ("address", "postcode", "city", "region_code", "province")
+# A household: its place and the line its members share. Two members of one family agree on
+# all of these together, so their agreement is one piece of evidence, not five (the default
+# evidence group; see LinkModel.contributions).
+HOUSEHOLD = (*SAME_PLACE, "phone")
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,16 @@ class EntitySettings:
     tf_cap: float = 4.0              # bits: bound on a term-frequency adjustment
     id_field: str | None = None      # strong identifier for the deterministic rules
     id_valid_field: str | None = None
+    # comparisons that are one piece of evidence: of each group only the strongest
+    # agreement and the strongest disagreement count (fields not compared are ignored)
+    evidence_groups: tuple[tuple[str, ...], ...] = ()
+
+    def group_indices(self) -> list[list[int]]:
+        """``evidence_groups`` as comparison indices (groups of two or more compared)."""
+        position = {spec.field: k for k, spec in enumerate(self.comparisons)}
+        groups = [[position[f] for f in group if f in position]
+                  for group in self.evidence_groups]
+        return [g for g in groups if len(g) >= 2]
 
 
 @dataclass(frozen=True)
@@ -168,7 +187,15 @@ def _person_defaults(has: set[str], names_split: bool) -> EntitySettings:
     return EntitySettings(
         entity_type="person", blocking=tuple(blocking), comparisons=tuple(comparisons),
         id_field="id_number" if "id_number" in has else None,
-        id_valid_field="id_valid" if {"id_number", "id_valid"} <= has else None)
+        id_valid_field="id_valid" if {"id_number", "id_valid"} <= has else None,
+        evidence_groups=_household(comparisons))
+
+
+def _household(comparisons: list[ComparisonSpec]) -> tuple[tuple[str, ...], ...]:
+    """The household group among these comparisons, if two or more of its fields are."""
+    compared = {spec.field for spec in comparisons}
+    group = tuple(f for f in HOUSEHOLD if f in compared)
+    return (group,) if len(group) >= 2 else ()
 
 
 def _organization_defaults(has: set[str]) -> EntitySettings:
@@ -190,10 +217,12 @@ def _organization_defaults(has: set[str]) -> EntitySettings:
         entity_type="organization", blocking=tuple(blocking), comparisons=tuple(comparisons),
         id_field="credit_code" if "credit_code" in has else None,
         id_valid_field="credit_code_valid" if {"credit_code", "credit_code_valid"} <= has
-        else None)
+        else None,
+        evidence_groups=_household(comparisons))
 
 
-_SCALARS = {f.name for f in fields(EntitySettings)} - {"entity_type", "blocking", "comparisons"}
+_SCALARS = {f.name for f in fields(EntitySettings)} - {"entity_type", "blocking", "comparisons",
+                                                       "evidence_groups"}
 
 
 def _parse_pass(item: Any) -> BlockingPass:
@@ -223,6 +252,14 @@ def _parse_comparison(item: Any) -> ComparisonSpec:
                           tuple(float(t) for t in thresholds) if thresholds else None)
 
 
+def _parse_groups(value: Any) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(value, list) or not all(
+            isinstance(g, list) and all(isinstance(f, str) for f in g) for g in value):
+        raise ValueError(f"linking settings: bad evidence_groups {value!r}: use a list of "
+                         "lists of field names, e.g. [[address, postcode, phone]]")
+    return tuple(tuple(g) for g in value)
+
+
 def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySettings:
     """Replace the parts of ``base`` a YAML section names; unknown keys are an error."""
     changes: dict[str, Any] = {}
@@ -235,6 +272,8 @@ def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySett
             changes["blocking"] = tuple(_parse_pass(v) for v in value)
         elif key == "comparisons":
             changes["comparisons"] = tuple(_parse_comparison(v) for v in value)
+        elif key == "evidence_groups":
+            changes["evidence_groups"] = _parse_groups(value)
         elif key in _SCALARS:
             default = getattr(base, key)
             try:
@@ -243,7 +282,8 @@ def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySett
                 raise ValueError(f"linking settings: {base.entity_type}.{key}: bad value "
                                  f"{value!r}") from None
         else:
-            allowed = ", ".join(sorted(_SCALARS | {"blocking", "comparisons"}))
+            allowed = ", ".join(sorted(_SCALARS | {"blocking", "comparisons",
+                                                   "evidence_groups"}))
             raise ValueError(f"linking settings: unknown key {key!r} for {base.entity_type}; "
                              f"allowed: {allowed}")
     if changes.get("link_type", base.link_type) not in LINK_TYPES:
@@ -304,4 +344,5 @@ def settings_from_plain(plain: dict[str, Any]) -> EntitySettings:
     values = dict(plain)
     values["blocking"] = tuple(values["blocking"])
     values["comparisons"] = tuple(values["comparisons"])
+    values["evidence_groups"] = tuple(tuple(g) for g in values.get("evidence_groups", ()))
     return EntitySettings(**values)

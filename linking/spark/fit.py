@@ -76,7 +76,8 @@ def fit_on_spark(spark, settings: EntitySettings, inputs: SparkFitInputs) -> Lin
     patterns, counts, per_pass = _candidate_patterns(leveled, inputs.blocked, settings, k,
                                                      n_levels)
     m, iterations = m_from_pattern_counts(patterns, counts, per_pass, n_levels, u,
-                                          settings.em_max_iter, settings.em_tol)
+                                          settings.em_max_iter, settings.em_tol,
+                                          settings.group_indices())
     training = {"method": "em_per_blocking_pass", "iterations": iterations}
     tf = term_frequencies(settings, lambda f: local[f].to_numpy(dtype=object))
     unscaled = assemble(settings, labels, m, u, tf, 0.5, n, training)

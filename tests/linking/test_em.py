@@ -61,7 +61,9 @@ def test_blocked_comparisons_follow_field_groups():
              ComparisonSpec("phone", "phone"))
     assert blocked_comparisons(("name_pinyin", "birth_year"), comps) == [0, 2]
     assert blocked_comparisons(("id_key2",), comps) == [1]
-    assert blocked_comparisons(("postcode", "address[:6]"), comps) == [3]
+    # a household shares its place and its phone: blocking on either conditions both
+    assert blocked_comparisons(("postcode", "address[:6]"), comps) == [3, 4]
+    assert blocked_comparisons(("phone",), comps) == [3, 4]
 
 
 def test_per_pass_training_learns_m_of_unblocked_fields():
