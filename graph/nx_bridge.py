@@ -3,10 +3,11 @@
 Nodes are keyed by a stable id (``entity_id`` for persons and companies, ``record_key`` for
 source records, ``relation:`` + ``record_key`` for relation records, ``name`` for
 departments, ``code`` for divisions, ``uri`` for documents, ``interest_id`` for interests,
-``identifier_key`` for identifiers; the element id only as a last resort) and carry every property plus ``labels`` (a sorted list).
-Edges carry ``type`` and every property; an edge's key is its type (``TYPE#2`` for a second
-relationship of one type between the same two nodes). Temporal values become Python
-``date``/``datetime``. Everything is read in managed read transactions.
+``identifier_key`` for identifiers; the element id only as a last resort) and carry every
+property plus ``labels`` (a sorted list). Edges carry ``type`` and every property; an
+edge's key is its type (``TYPE#2`` for a second relationship of one type between the same
+two nodes). Temporal values become Python ``date``/``datetime``. Everything is read in
+managed read transactions.
 """
 
 from __future__ import annotations

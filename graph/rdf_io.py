@@ -202,7 +202,8 @@ def _subgraph_ids(driver: Driver, database: str, entity_ids: list[str],
 
 def _record_departments(driver: Driver, database: str, ids: set[str]) -> set[str]:
     """Element ids of the departments of the records (source and relation) among ``ids``:
-    every exported record carries its kg:fromDepartment (SHACL requires one) whatever the hops reach."""
+    every exported record carries its kg:fromDepartment (SHACL requires one) whatever the
+    hops reach."""
     from ontology.schema import labels, rels
 
     rows = read(driver, database,
