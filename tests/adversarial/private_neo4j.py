@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 
 def free_port() -> int:
     """A TCP port nothing listens on now."""
@@ -33,23 +31,18 @@ def copy_private(src: Path, dst: Path) -> None:
 
 
 def seed_jars(home: Path) -> None:
-    """Give a fresh home the Neo4j jars offline: the session server's resolved jars, else
-    its Maven cache (then kglink resolves them itself, under its own umask)."""
+    """Give a fresh home the session server's Neo4j jars, resolving them first (once, with
+    Maven, as the session server would) when these tests run before any server started:
+    on a fresh machine they come first."""
     from graph.local_server import LocalNeo4j
 
+    session = LocalNeo4j.from_env()
+    session.install()
     old = os.umask(0o077)
     try:
-        session = LocalNeo4j.from_env()
-        if (session.lib_dir / ".complete").exists():
-            copy_private(session.lib_dir, home / "neo4j" / session.lib_dir.name)
-            return
-        for m2 in (session.home.parent / "m2", Path.home() / ".cache" / "kglink" / "m2"):
-            if m2.is_dir():
-                copy_private(m2, home / "m2")
-                return
+        copy_private(session.lib_dir, home / "neo4j" / session.lib_dir.name)
     finally:
         os.umask(old)
-    pytest.skip("no Neo4j jars or Maven cache to seed a fresh KGLINK_HOME offline")
 
 
 class PrivateNeo4j:
