@@ -90,7 +90,7 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
                passes: list[tuple[np.ndarray | None, list[int]]], u: list[np.ndarray],
                max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS,
                groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
-    """m by EM on each pass's pairs (u fixed, conditioned comparisons left out), averaged.
+    """m by EM on each pass's pairs (conditioned comparisons left out), averaged.
 
     Returns m and the EM iterations spent. A comparison that no pass can learn falls back
     to one EM over all candidates.

@@ -12,8 +12,9 @@ Weights are Fellegi–Sunter log2(m/u); a missing value weighs 0; exact agreemen
 with a term-frequency table weighs log2(m / share of that value) instead of log2(m/u), so a
 rare name counts more than a common one. Comparisons of one evidence group (the settings'
 ``evidence_groups``: by default a household's address, postcode, city, region, province and
-phone) are not independent, so only the group's strongest agreement and strongest
-disagreement count; the other members show their level and weigh 0.
+phone) are not independent, so only the group's strongest agreement counts, with the
+strongest disagreement of a member at least as specific (``linking.em.combine_dependent``);
+the other members show their level and weigh 0.
 """
 
 from __future__ import annotations
