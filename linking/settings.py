@@ -30,13 +30,11 @@ ENTITY_TYPES = ("person", "organization")
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
 COMPARISON_KINDS = ("name", "identifier", "date", "phone", "text", "postcode", "category",
                     "region", "exact", "email")
-# Fields that describe one place (a home or premises): agreeing on one mostly means agreeing
-# on the others (linking.fit: a blocking pass on one conditions them all).
-SAME_PLACE = ("address", "postcode", "city", "region_code", "province")
-# A household: its place and the line its members share. Two members of one family agree on
-# all of these together, so their agreement is one piece of evidence, not five (the default
-# evidence group; see LinkModel.contributions).
-HOUSEHOLD = (*SAME_PLACE, "phone")
+# A household: its place (address, postcode, city, region, province) and the line its
+# members share. Two members of one family agree on all of these together, so their
+# agreement is one piece of evidence, not six (the default evidence group; see
+# LinkModel.contributions), and a blocking pass on one conditions them all (linking.fit).
+HOUSEHOLD = ("address", "postcode", "city", "region_code", "province", "phone")
 
 
 @dataclass(frozen=True)
@@ -86,8 +84,9 @@ class EntitySettings:
     tf_cap: float = 4.0              # bits: bound on a term-frequency adjustment
     id_field: str | None = None      # strong identifier for the deterministic rules
     id_valid_field: str | None = None
-    # comparisons that are one piece of evidence: of each group only the strongest
-    # agreement and the strongest disagreement count (fields not compared are ignored)
+    # comparisons that are one piece of evidence (linking.em.combine_dependent: a group's
+    # strongest agreement counts, with the strongest disagreement of a member at least as
+    # specific); fields not compared are ignored
     evidence_groups: tuple[tuple[str, ...], ...] = ()
 
     def group_indices(self) -> list[list[int]]:
@@ -221,8 +220,8 @@ def _organization_defaults(has: set[str]) -> EntitySettings:
         evidence_groups=_household(comparisons))
 
 
-_SCALARS = {f.name for f in fields(EntitySettings)} - {"entity_type", "blocking", "comparisons",
-                                                       "evidence_groups"}
+_STRUCTURED = {"blocking", "comparisons", "evidence_groups"}  # parsed by their own functions
+_SCALARS = {f.name for f in fields(EntitySettings)} - {"entity_type"} - _STRUCTURED
 
 
 def _parse_pass(item: Any) -> BlockingPass:
@@ -282,8 +281,7 @@ def apply_overrides(base: EntitySettings, section: dict[str, Any]) -> EntitySett
                 raise ValueError(f"linking settings: {base.entity_type}.{key}: bad value "
                                  f"{value!r}") from None
         else:
-            allowed = ", ".join(sorted(_SCALARS | {"blocking", "comparisons",
-                                                   "evidence_groups"}))
+            allowed = ", ".join(sorted(_SCALARS | _STRUCTURED))
             raise ValueError(f"linking settings: unknown key {key!r} for {base.entity_type}; "
                              f"allowed: {allowed}")
     if changes.get("link_type", base.link_type) not in LINK_TYPES:

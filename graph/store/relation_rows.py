@@ -232,18 +232,18 @@ def _relation_records(rows: pd.DataFrame, yielded: pd.Series, reason: pd.Series
     if "stated_in_relations" not in rows.columns:
         return pd.DataFrame(columns=[*RECORD_COLUMNS, "hash"])
     own = rows["stated_in_relations"].eq(True).to_numpy()
+    role = rows.loc[own, "role"].astype(object).to_numpy()
     out = rows.loc[own].reindex(columns=RECORD_COLUMNS)
     out["relation_type"] = yielded[own]
     out["reason"] = reason[own]
-    out["roles"] = [None if pd.isna(r) else [r] for r in rows.loc[own, "role"].tolist()]
+    out["roles"] = [None if pd.isna(r) else [r] for r in role]
     out["line"] = pd.to_numeric(out["line"], errors="coerce").astype("Int64")
     for column in ("share_ratio", "share_min", "share_max"):
         out[column] = pd.to_numeric(out[column], errors="coerce")
     out = out.astype({c: object for c in ("record_key", "department", "record_id", "source",
                                           "relation_type", "start_date", "end_date",
                                           "flags", "reason")}).reset_index(drop=True)
-    out["hash"] = content_hash(out.assign(roles=rows.loc[own, "role"].astype(object)
-                                          .to_numpy()))
+    out["hash"] = content_hash(out.assign(roles=role))  # lists do not hash: the one role
     return out
 
 
