@@ -4,10 +4,17 @@ The loaders already standardise (ISO dates, 18-char IDs with validity flags, dig
 phones, ``name_norm``/``name_pinyin``); this module only picks those columns, fills the
 few derived keys blocking needs (sorted name tokens, identifier halves, birth year) and
 falls back to light normalisation when a frame lacks a derived column (e.g. a frame built
-by hand). All work is vectorised over unique values.
+by hand).
+
+Each normalisation is a function of one value, applied once per distinct value of a
+column: the same code serves a million-row batch and the real-time resolver's one-record
+frame, where pandas' per-call cost, not the values, would dominate a vectorised string op.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -16,12 +23,16 @@ _PERSON_TEXT = ("sex", "email", "address", "postcode", "city", "province", "regi
                 "birth_place", "occupation", "ethnicity", "nationality", "former_name")
 _ORG_TEXT = ("reg_number", "address", "email", "industry", "region_code", "legal_form",
              "status", "legal_rep_name")
-_HAN = r"[\u4e00-\u9fff]"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SEPARATORS = re.compile(r"[.,\s]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_NON_DIGIT = re.compile(r"\D")
+_ID_SEPARATORS = re.compile(r"[\s-]")
 
 
-def _factor(values) -> tuple[np.ndarray, pd.Series]:
+def _factor(values) -> tuple[np.ndarray, np.ndarray]:
     codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    return codes, pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+    return codes, np.asarray(uniq, dtype=object)
 
 
 def _spread(codes: np.ndarray, mapped) -> np.ndarray:
@@ -32,72 +43,68 @@ def _spread(codes: np.ndarray, mapped) -> np.ndarray:
 
 
 def by_unique(values, fn) -> np.ndarray:
-    """Apply ``fn`` (Series of distinct values -> same-length values, None for blank) once
-    per distinct value and spread the result back to every row (missing stays None)."""
+    """Apply ``fn`` (one present value -> its normal form, None for blank) once per distinct
+    value and spread the result back to every row (missing stays None)."""
     codes, uniq = _factor(values)
-    if uniq.empty:
-        return np.full(codes.size, None, dtype=object)
-    return _spread(codes, fn(uniq))
+    mapped = np.empty(uniq.size, dtype=object)
+    mapped[:] = [fn(value) for value in uniq]
+    return _spread(codes, mapped)
 
 
-def _clean(u: pd.Series) -> pd.Series:
-    """Strings stripped; blank becomes None."""
-    s = u.astype(str).str.strip()
-    return s.where(s.str.len() > 0, None)
+def _clean(value) -> str | None:
+    """The value as stripped text; blank becomes None."""
+    return str(value).strip() or None
 
 
-def _norm_text(u: pd.Series) -> pd.Series:
+def _norm_text(value) -> str | None:
     """NFKC, lower-case, collapsed spaces; Han text loses spaces and punctuation."""
-    s = _clean(u).str.normalize("NFKC").str.lower()
-    han = s.str.contains(_HAN, regex=True, na=False)
-    out = s.str.replace(r"[.,\s]+", " ", regex=True).str.strip()
-    if han.any():
-        out[han] = s[han].str.replace(r"[\W_]+", "", regex=True)
-    return out.where(out.str.len() > 0, None)
+    s = _clean(value)
+    if s is None:
+        return None
+    s = unicodedata.normalize("NFKC", s).lower()
+    out = _NON_WORD.sub("", s) if _HAN.search(s) else _SEPARATORS.sub(" ", s).strip()
+    return out or None
 
 
-def _digits(u: pd.Series) -> pd.Series:
-    s = _clean(u).str.replace(r"\D", "", regex=True)
-    return s.where(s.str.len() > 0, None)
+def _digits(value) -> str | None:
+    s = _clean(value)
+    return None if s is None else _NON_DIGIT.sub("", s) or None
 
 
-def _date8(u: pd.Series) -> pd.Series:
-    s = _digits(u)
-    return s.where(s.str.len() == 8, None)
+def _date8(value) -> str | None:
+    s = _digits(value)
+    return s if s is not None and len(s) == 8 else None
 
 
-def _identifier(u: pd.Series) -> pd.Series:
-    s = _clean(u).str.upper().str.replace(r"[\s-]", "", regex=True)
-    return s.where(s.str.len() > 0, None)
+def _identifier(value) -> str | None:
+    s = _clean(value)
+    return None if s is None else _ID_SEPARATORS.sub("", s.upper()) or None
 
 
-def _pinyin(u: pd.Series) -> pd.Series:
-    """Toneless pinyin of Han names (fallback when the loaders did not supply it)."""
-    han = u.str.contains(_HAN, regex=True, na=False)
-    out = u.copy()
-    if han.any():
-        from pypinyin import lazy_pinyin
+def _pinyin(value: str) -> str:
+    """Toneless pinyin of a Han name (fallback when the loaders did not supply it)."""
+    if not _HAN.search(value):
+        return value
+    from pypinyin import lazy_pinyin
 
-        out[han] = [" ".join(lazy_pinyin(v)) for v in u[han]]
-    return out
+    return " ".join(lazy_pinyin(value))
 
 
-def _name_sorted(u: pd.Series) -> pd.Series:
+def _name_sorted(value: str) -> str:
     """Name tokens sorted (swapped given/family names meet); Han names unchanged."""
-    return u.str.split().map(lambda parts: " ".join(sorted(parts)), na_action="ignore")
+    return " ".join(sorted(value.split()))
 
 
-def _id_keys(u: pd.Series) -> pd.DataFrame:
+def _id_keys(value: str) -> tuple[str, str, str]:
     """Three blocking keys per identifier, each leaving out every third character.
 
     Key k drops the characters at positions i with i % 3 == k-1, so a single typo leaves
     one key intact, and every key still mixes all parts of the identifier (region, date,
     sequence), so blocks stay small even when many identifiers share a prefix.
     """
-    thirds = [u.str[k::3].fillna("") for k in range(3)]
-    return pd.DataFrame({"k1": "1" + thirds[1] + "|" + thirds[2],
-                         "k2": "2" + thirds[0] + "|" + thirds[2],
-                         "k3": "3" + thirds[0] + "|" + thirds[1]}, index=u.index)
+    thirds = [value[k::3] for k in range(3)]
+    return (f"1{thirds[1]}|{thirds[2]}", f"2{thirds[0]}|{thirds[2]}",
+            f"3{thirds[0]}|{thirds[1]}")
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -131,13 +138,26 @@ def _fill_gaps(values: np.ndarray, source: np.ndarray, fn) -> np.ndarray:
 
 def by_unique_columns(columns: dict[str, np.ndarray], fn) -> dict[str, np.ndarray]:
     """``by_unique`` over several columns at once: ``fn`` runs once on the distinct values of
-    them all (on a small frame its fixed cost, not the values, is what a call costs)."""
+    them all (a value shared by two columns is normalised once)."""
     names = list(columns)
     if not names:
         return {}
     sizes = np.cumsum([len(columns[name]) for name in names])[:-1]
     done = by_unique(np.concatenate([columns[name] for name in names]), fn)
     return dict(zip(names, np.split(done, sizes), strict=True))
+
+
+def _identifier_keys(ids: np.ndarray) -> dict[str, np.ndarray]:
+    """``id_key1..3`` per row (None where there is no identifier)."""
+    codes, uniq = _factor(ids)
+    keys = list(zip(*(_id_keys(value) for value in uniq), strict=True)) or [(), (), ()]
+    return {f"id_key{k}": _spread(codes, keys[k - 1]) for k in (1, 2, 3)}
+
+
+def _joined_names(given: np.ndarray, family: np.ndarray) -> np.ndarray:
+    """"given family" per row, stripped (either part may be missing)."""
+    return np.array([" ".join(part for part in (g, f) if not pd.isna(part)).strip()
+                     for g, f in zip(given, family, strict=True)], dtype=object)
 
 
 def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
@@ -160,9 +180,7 @@ def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
         given, family = texts.pop("given_name"), texts.pop("family_name")
         gaps = pd.isna(name) & ~(pd.isna(given) & pd.isna(family))
         if gaps.any():
-            joined = (pd.Series(given[gaps]).fillna("") + " "
-                      + pd.Series(family[gaps]).fillna("")).str.strip()
-            name[gaps] = joined.to_numpy(dtype=object)
+            name[gaps] = _joined_names(given[gaps], family[gaps])
         out["given_name"], out["family_name"] = given, family
     out["name"] = name
     pinyin = cleaned["name_pinyin"]
@@ -179,15 +197,12 @@ def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
     ids = by_unique(_column(frame, id_field), _identifier)
     out[id_field] = ids
     out[valid_field] = _bool(frame, valid_field) & ~pd.isna(ids)
-    codes, uniq = _factor(ids)
-    keys = _id_keys(uniq)
-    for k in (1, 2, 3):
-        out[f"id_key{k}"] = _spread(codes, keys[f"k{k}"])
+    out.update(_identifier_keys(ids))
 
     out["phone"] = by_unique(_column(frame, "phone"), _digits)
     if person:
         out["birth_date"] = by_unique(_column(frame, "birth_date"), _date8)
-        out["birth_year"] = by_unique(out["birth_date"], lambda u: u.str[:4])
+        out["birth_year"] = by_unique(out["birth_date"], lambda value: value[:4])
         out.update(texts)
         out["region_code"] = _first_present(out["region_code"], cleaned["id_region_code"])
     else:

@@ -5,7 +5,8 @@ chains to ``GENESIS``), and ``hash``, the SHA-256 of its own content without ``h
 an edited line fails its own hash, and a deleted, inserted or reordered line breaks the
 chain at the line after the change. ``audit.head`` (entry count and last line's hash,
 rewritten with every append) catches lines cut from the end. Appends hold an exclusive
-file lock (and a thread lock), so concurrent requests and processes cannot fork the chain.
+file lock and go through one writer thread, so concurrent requests and processes cannot fork
+the chain; the writer commits the entries waiting together (one fsync for many requests).
 
 The log detects changes; it cannot stop someone able to rewrite the whole file and its head
 consistently: ship it to write-once storage for that.
@@ -18,6 +19,7 @@ import hashlib
 import json
 import os
 import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,31 +60,87 @@ def _last_line(path: Path) -> bytes | None:
     return None
 
 
+@dataclass
+class _Waiting:
+    """One entry waiting for the writer, and what became of it."""
+
+    entry: dict[str, Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    written: dict[str, Any] | None = None
+    error: BaseException | None = None
+
+
 class AuditLog:
-    """Appends hash-chained entries to the log file."""
+    """Appends hash-chained entries to the log file.
+
+    Appends are group-committed: one writer thread takes every entry waiting, chains them,
+    writes them with one ``fsync`` and one head update, then releases their callers. So 50
+    concurrent requests pay for a few syncs, not 50, and each ``append`` still returns only
+    once its own entry is on disk."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else audit_path()
         self.head = self.path.with_suffix(".head")
-        self._thread_lock = threading.Lock()
+        self._waiting: list[_Waiting] = []
+        self._wake = threading.Condition()
+        self._writer: threading.Thread | None = None
 
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """Add ``entry`` (plus ``at``, ``prev`` and ``hash``) at the end of the chain."""
+        """Add ``entry`` (plus ``at``, ``seq``, ``prev`` and ``hash``) at the end of the
+        chain; returns it as written, once it is on disk."""
+        waiting = _Waiting(entry)
+        with self._wake:
+            self._waiting.append(waiting)
+            if self._writer is None or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._write_forever, daemon=True,
+                                                name="kglink-audit-writer")
+                self._writer.start()
+            self._wake.notify()
+        waiting.done.wait()
+        if waiting.error is not None:
+            raise waiting.error
+        assert waiting.written is not None
+        return waiting.written
+
+    def _write_forever(self) -> None:
+        while True:
+            with self._wake:
+                while not self._waiting:
+                    self._wake.wait()
+                batch, self._waiting = self._waiting, []
+            try:
+                for waiting, full in zip(batch, self._write([w.entry for w in batch]),
+                                         strict=True):
+                    waiting.written = full
+            except BaseException as exc:  # noqa: BLE001 - raised again in each caller
+                for waiting in batch:
+                    waiting.error = exc
+            for waiting in batch:
+                waiting.done.set()
+
+    def _write(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Chain and write ``entries`` under the file lock (other processes append too)."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with self._thread_lock, open(self.path.with_suffix(".lock"), "a") as lock:
+        with open(self.path.with_suffix(".lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             count, prev = self._head()
-            body = {**entry, "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-                    "seq": count + 1, "prev": prev}
-            full = {**body, "hash": _sha(_canonical(body))}
-            line = _canonical(full)
+            written, lines = [], []
+            for entry in entries:
+                count += 1
+                body = {**entry, "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                        "seq": count, "prev": prev}
+                full = {**body, "hash": _sha(_canonical(body))}
+                line = _canonical(full)
+                prev = _sha(line)
+                written.append(full)
+                lines.append(line + b"\n")
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "ab") as out:
-                out.write(line + b"\n")
+                out.write(b"".join(lines))
                 out.flush()
                 os.fsync(out.fileno())
-            self._write_head(count + 1, _sha(line))
-        return full
+            self._write_head(count, prev)
+        return written
 
     def _head(self) -> tuple[int, str]:
         """(entries so far, hash of the last line) from the head file, else the log itself."""

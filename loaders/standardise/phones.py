@@ -59,6 +59,9 @@ def normalise_phones(s: pd.Series) -> pd.DataFrame:
     the rest are normalised once per distinct value."""
     a = clean_arrow(arrow(s))
     n = len(a)
+    if a.null_count == n:  # no phone at all (a query without one): nothing to normalise
+        null = from_arrow(pa.nulls(n, pa.string()), s.index)
+        return pd.DataFrame({"phone": null, "phone_kind": null}, index=s.index)
     lengths = pc.fill_null(pc.binary_length(a), 0).to_numpy(zero_copy_only=False)
     quick = np.zeros(n, dtype=bool)
     idx = np.flatnonzero(lengths == 11)
