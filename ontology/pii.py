@@ -115,9 +115,15 @@ def scrub_text(text: str) -> str:
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－", "0123456789Xx+-")
 
 
+def half_width(text: str) -> str:
+    """Full-width digits, X, + and - as their ASCII forms, one character for one (so the
+    spans of a match in the result are spans of ``text``)."""
+    return text.translate(_HALF_WIDTH)
+
+
 def _detect(text: str) -> str:
     """``DETECTOR`` matches masked; full-width digits (１３８…) are matched as digits."""
-    probe = text.translate(_HALF_WIDTH)  # one character for one, so the spans agree
+    probe = half_width(text)
     out, end = [], 0
     for match in DETECTOR.finditer(probe):
         out += [text[end:match.start()], _detected(match)]

@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if not any(k.revoked is None for k in keys.keys()):
         print(f"kglink: warning: no active API key in {keys.path}: every request will get "
               "401; create one with `kglink keys add NAME --role ROLE`", file=sys.stderr)
+    # the resolve pass runs pandas in a worker thread; at the default 5 ms switch interval the
+    # event loop waits up to 5 ms for the GIL at every step of a request while a pass runs
+    sys.setswitchinterval(0.0005)
     listening = _listen(args.host, args.port)  # a busy port fails before the graph starts
     driver, database = connect()
     with driver, listening:

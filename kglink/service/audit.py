@@ -14,12 +14,14 @@ consistently: ship it to write-once storage for that.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,12 +64,11 @@ def _last_line(path: Path) -> bytes | None:
 
 @dataclass
 class _Waiting:
-    """One entry waiting for the writer, and what became of it."""
+    """One entry waiting for the writer; ``done`` is told what became of it (the entry as
+    written, or the error)."""
 
     entry: dict[str, Any]
-    done: threading.Event = field(default_factory=threading.Event)
-    written: dict[str, Any] | None = None
-    error: BaseException | None = None
+    done: Callable[[dict[str, Any] | None, BaseException | None], None]
 
 
 class AuditLog:
@@ -75,8 +76,9 @@ class AuditLog:
 
     Appends are group-committed: one writer thread takes every entry waiting, chains them,
     writes them with one ``fsync`` and one head update, then releases their callers. So 50
-    concurrent requests pay for a few syncs, not 50, and each ``append`` still returns only
-    once its own entry is on disk."""
+    concurrent requests pay for a few syncs, not 50, and an append returns only once its
+    own entry is on disk. ``append`` blocks its thread; ``append_async`` awaits on the event
+    loop, so a request's audit costs no worker thread."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else audit_path()
@@ -88,7 +90,37 @@ class AuditLog:
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Add ``entry`` (plus ``at``, ``seq``, ``prev`` and ``hash``) at the end of the
         chain; returns it as written, once it is on disk."""
-        waiting = _Waiting(entry)
+        finished = threading.Event()
+        outcome: list = []
+
+        def done(written: dict[str, Any] | None, error: BaseException | None) -> None:
+            outcome.extend((written, error))
+            finished.set()
+
+        self._queue(_Waiting(entry, done))
+        finished.wait()
+        written, error = outcome
+        if error is not None:
+            raise error
+        return written
+
+    async def append_async(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """``append`` for a coroutine: waits on the event loop, not in a thread."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def settle(written: dict[str, Any] | None, error: BaseException | None) -> None:
+            if not future.done():
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(written)
+
+        self._queue(_Waiting(entry, lambda written, error: loop.call_soon_threadsafe(
+            settle, written, error)))
+        return await future
+
+    def _queue(self, waiting: _Waiting) -> None:
         with self._wake:
             self._waiting.append(waiting)
             if self._writer is None or not self._writer.is_alive():
@@ -96,11 +128,6 @@ class AuditLog:
                                                 name="kglink-audit-writer")
                 self._writer.start()
             self._wake.notify()
-        waiting.done.wait()
-        if waiting.error is not None:
-            raise waiting.error
-        assert waiting.written is not None
-        return waiting.written
 
     def _write_forever(self) -> None:
         while True:
@@ -109,14 +136,13 @@ class AuditLog:
                     self._wake.wait()
                 batch, self._waiting = self._waiting, []
             try:
-                for waiting, full in zip(batch, self._write([w.entry for w in batch]),
-                                         strict=True):
-                    waiting.written = full
+                written = self._write([w.entry for w in batch])
             except BaseException as exc:  # noqa: BLE001 - raised again in each caller
                 for waiting in batch:
-                    waiting.error = exc
-            for waiting in batch:
-                waiting.done.set()
+                    waiting.done(None, exc)
+            else:
+                for waiting, full in zip(batch, written, strict=True):
+                    waiting.done(full, None)
 
     def _write(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Chain and write ``entries`` under the file lock (other processes append too)."""

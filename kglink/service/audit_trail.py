@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-import anyio
-
 from kglink.service.audit import AuditLog
 from ontology.pii import mask_value
 
@@ -41,7 +39,7 @@ class AuditTrail:
         async def write() -> None:
             if not status["written"]:
                 status["written"] = True
-                await anyio.to_thread.run_sync(self.log.append, _entry(scope, status["code"]))
+                await self.log.append_async(_entry(scope, status["code"]))
 
         async def watched(message):
             if message["type"] == "http.response.start":

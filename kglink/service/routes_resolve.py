@@ -12,6 +12,7 @@ import json
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request
@@ -26,7 +27,7 @@ from kglink.service.openapi import documented
 from kglink.service.resolve_batcher import ResolveBatcher, Resolved
 from kglink.service.resolver import shared_resolver
 from linking.resolver import Candidate
-from ontology.pii import DETECTOR
+from ontology.pii import DETECTOR, half_width
 
 
 @asynccontextmanager
@@ -119,11 +120,7 @@ async def _resolved(request: Request, records: list[dict[str, Any]], entity: str
 
 
 def candidates_json(candidates: list[Candidate], caller: Caller) -> str:
-    """The candidates as a JSON array, masked for ``caller`` as ``masking.answer`` masks.
-
-    Evidence is written as the resolver's ``evidence_json`` text, unparsed, when the
-    detector can find nothing in it (plain ASCII, no escapes, no match): masking would leave
-    it unchanged, and decoding and masking it costs more than the rest of the answer."""
+    """The candidates as a JSON array, masked for ``caller`` as ``masking.answer`` masks."""
     return "[" + ",".join(_candidate_json(c, caller.masked) for c in candidates) + "]"
 
 
@@ -133,11 +130,22 @@ def _candidate_json(candidate: Candidate, mask: bool) -> str:
     evidence = candidate.evidence_json
     if mask:
         head = masked(head)
-        if not (evidence.isascii() and "\\" not in evidence
-                and DETECTOR.search(evidence) is None):
-            evidence = json.dumps(masked(candidate.evidence, "evidence"), ensure_ascii=False,
-                                  separators=(",", ":"))
+        evidence = _masked_evidence(evidence)
     return json.dumps(head, ensure_ascii=False)[:-1] + ',"evidence":' + evidence + "}"
+
+
+@lru_cache(maxsize=65_536)
+def _masked_evidence(evidence: str) -> str:
+    """A pair's evidence JSON masked as ``masking.masked(..., "evidence")`` masks it.
+
+    Unchanged when the detector can find nothing in the text (no escapes that could hide a
+    digit, no match once full-width digits read as digits); only then decoded and masked.
+    Cached: a model's evidence texts repeat (the same levels give the same text), and the
+    detector costs more than the rest of a candidate's answer."""
+    if "\\" not in evidence and DETECTOR.search(half_width(evidence)) is None:
+        return evidence
+    return json.dumps(masked(json.loads(evidence), "evidence"), ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _answer(text: str, resolved: Resolved) -> Response:

@@ -4,6 +4,7 @@ paid (the point of committing together)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -49,3 +50,15 @@ def test_a_failed_write_reaches_every_caller_and_the_next_append_works(tmp_path)
     (tmp_path / "kept").rename(path)
     assert log.append({"request": 2})["seq"] == 2
     assert verify(tmp_path / "audit.jsonl") == (2, None)
+
+
+def test_appends_awaited_on_one_event_loop_chain_without_threads_of_their_own(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+
+    async def appended():
+        return await asyncio.gather(*(log.append_async({"request": i}) for i in range(200)))
+
+    written = asyncio.run(appended())
+    assert [w["request"] for w in written] == list(range(200))
+    assert sorted(w["seq"] for w in written) == list(range(1, 201))
+    assert verify(tmp_path / "audit.jsonl") == (200, None)
