@@ -116,8 +116,13 @@ class AuditLog:
                 else:
                     future.set_result(written)
 
-        self._queue(_Waiting(entry, lambda written, error: loop.call_soon_threadsafe(
-            settle, written, error)))
+        def deliver(written: dict[str, Any] | None, error: BaseException | None) -> None:
+            try:  # from the writer thread
+                loop.call_soon_threadsafe(settle, written, error)
+            except RuntimeError:  # the loop has closed: nobody awaits the entry any more
+                pass
+
+        self._queue(_Waiting(entry, deliver))
         return await future
 
     def _queue(self, waiting: _Waiting) -> None:
