@@ -9,11 +9,12 @@ peak RSS, and in-process ``resolve_many`` in batches of 1,000 (the anchor) in th
 
 kglink's generator writes the sources (--persons true persons give ~3.3 person records
 each: 300,000 give ~1M records), ``kglink.run`` loads them into the configured Neo4j (the
-database is wiped first). With --workdir, the graph loaded from there before is reused while the
-database still holds it (same --persons, same count of person records). The queries are held-back noisy variants of stored records (bench_resolve
-``query_records``: no ID number, no record key, every third name changed). A bounded asyncio
-client (``Connection``: HTTP/1.1 on asyncio streams, one kept-alive connection per client)
-sends them with a ``service`` key; each level first sends --warmup requests.
+database is wiped first). With --workdir, the graph loaded from there before is reused while
+the database still holds it (same --persons, same count of person records). The queries are
+held-back noisy variants of stored records (bench_resolve ``query_records``: no ID number, no
+record key, every third name changed). A bounded asyncio client (``Connection``: HTTP/1.1 on
+asyncio streams, one kept-alive connection per client) sends them with a ``service`` key;
+each level first sends --warmup requests.
 ``Server-Timing`` splits each answer's time into waiting for the resolver and resolving.
 
 Targets (issue 14): p95 <= 20 ms at 1 client; >= 500 resolves/s at 50 clients;
