@@ -20,8 +20,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -62,77 +61,44 @@ def _last_line(path: Path) -> bytes | None:
     return None
 
 
-@dataclass
-class _Waiting:
-    """One entry waiting for the writer; ``done`` is told what became of it (the entry as
-    written, or the error)."""
-
-    entry: dict[str, Any]
-    done: Callable[[dict[str, Any] | None, BaseException | None], None]
-
-
 class AuditLog:
     """Appends hash-chained entries to the log file.
 
     Appends are group-committed: one writer thread takes every entry waiting, chains them,
-    writes them with one ``fsync`` and one head update, then releases their callers. So 50
-    concurrent requests pay for a few syncs, not 50, and an append returns only once its
+    writes them with one ``fsync`` and one head update, then settles each one's future. So
+    50 concurrent requests pay for a few syncs, not 50, and an append returns only once its
     own entry is on disk. ``append`` blocks its thread; ``append_async`` awaits on the event
     loop, so a request's audit costs no worker thread."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else audit_path()
         self.head = self.path.with_suffix(".head")
-        self._waiting: list[_Waiting] = []
+        self._waiting: list[tuple[dict[str, Any], Future]] = []
         self._wake = threading.Condition()
         self._writer: threading.Thread | None = None
 
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Add ``entry`` (plus ``at``, ``seq``, ``prev`` and ``hash``) at the end of the
         chain; returns it as written, once it is on disk."""
-        finished = threading.Event()
-        outcome: list = []
-
-        def done(written: dict[str, Any] | None, error: BaseException | None) -> None:
-            outcome.extend((written, error))
-            finished.set()
-
-        self._queue(_Waiting(entry, done))
-        finished.wait()
-        written, error = outcome
-        if error is not None:
-            raise error
-        return written
+        return self._queue(entry).result()
 
     async def append_async(self, entry: dict[str, Any]) -> dict[str, Any]:
-        """``append`` for a coroutine: waits on the event loop, not in a thread."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
+        """``append`` for a coroutine: waits on the event loop, not in a thread. A caller
+        cancelled meanwhile (its client went away) still has its entry written: the shield
+        keeps the cancellation from reaching the writer's future."""
+        return await asyncio.shield(asyncio.wrap_future(self._queue(entry)))
 
-        def settle(written: dict[str, Any] | None, error: BaseException | None) -> None:
-            if not future.done():
-                if error is not None:
-                    future.set_exception(error)
-                else:
-                    future.set_result(written)
-
-        def deliver(written: dict[str, Any] | None, error: BaseException | None) -> None:
-            try:  # from the writer thread
-                loop.call_soon_threadsafe(settle, written, error)
-            except RuntimeError:  # the loop has closed: nobody awaits the entry any more
-                pass
-
-        self._queue(_Waiting(entry, deliver))
-        return await future
-
-    def _queue(self, waiting: _Waiting) -> None:
+    def _queue(self, entry: dict[str, Any]) -> Future:
+        """The future of ``entry`` as written, once the writer has it on disk."""
+        future: Future = Future()
         with self._wake:
-            self._waiting.append(waiting)
+            self._waiting.append((entry, future))
             if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(target=self._write_forever, daemon=True,
                                                 name="kglink-audit-writer")
                 self._writer.start()
             self._wake.notify()
+        return future
 
     def _write_forever(self) -> None:
         while True:
@@ -141,13 +107,13 @@ class AuditLog:
                     self._wake.wait()
                 batch, self._waiting = self._waiting, []
             try:
-                written = self._write([w.entry for w in batch])
+                written = self._write([entry for entry, _ in batch])
             except BaseException as exc:  # noqa: BLE001 - raised again in each caller
-                for waiting in batch:
-                    waiting.done(None, exc)
+                for _, future in batch:
+                    future.set_exception(exc)
             else:
-                for waiting, full in zip(batch, written, strict=True):
-                    waiting.done(full, None)
+                for (_, future), full in zip(batch, written, strict=True):
+                    future.set_result(full)
 
     def _write(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Chain and write ``entries`` under the file lock (other processes append too)."""

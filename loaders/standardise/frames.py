@@ -320,9 +320,5 @@ STANDARDISERS = {"person": standardise_persons, "organization": standardise_orga
 def _ordered(out: _Columns, entity: str) -> pd.DataFrame:
     """The output frame, its columns in contract order (from the columns' arrays: every
     column is on ``out.index`` already, and aligning fifty Series costs a millisecond)."""
-    return pd.DataFrame({name: _array(out[name]) for name in output_columns(entity)},
+    return pd.DataFrame({name: out[name].array for name in output_columns(entity)},
                         index=out.index, copy=False)
-
-
-def _array(column) -> object:
-    return column.array if isinstance(column, pd.Series) else column

@@ -62,3 +62,22 @@ def test_appends_awaited_on_one_event_loop_chain_without_threads_of_their_own(tm
     assert [w["request"] for w in written] == list(range(200))
     assert sorted(w["seq"] for w in written) == list(range(1, 201))
     assert verify(tmp_path / "audit.jsonl") == (200, None)
+
+
+def test_a_cancelled_await_still_writes_its_entry_and_the_writer_goes_on(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+
+    async def cancel_one():
+        waiting = asyncio.ensure_future(log.append_async({"request": "gone"}))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        return await asyncio.wait_for(asyncio.gather(  # a dead writer fails, not hangs
+            *(log.append_async({"request": i}) for i in range(20))), timeout=30)
+
+    written = asyncio.run(cancel_one())
+    assert [w["request"] for w in written] == list(range(20))
+    assert asyncio.run(asyncio.wait_for(log.append_async({"request": "last"}),
+                                        timeout=30))["seq"] == 22
+    lines = [json.loads(x) for x in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [x["request"] for x in lines].count("gone") == 1
+    assert verify(tmp_path / "audit.jsonl") == (22, None)
