@@ -8,6 +8,14 @@ time in a thread, and the requests that arrived meanwhile (of one entity type, u
 50 clients share each pass. A record's candidates do not depend on the other records of its
 batch, so the answers are those of resolving each request alone.
 
+Before each pass the worker gathers: the clients answered by the last pass usually send
+again at once, so it waits (on the event loop, which meanwhile parses their requests) until
+as many requests are pending as the last pass answered, or for at most a quarter of the last
+pass's time (``GATHER_SHARE``, capped at ``MAX_GATHER`` seconds). Without it a pass starts
+with whatever trickled in while the event loop was starved by the previous one, and 50
+clients get passes of a few records, each paying a pass's fixed cost. A lone client never
+waits: its one request is all the last pass answered.
+
 When a merged call fails on bad input (``ValueError``, e.g. an unknown field), each request
 of it is resolved alone, so the error reaches only the request that caused it and names its
 own record number.
@@ -26,6 +34,9 @@ import anyio
 if TYPE_CHECKING:
     from kglink.api import Resolver
     from linking.resolver import Candidate
+
+GATHER_SHARE = 0.25  # of the last pass's time, the longest wait for its clients to come back
+MAX_GATHER = 0.010  # seconds
 
 
 @dataclass
@@ -55,7 +66,9 @@ class ResolveBatcher:
         self._resolver = resolver
         self._max_records = max_records
         self._pending: list[_Job] = []
+        self._arrived = asyncio.Event()
         self._worker: asyncio.Task | None = None
+        self._last = (0, 0.0)  # requests the last pass answered, and its seconds
 
     async def resolve(self, records: list[dict[str, Any]], entity: str,
                       top_k: int) -> Resolved:
@@ -63,16 +76,19 @@ class ResolveBatcher:
         loop = asyncio.get_running_loop()
         job = _Job(records, entity, top_k, loop.create_future())
         self._pending.append(job)
+        self._arrived.set()
         if self._worker is None or self._worker.done():
             self._worker = loop.create_task(self._drain())
         return await job.future
 
     async def _drain(self) -> None:
         while self._pending:
+            await self._gather()
             jobs = self._take()
             started = time.perf_counter()
             outcomes = await anyio.to_thread.run_sync(self._run, jobs)
             took = (time.perf_counter() - started) * 1000
+            self._last = (len(jobs), took / 1000)
             for job, outcome in zip(jobs, outcomes, strict=True):
                 if job.future.done():  # the client went away
                     continue
@@ -81,6 +97,21 @@ class ResolveBatcher:
                 else:
                     job.future.set_result(Resolved(
                         outcome, (started - job.queued) * 1000, took))
+
+    async def _gather(self) -> None:
+        """Wait until as many requests are pending as the last pass answered, or until
+        its share of the last pass's time is up (module docstring)."""
+        answered, seconds = self._last
+        deadline = time.perf_counter() + min(seconds * GATHER_SHARE, MAX_GATHER)
+        while len(self._pending) < answered:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), left)
+            except TimeoutError:
+                return
 
     def _take(self) -> list[_Job]:
         """The oldest pending job and the later ones of its entity type that fit."""

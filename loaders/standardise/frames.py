@@ -102,10 +102,11 @@ class _Columns(dict):
 def _clean_all(frame: pd.DataFrame, columns) -> _Columns:
     """``frame``'s columns, each of ``columns`` cleaned (all-null when absent or empty)."""
     out = _Columns(dict(frame.items()), frame.index)
+    nulls = from_arrow(pa.nulls(len(frame), pa.string()), frame.index)  # shared: never changed
     for name in columns:
         values = arrow(out[name]) if name in out else None
         if values is None or values.null_count == len(values):
-            out[name] = from_arrow(pa.nulls(len(frame), pa.string()), frame.index)
+            out[name] = nulls
         else:
             out[name] = from_arrow(clean_arrow(values), frame.index)
     return out
