@@ -202,19 +202,24 @@ class PhoneFeature(LevelFeature):
 
     def _levels(self, d, *extra):
         dist = _sim(Levenshtein.distance, d.left, d.right, dtype=np.int32)
-        tail_l = pd.Series(d.left, dtype=object).str[-7:].to_numpy()
-        tail_r = pd.Series(d.right, dtype=object).str[-7:].to_numpy()
+        tail_l, tail_r = _heads(d.left, -7), _heads(d.right, -7)
         return np.select([d.same, (dist == 1) | (tail_l == tail_r)], [2, 1], 0)
 
 
 def _yyyymmdd(values: np.ndarray) -> np.ndarray:
-    """YYYYMMDD strings as integers (0 where not 8 digits), in Arrow's C++ kernels."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """YYYYMMDD strings as integers (0 where not 8 ASCII digits): the text as a 9-wide
+    code-point matrix (a longer value shows in the ninth column), in numpy."""
+    points = np.asarray(values, dtype=object).astype("U9").view(np.uint32)
+    points = points.reshape(-1, 9).astype(np.int64)
+    digits = points[:, :8] - 48
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1) & (points[:, 8] == 0)
+    return np.where(ok, digits @ 10 ** np.arange(7, -1, -1, dtype=np.int64), 0)
 
-    text = pa.array(values, type=pa.string(), from_pandas=True)
-    ok = pc.fill_null(pc.match_substring_regex(text, r"^\d{8}$"), False)
-    return pc.cast(pc.if_else(ok, text, "0"), pa.int64()).to_numpy()
+
+def _heads(values: np.ndarray, width: int) -> np.ndarray:
+    """The first ``width`` characters of each string (the last when negative)."""
+    cut = slice(None, width) if width > 0 else slice(width, None)
+    return np.array([value[cut] for value in values.tolist()], dtype=object)
 
 
 class DateFeature(LevelFeature):
@@ -288,8 +293,7 @@ class RegionFeature(LevelFeature):
     level_labels = ("different", "same_prefecture", "exact")
 
     def _levels(self, d, *extra):
-        pre_l = pd.Series(d.left, dtype=object).str[:4].to_numpy()
-        pre_r = pd.Series(d.right, dtype=object).str[:4].to_numpy()
+        pre_l, pre_r = _heads(d.left, 4), _heads(d.right, 4)
         return np.where(d.same, 2, np.where(pre_l == pre_r, 1, 0))
 
 
@@ -314,6 +318,15 @@ def make_feature(spec: ComparisonSpec, prepared: pd.DataFrame) -> LevelFeature:
             spec.field == "name" and "name_core" in prepared.columns):
         columns = (spec.field, pinyin)
     return cls(columns, columns, thresholds=spec.thresholds, label=spec.field)
+
+
+def columns_read(specs, available) -> list[str]:
+    """The columns of a prepared frame (with columns ``available``) that ``make_feature``
+    may read for these specs: each spec's field, its pinyin and ``name_core`` (which
+    decides whether ``name`` is compared with its pinyin)."""
+    wanted = {spec.field for spec in specs} | {"name_core"} | {
+        _PINYIN_OF[spec.field] for spec in specs if spec.field in _PINYIN_OF}
+    return [c for c in available if c in wanted]
 
 
 def feature_columns(feature: LevelFeature) -> tuple[str, ...]:

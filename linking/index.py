@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from recordlinkage.base import BaseIndexAlgorithm
 
+from linking.prepare import by_unique
 from linking.settings import BlockingPass
 
 _PREFIX = re.compile(r"^(?P<col>[A-Za-z_][A-Za-z0-9_]*)(\[:(?P<k>\d+)\])?$")
@@ -53,7 +54,10 @@ def key_values(prepared: pd.DataFrame, key: str) -> pd.Series:
     values = prepared[match["col"]]
     if match["k"]:
         k = int(match["k"])
-        values = values.str[:k].where(values.str.len() >= min(k, 1), None)
+        prefixes = by_unique(values.to_numpy(dtype=object),
+                             lambda value: value[:k] if isinstance(value, str)
+                             and len(value) >= min(k, 1) else None)
+        values = pd.Series(prefixes, index=values.index, dtype=object)
     return values
 
 

@@ -35,7 +35,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from linking.compare import Comparator
+from linking.compare import Comparator, columns_read
 from linking.model import LinkModel, ModelSet
 from linking.pairs import RULE_DIFFERENT_IDS, RULES, IdentifierRule, ScoredPairs, score_pairs
 from linking.prepare import prepare
@@ -111,8 +111,10 @@ def standardised(records: list[dict[str, Any]], entity_type: str) -> pd.DataFram
         if unknown:
             raise ValueError(f"record {i}: unknown {entity_type} field(s) "
                              f"{', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    given = {name for record in records for name in record}  # absent fields: null
     frame = pd.DataFrame({name: pd.array([_text(r.get(name)) for r in records], dtype=TEXT)
-                          for name in (*PROVENANCE, *allowed)})
+                          for name in (*PROVENANCE, *allowed)
+                          if name in PROVENANCE or name in given})
     for name in RECORD_KEYS:
         frame[name] = frame[name].fillna("")
     frame["line"] = np.zeros(len(records), dtype=np.int64)
@@ -174,10 +176,13 @@ def score_against(model: LinkModel, queries: pd.DataFrame, records: pd.DataFrame
                   query_rows: np.ndarray, record_rows: np.ndarray) -> ScoredPairs:
     """Score query row i against record row j for each given pair, as the batch scores
     pairs (``score_pairs`` over one prepared frame holding both sides)."""
+    specs = [c.spec for c in model.comparisons]
+    ids = [c for c in (model.settings.id_field, model.settings.id_valid_field)
+           if c in queries.columns]
     both = pd.DataFrame({c: np.concatenate([queries[c].to_numpy(dtype=object),
                                             records[c].to_numpy(dtype=object)])
-                         for c in queries.columns})
-    comparator = Comparator(both, [c.spec for c in model.comparisons], model.settings.chunk_size)
+                         for c in dict.fromkeys([*columns_read(specs, queries.columns), *ids])})
+    comparator = Comparator(both, specs, model.settings.chunk_size)
     model.check_levels(comparator.labels)
     return score_pairs(model, comparator, query_rows, len(queries) + record_rows,
                        IdentifierRule.of(both, model.settings))
@@ -193,10 +198,13 @@ def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model:
     weight = scored.cluster_weight(model.threshold_weight)
     entity = pairs.records["entity_id"].to_numpy()[pairs.candidate[kept]]
     chosen = kept[_best_per_entity(pairs.query[kept], entity, score[kept], weight[kept], top_k)]
-    records = pairs.records.iloc[pairs.candidate[chosen]]
-    keys = (records["department"] + ":" + records["record_id"]).tolist()
+    rows = pairs.candidate[chosen]
+    chosen_records = {name: pairs.records[name].to_numpy()[rows].tolist()
+                      for name in ("department", "record_id", "entity_id")}
+    keys = [f"{department}:{record_id}" for department, record_id in zip(
+        chosen_records["department"], chosen_records["record_id"], strict=True)]
     for query, entity_id, best, bits, record, explained in zip(
-            pairs.query[chosen].tolist(), records["entity_id"].tolist(), score[chosen].tolist(),
+            pairs.query[chosen].tolist(), chosen_records["entity_id"], score[chosen].tolist(),
             weight[chosen].tolist(), keys, scored.evidence(chosen), strict=True):
         out[query].append(Candidate(entity_id, best, bits >= 0, record, explained))
     return out

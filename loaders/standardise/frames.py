@@ -79,8 +79,14 @@ def add_flags(done: Standardised, extra: dict[str, np.ndarray]) -> Standardised:
     return Standardised(frame, flags, done.rejected)
 
 
+def _missing(s: pd.Series) -> np.ndarray:
+    """Where the Series is null, from its array (a Series method costs twenty times more on
+    the one-row frame of a real-time query)."""
+    return np.asarray(s.array.isna())
+
+
 def _present(s: pd.Series) -> np.ndarray:
-    return s.notna().to_numpy()
+    return ~_missing(s)
 
 
 def _mask(values: pd.Series) -> np.ndarray:
@@ -188,17 +194,17 @@ def standardise_persons(frame: pd.DataFrame,
 
     birth = parse_dates(out["birth_date"])
     had_birth = _present(out["birth_date"])
-    flags["birth_date_unparsed"] = had_birth & birth.isna().to_numpy()
-    from_id = ~birth.notna().to_numpy() & valid
+    flags["birth_date_unparsed"] = had_birth & _missing(birth)
+    from_id = _missing(birth) & valid
     flags["birth_date_from_id"] = from_id
-    flags["birth_date_id_mismatch"] = birth.notna().to_numpy() & valid & \
+    flags["birth_date_id_mismatch"] = _present(birth) & valid & \
         (birth.fillna("").to_numpy() != ids["birth_date"].fillna("").to_numpy())
     out["birth_date"] = _choose(from_id, ids["birth_date"], birth)
     _flag_out_of_range(out, ("birth_date",), ranges, flags)
 
     sex = normalise_sex(out["sex"])
     flags["sex_unrecognised"] = unrecognised_sex(out["sex"])
-    sex_from_id = sex.isna().to_numpy() & valid
+    sex_from_id = _missing(sex) & valid
     flags["sex_from_id"] = sex_from_id
     out["sex"] = _choose(sex_from_id, ids["sex"], sex)
 
@@ -219,13 +225,13 @@ def _standardise_contacts(out: _Columns, flags: dict[str, np.ndarray]) -> pd.Dat
     """Phone, e-mail and address in place (persons and organisations alike); returns the
     address's parsed province / city / county / region_code."""
     phones = normalise_phones(out["phone"])
-    flags["phone_invalid"] = _present(out["phone"]) & phones["phone_kind"].isna().to_numpy()
+    flags["phone_invalid"] = _present(out["phone"]) & _missing(phones["phone_kind"])
     out["phone"] = phones["phone"]
-    if out["email"].notna().any():
+    if _present(out["email"]).any():
         out["email"] = from_arrow(pc.utf8_lower(arrow(out["email"])), out.index)
     out["address"] = from_arrow(normalise_address_arrow(arrow(out["address"])), out.index)
     places = parse_addresses(out["address"])
-    flags["address_unparsed"] = _present(out["address"]) & places["region_code"].isna().to_numpy()
+    flags["address_unparsed"] = _present(out["address"]) & _missing(places["region_code"])
     return places
 
 def standardise_organizations(frame: pd.DataFrame,
@@ -246,11 +252,11 @@ def standardise_organizations(frame: pd.DataFrame,
     rep = normalise_id_numbers(out["legal_rep_id"])
     flags["legal_rep_id_invalid"] = _present(out["legal_rep_id"]) & ~_mask(rep["id_valid"])
     out["legal_rep_id"] = rep["id_number"]
-    if out["legal_rep_name"].notna().any():
+    if _present(out["legal_rep_name"]).any():
         out["legal_rep_name"] = out["legal_rep_name"].str.replace(r"\s+", "", regex=True)
     established = parse_dates(out["established_date"])
     flags["established_date_unparsed"] = _present(out["established_date"]) & \
-        established.isna().to_numpy()
+        _missing(established)
     out["established_date"] = established
     _flag_out_of_range(out, ("established_date",), ranges, flags)
     flags["status_unrecognised"] = unrecognised_status(out["status"])
@@ -271,7 +277,7 @@ def normalise_party_ids(s: pd.Series) -> pd.Series:
     ids = normalise_id_numbers(from_arrow(a, s.index))
     codes = normalise_credit_codes(from_arrow(a, s.index))
     reference = pc.fill_null(pc.match_substring(a, ":"), False).to_numpy(zero_copy_only=False)
-    is_id = ids["region_code"].notna().to_numpy() & ~reference
+    is_id = _present(ids["region_code"]) & ~reference
     is_code = ~is_id & ~reference & (codes["credit_code"].str.len() == 18).fillna(False).to_numpy()
     out = from_arrow(a, s.index)
     out = out.where(~is_id, ids["id_number"]).where(~is_code, codes["credit_code"])
@@ -299,14 +305,14 @@ def standardise_relations(frame: pd.DataFrame,
     out["role"] = relation_roles(out["type"], out["type_raw"])
     ratio = parse_share_ratios(out["share_ratio"])
     share_bounds = parse_share_ranges(out["share_ratio"])
-    flags["share_ratio_unparsed"] = (_present(out["share_ratio"]) & ratio.isna().to_numpy()
-                                     & share_bounds["share_min"].isna().to_numpy())
+    flags["share_ratio_unparsed"] = (_present(out["share_ratio"]) & _missing(ratio)
+                                     & _missing(share_bounds["share_min"]))
     out["share_ratio"] = ratio
     out["share_min"], out["share_max"] = share_bounds["share_min"], share_bounds["share_max"]
     unparsed = np.zeros(len(out.index), dtype=bool)
     for name in ("start_date", "end_date"):
         parsed = parse_dates(out[name])
-        unparsed |= _present(out[name]) & parsed.isna().to_numpy()
+        unparsed |= _present(out[name]) & _missing(parsed)
         out[name] = parsed
     flags["date_unparsed"] = unparsed
     _flag_out_of_range(out, ("start_date", "end_date"), ranges, flags)
