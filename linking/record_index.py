@@ -164,8 +164,10 @@ class _TypeIndex:
         n = len(state.prepared)
         codes = np.unique(np.concatenate([q.astype(np.int64) * n + r for q, r in found]))
         query, row = codes // n, codes % n
-        itself = state.keys.to_numpy()[row] == _record_keys(queries).to_numpy()[query]
-        query, row = query[~itself], row[~itself]
+        named = _record_keys(queries).to_numpy()  # a query may be a stored record itself
+        if (named != ":").any():
+            itself = state.keys.to_numpy()[row] == named[query]
+            query, row = query[~itself], row[~itself]
         distinct, position = np.unique(row, return_inverse=True)
         return CandidatePairs(query, position, state.prepared.iloc[distinct]
                               .reset_index(drop=True))

@@ -214,8 +214,12 @@ def _best_per_entity(query: np.ndarray, entity: np.ndarray, score: np.ndarray,
                      weight: np.ndarray, top_k: int) -> np.ndarray:
     """Positions of the pairs to report: per query, each entity's best pair (highest score,
     then weight, then first given), entities best first (ties by entity id), ``top_k`` of
-    them; in query order. numpy sorts: pandas' fixed cost dominates a one-record call."""
-    names, entity_rank = np.unique(entity.astype(str), return_inverse=True)
+    them; in query order. Only the distinct entity ids are sorted (to rank them by id)."""
+    codes, names = pd.factorize(entity)
+    by_name = np.argsort(names.astype(str), kind="stable")
+    entity_rank = np.empty_like(by_name)
+    entity_rank[by_name] = np.arange(by_name.size)
+    entity_rank = entity_rank[codes]
     order = np.lexsort((np.arange(query.size), entity_rank, -weight, -score, query))
     _, first = np.unique(query[order] * names.size + entity_rank[order], return_index=True)
     order = order[np.sort(first)]

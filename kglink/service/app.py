@@ -48,6 +48,7 @@ def create_app(driver: Driver, database: str, keys: KeyStore | None = None,
                    routes_keys, routes_resolve, routes_records, routes_text):
         app.include_router(module.router)
     errors.install(app)
+    routes_resolve.install(app)
     app.add_middleware(BodyLimit)
     app.add_middleware(AuditTrail, log=audit if audit is not None else AuditLog())
     return app

@@ -8,13 +8,14 @@ time in a thread, and the requests that arrived meanwhile (of one entity type, u
 50 clients share each pass. A record's candidates do not depend on the other records of its
 batch, so the answers are those of resolving each request alone.
 
-Before each pass the worker gathers: the clients answered by the last pass usually send
-again at once, so it waits (on the event loop, which meanwhile parses their requests) until
-as many requests are pending as the last pass answered, or for at most a quarter of the last
-pass's time (``GATHER_SHARE``, capped at ``MAX_GATHER`` seconds). Without it a pass starts
-with whatever trickled in while the event loop was starved by the previous one, and 50
-clients get passes of a few records, each paying a pass's fixed cost. A lone client never
-waits: its one request is all the last pass answered.
+Before each pass the worker gathers: it waits (on the event loop, which meanwhile parses
+requests and sends answers) until every resolve request the app holds is pending - none is
+still being read, nor its answer still being sent (``Open``, counted by the ``CountOpen``
+middleware) - or for at most ``MAX_GATHER`` seconds. Without it, 50 clients split into
+cohorts that alternate: one cohort's pass runs while the loop reads the other's requests, so
+each pass serves half of them and pays a pass's fixed cost for it. The loop and the pass
+share one GIL, so the wait costs no throughput. A lone client never waits: its one request
+is all the app holds.
 
 When a merged call fails on bad input (``ValueError``, e.g. an unknown field), each request
 of it is resolved alone, so the error reaches only the request that caused it and names its
@@ -35,8 +36,7 @@ if TYPE_CHECKING:
     from kglink.api import Resolver
     from linking.resolver import Candidate
 
-GATHER_SHARE = 0.25  # of the last pass's time, the longest wait for its clients to come back
-MAX_GATHER = 0.010  # seconds
+MAX_GATHER = 0.05  # seconds: the longest a pass waits for requests still being read
 
 
 @dataclass
@@ -58,17 +58,46 @@ class _Job:
     queued: float = field(default_factory=time.perf_counter)
 
 
+@dataclass
+class Open:
+    """How many resolve requests the app holds (received, and not yet answered); ``changed``
+    is set whenever one is answered or reaches the batcher."""
+
+    count: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class CountOpen:
+    """ASGI middleware keeping ``open.count`` for the requests to ``paths``."""
+
+    def __init__(self, app, open: Open, paths: frozenset[str]) -> None:
+        self.app = app
+        self.open = open
+        self.paths = paths
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            return await self.app(scope, receive, send)
+        self.open.count += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.open.count -= 1
+            self.open.changed.set()
+
+
 class ResolveBatcher:
     """Resolves requests one merged ``resolve_many`` at a time (module docstring);
-    ``resolver`` gives the Resolver (built on first use, in the worker thread)."""
+    ``resolver`` gives the Resolver (built on first use, in the worker thread); ``open``
+    counts the requests the app holds (without it a pass never waits)."""
 
-    def __init__(self, resolver: Callable[[], Resolver], max_records: int = 1000) -> None:
+    def __init__(self, resolver: Callable[[], Resolver], max_records: int = 1000,
+                 open: Open | None = None) -> None:
         self._resolver = resolver
         self._max_records = max_records
+        self._open = open
         self._pending: list[_Job] = []
-        self._arrived = asyncio.Event()
         self._worker: asyncio.Task | None = None
-        self._last = (0, 0.0)  # requests the last pass answered, and its seconds
 
     async def resolve(self, records: list[dict[str, Any]], entity: str,
                       top_k: int) -> Resolved:
@@ -76,7 +105,8 @@ class ResolveBatcher:
         loop = asyncio.get_running_loop()
         job = _Job(records, entity, top_k, loop.create_future())
         self._pending.append(job)
-        self._arrived.set()
+        if self._open is not None:
+            self._open.changed.set()
         if self._worker is None or self._worker.done():
             self._worker = loop.create_task(self._drain())
         return await job.future
@@ -88,7 +118,6 @@ class ResolveBatcher:
             started = time.perf_counter()
             outcomes = await anyio.to_thread.run_sync(self._run, jobs)
             took = (time.perf_counter() - started) * 1000
-            self._last = (len(jobs), took / 1000)
             for job, outcome in zip(jobs, outcomes, strict=True):
                 if job.future.done():  # the client went away
                     continue
@@ -99,17 +128,16 @@ class ResolveBatcher:
                         outcome, (started - job.queued) * 1000, took))
 
     async def _gather(self) -> None:
-        """Wait until as many requests are pending as the last pass answered, or until
-        its share of the last pass's time is up (module docstring)."""
-        answered, seconds = self._last
-        deadline = time.perf_counter() + min(seconds * GATHER_SHARE, MAX_GATHER)
-        while len(self._pending) < answered:
+        """Wait until every request the app holds is pending, or ``MAX_GATHER`` is up
+        (module docstring)."""
+        deadline = time.perf_counter() + MAX_GATHER
+        while self._open is not None and len(self._pending) < self._open.count:
             left = deadline - time.perf_counter()
             if left <= 0:
                 return
-            self._arrived.clear()
+            self._open.changed.clear()
             try:
-                await asyncio.wait_for(self._arrived.wait(), left)
+                await asyncio.wait_for(self._open.changed.wait(), left)
             except TimeoutError:
                 return
 

@@ -24,7 +24,7 @@ from kglink.service.auth import Caller, allow
 from kglink.service.errors import log
 from kglink.service.masking import masked
 from kglink.service.openapi import documented
-from kglink.service.resolve_batcher import ResolveBatcher, Resolved
+from kglink.service.resolve_batcher import CountOpen, Open, ResolveBatcher, Resolved
 from kglink.service.resolver import shared_resolver
 from linking.resolver import Candidate
 from ontology.pii import DETECTOR, half_width
@@ -110,13 +110,18 @@ async def resolve_batch(request: Request, caller: Service, body: Annotated[
 async def _resolved(request: Request, records: list[dict[str, Any]], entity: str,
                     top_k: int) -> Resolved:
     """The records resolved through the app's batcher; bad input is a 422."""
-    app = request.app
-    if getattr(app.state, "resolve_batcher", None) is None:
-        app.state.resolve_batcher = ResolveBatcher(lambda: shared_resolver(app), MAX_BATCH)
     try:
-        return await app.state.resolve_batcher.resolve(records, entity, top_k)
+        return await request.app.state.resolve_batcher.resolve(records, entity, top_k)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+def install(app: FastAPI) -> None:
+    """The app's resolve batcher, and the middleware counting the resolve requests it holds
+    (``resolve_batcher``)."""
+    held = Open()
+    app.state.resolve_batcher = ResolveBatcher(lambda: shared_resolver(app), MAX_BATCH, held)
+    app.add_middleware(CountOpen, open=held, paths=frozenset({"/resolve", "/resolve/batch"}))
 
 
 def candidates_json(candidates: list[Candidate], caller: Caller) -> str:
