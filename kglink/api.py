@@ -339,8 +339,9 @@ class Resolver:
     The model is ``model`` (a ModelSet or a model.json path) or else the one the graph keeps
     from its latest load; every stored record is read once into an in-memory candidate
     index (``engine`` is the ``linking.resolver.Resolver``; ``engine.candidates`` the index,
-    whose ``add`` keeps it current). Without ``driver`` the configured Neo4j is connected,
-    and ``close()`` (or leaving a ``with`` block) closes it. Loads made later are seen by a
+    whose ``add`` keeps it current; once built, it is frozen out of Python's cyclic garbage
+    collector, ``linking.record_index.freeze_long_lived``). Without ``driver`` the
+    configured Neo4j is connected, and ``close()`` (or leaving a ``with`` block) closes it. Loads made later are seen by a
     new Resolver (``stale()`` says when one is due; ``kglink serve`` rebuilds by itself).
     """
 
@@ -348,6 +349,7 @@ class Resolver:
                  driver: Driver | None = None, database: str | None = None) -> None:
         from graph.resolver_index import load_record_index
         from graph.store.load_batches import latest_load, read_link_model
+        from linking.record_index import freeze_long_lived
         from linking.resolver import Resolver as RecordResolver
 
         self._owned = driver is None
@@ -362,6 +364,7 @@ class Resolver:
                              "(kglink run SOURCES.yaml)")
         self.load = latest_load(driver, self.database)  # the load this resolver reflects
         self.engine = RecordResolver(models, load_record_index(driver, self.database, models))
+        freeze_long_lived()
 
     def stale(self) -> bool:
         """Whether a load completed since this resolver read the graph (build a new one to

@@ -23,7 +23,6 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,15 +76,10 @@ class TermFrequencies:
         """Bits added to exact agreement on each value: log2(u_random / share), capped."""
         if values.size == 0:
             return np.zeros(0)
-        share = pd.Series(values, dtype=object).map(self._share_of).to_numpy(dtype=float)
-        share = np.where(np.isnan(share), self.floor, share)
+        floor = self.floor
+        share = np.array([self.shares.get(value, floor) for value in values.tolist()],
+                         dtype=float)
         return np.clip(np.log2(self.u_random / share), -self.cap, self.cap)
-
-    @cached_property
-    def _share_of(self) -> pd.Series:
-        """``shares`` as a Series, built once: mapping through a dict rebuilds one per call,
-        which at a province's vocabulary costs more than the rest of scoring a record."""
-        return pd.Series(self.shares, dtype=float)
 
     def as_dict(self) -> dict[str, Any]:
         return {"u_random": self.u_random, "floor": self.floor, "cap": self.cap,

@@ -164,8 +164,8 @@ def prepare(frame: pd.DataFrame, entity_type: str) -> pd.DataFrame:
     """The positional (0..n-1) comparison frame for persons or organisations."""
     n = len(frame)
     out: dict[str, np.ndarray] = {
-        "department": pd.Series(_column(frame, "department")).astype(str).to_numpy(),
-        "record_id": pd.Series(_column(frame, "record_id")).astype(str).to_numpy()}
+        key: np.array([str(value) for value in _column(frame, key).tolist()], dtype=object)
+        for key in ("department", "record_id")}
     person = entity_type == "person"
     texts = by_unique_columns(
         {col: _column(frame, col) for col in (("given_name", "family_name", *_PERSON_TEXT)

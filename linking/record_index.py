@@ -12,6 +12,7 @@ records in one call.
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 
@@ -19,12 +20,13 @@ import numpy as np
 import pandas as pd
 
 from linking.index import key_values
-from linking.model import ModelSet
+from linking.model import LinkModel, ModelSet
 from linking.prepare import prepare
-from linking.resolver import CandidatePairs
+from linking.resolver import CandidatePairs, scored_columns
 from linking.settings import BlockingPass
 
 SEPARATOR = "\x1f"
+CARRIED = ("department", "record_id", "entity_id")  # what a candidate names besides scoring
 
 
 def _record_keys(prepared: pd.DataFrame) -> pd.Index:
@@ -132,6 +134,7 @@ class _TypeIndex:
 
     passes: tuple[BlockingPass, ...]
     max_block: int
+    model: LinkModel  # what scoring reads of a candidate (``scored_columns``)
     prepared: pd.DataFrame = field(default_factory=pd.DataFrame)
     _state: _State | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -169,15 +172,16 @@ class _TypeIndex:
             itself = state.keys.to_numpy()[row] == named[query]
             query, row = query[~itself], row[~itself]
         distinct, position = np.unique(row, return_inverse=True)
-        return CandidatePairs(query, position, state.prepared.iloc[distinct]
-                              .reset_index(drop=True))
+        carried = [*CARRIED, *scored_columns(self.model, state.prepared.columns)]
+        return CandidatePairs(query, position, pd.DataFrame(
+            {c: state.prepared[c].to_numpy()[distinct] for c in dict.fromkeys(carried)}))
 
 
 class RecordIndex:
     """An in-memory :class:`linking.resolver.CandidateSource` over linked records."""
 
     def __init__(self, models: ModelSet) -> None:
-        self._types = {kind: _TypeIndex(m.settings.blocking, m.settings.max_block_size)
+        self._types = {kind: _TypeIndex(m.settings.blocking, m.settings.max_block_size, m)
                        for kind, m in models.models.items()}
 
     def add(self, entity_type: str, records: pd.DataFrame, entity_ids) -> None:
@@ -207,3 +211,14 @@ class RecordIndex:
             raise ValueError(f"entity must be one of {', '.join(sorted(self._types))}, "
                              f"not {entity_type!r}")
         return self._types[entity_type]
+
+
+def freeze_long_lived() -> None:
+    """Collect, then move every object still alive out of the cyclic collector's view
+    (``gc.freeze``). A built index holds millions of values in object arrays, which every
+    full collection would walk - a hundred milliseconds at a million records, stalling
+    whichever call triggered it - though they live as long as the index. Frozen objects are
+    still freed when nothing refers to them; ``gc.unfreeze()`` first when replacing an index
+    whose parts might form cycles."""
+    gc.collect()
+    gc.freeze()

@@ -71,8 +71,8 @@ class Candidate:
 @dataclass
 class CandidatePairs:
     """The candidates of a batch of prepared query records: pair i is query row
-    ``query[i]`` with row ``candidate[i]`` of ``records`` (prepared records of the source,
-    plus their ``entity_id``)."""
+    ``query[i]`` with row ``candidate[i]`` of ``records`` (prepared records of the source:
+    ``department``, ``record_id``, ``entity_id`` and at least the ``scored_columns``)."""
 
     query: np.ndarray
     candidate: np.ndarray
@@ -112,17 +112,19 @@ def standardised(records: list[dict[str, Any]], entity_type: str) -> pd.DataFram
             raise ValueError(f"record {i}: unknown {entity_type} field(s) "
                              f"{', '.join(unknown)}; allowed: {', '.join(allowed)}")
     given = {name for record in records for name in record}  # absent fields: null
-    frame = pd.DataFrame({name: pd.array([_text(r.get(name)) for r in records], dtype=TEXT)
-                          for name in (*PROVENANCE, *allowed)
+    frame = pd.DataFrame({name: _column(records, name) for name in (*PROVENANCE, *allowed)
                           if name in PROVENANCE or name in given})
-    for name in RECORD_KEYS:
-        frame[name] = frame[name].fillna("")
-    frame["line"] = np.zeros(len(records), dtype=np.int64)
     return STANDARDISERS[entity_type](frame).frame
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _column(records: list[dict[str, Any]], name: str) -> Any:
+    """One column of the records' frame: text as a source's cells are; the record keys
+    blank rather than missing, and ``line`` 0."""
+    if name == "line":
+        return np.zeros(len(records), dtype=np.int64)
+    blank = "" if name in RECORD_KEYS else None
+    return pd.array([blank if (value := r.get(name)) is None else str(value) for r in records],
+                    dtype=TEXT)
 
 
 class Resolver:
@@ -172,17 +174,23 @@ class Resolver:
                        "DEPT:RECORD_ID)")
 
 
+def scored_columns(model: LinkModel, available) -> list[str]:
+    """The columns of a prepared frame (with columns ``available``) that scoring a pair
+    reads: the comparisons' (``columns_read``) and the identifier rule's."""
+    ids = (model.settings.id_field, model.settings.id_valid_field)
+    read = columns_read([c.spec for c in model.comparisons], available)
+    return [*read, *(c for c in available if c in ids and c not in read)]
+
+
 def score_against(model: LinkModel, queries: pd.DataFrame, records: pd.DataFrame,
                   query_rows: np.ndarray, record_rows: np.ndarray) -> ScoredPairs:
     """Score query row i against record row j for each given pair, as the batch scores
     pairs (``score_pairs`` over one prepared frame holding both sides)."""
-    specs = [c.spec for c in model.comparisons]
-    ids = [c for c in (model.settings.id_field, model.settings.id_valid_field)
-           if c in queries.columns]
     both = pd.DataFrame({c: np.concatenate([queries[c].to_numpy(dtype=object),
                                             records[c].to_numpy(dtype=object)])
-                         for c in dict.fromkeys([*columns_read(specs, queries.columns), *ids])})
-    comparator = Comparator(both, specs, model.settings.chunk_size)
+                         for c in scored_columns(model, queries.columns)})
+    comparator = Comparator(both, [c.spec for c in model.comparisons],
+                            model.settings.chunk_size)
     model.check_levels(comparator.labels)
     return score_pairs(model, comparator, query_rows, len(queries) + record_rows,
                        IdentifierRule.of(both, model.settings))

@@ -7,11 +7,9 @@ Once built, a watcher thread asks the graph every ``KGLINK_RESOLVER_REFRESH`` se
 served one and swaps it in, so requests never wait for the rebuild and a later load is
 served within a refresh period plus the build time.
 
-The index holds millions of values in object arrays, which Python's cyclic garbage collector
-would walk on every full collection (a hundred milliseconds on a million records, stalling
-whichever request triggered it). They live as long as the resolver, so once it is built they
-are frozen out of the collector's view (``gc.freeze``); a refresh unfreezes, collects what
-the replaced resolver left, and freezes the new one.
+Building a resolver freezes the index out of the cyclic collector
+(``linking.record_index.freeze_long_lived``); a refresh unfreezes, so that the collector
+sees what the replaced resolver left, and the new one freezes again.
 """
 
 from __future__ import annotations
@@ -44,7 +42,6 @@ def shared_resolver(app: FastAPI) -> Resolver:
                 app.state.resolver = _built(app)
             except ValueError as exc:
                 raise HTTPException(503, str(exc)) from None
-            _freeze_survivors()
             threading.Thread(target=_watch, args=(app,), name="kglink-resolver-refresh",
                              daemon=True).start()
     return app.state.resolver
@@ -69,15 +66,10 @@ def _built(app: FastAPI) -> Resolver:
     return Resolver(driver=driver, database=database)
 
 
-def _freeze_survivors() -> None:
-    """Collect, then move every object left (the resolver's index) out of the collector's
-    view for good (module docstring)."""
-    gc.collect()
-    gc.freeze()
-
-
 def _watch(app: FastAPI) -> None:
     """Swap in a new resolver whenever a load completed since the served one was built."""
+    from linking.record_index import freeze_long_lived
+
     period = refresh_seconds()
     stop = getattr(app.state, "stopping", None) or threading.Event()
     app.state.stopping = stop
@@ -88,7 +80,7 @@ def _watch(app: FastAPI) -> None:
                 with _building:
                     app.state.resolver = fresh
                 gc.unfreeze()  # the replaced index is garbage now: let the collector see it
-                _freeze_survivors()
+                freeze_long_lived()
                 print(f"kglink serve: resolving against load {fresh.load}", file=sys.stderr)
         except Exception as exc:  # noqa: BLE001 - keep serving the current index; retry later
             print(f"kglink serve: the resolver was not refreshed: {exc}", file=sys.stderr)

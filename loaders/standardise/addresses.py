@@ -24,6 +24,7 @@ from loaders.standardise.text import (
     fix_where,
     from_arrow,
     rows_with_bytes,
+    text_frame,
 )
 
 HEAD = 10      # 湖南省长沙市岳麓区 fits; most addresses are parsed from this head
@@ -134,7 +135,7 @@ def parse_addresses(s: pd.Series) -> pd.DataFrame:
         new_mask[np.flatnonzero(mask.to_numpy(zero_copy_only=False))] = \
             still.to_numpy(zero_copy_only=False)
         mask = pa.array(new_mask)
-    return pd.DataFrame({k: from_arrow(cols[k], s.index) for k in _KEYS[:4]}, index=s.index)
+    return text_frame({k: cols[k] for k in _KEYS[:4]}, s.index)
 
 
 __all__ = ["normalise_address_arrow", "normalise_address_text", "parse_address", "parse_addresses"]

@@ -197,8 +197,11 @@ def standardise_persons(frame: pd.DataFrame,
     flags["birth_date_unparsed"] = had_birth & _missing(birth)
     from_id = _missing(birth) & valid
     flags["birth_date_from_id"] = from_id
-    flags["birth_date_id_mismatch"] = _present(birth) & valid & \
-        (birth.fillna("").to_numpy() != ids["birth_date"].fillna("").to_numpy())
+    both = _present(birth) & valid
+    mismatch = np.zeros(len(both), dtype=bool)
+    mismatch[both] = birth.to_numpy(dtype=object)[both] != \
+        ids["birth_date"].to_numpy(dtype=object)[both]
+    flags["birth_date_id_mismatch"] = mismatch
     out["birth_date"] = _choose(from_id, ids["birth_date"], birth)
     _flag_out_of_range(out, ("birth_date",), ranges, flags)
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from loaders.standardise.text import arrow, clean_arrow, fix_where, from_arrow
+from loaders.standardise.text import arrow, clean_arrow, fix_where, text_array
 from ontology.schema import sexes
 
 WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -120,12 +120,14 @@ def _deep_clean(sub: pa.Array) -> pa.Array:
 
 def _without_numbers(index: pd.Index) -> pd.DataFrame:
     """``normalise_id_numbers`` of a column without any number (most real-time queries):
-    all null, answered without the parsing's fixed cost."""
-    null = from_arrow(pa.nulls(len(index), pa.string()), index)
-    unknown = pd.Series(pd.arrays.BooleanArray(np.zeros(len(index), dtype=bool),
-                                               np.ones(len(index), dtype=bool)), index=index)
+    all null, answered without the parsing's fixed cost (columns made from arrays, which
+    nothing changes in place, so they share them)."""
+    null = pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(len(index), pa.string())]))
+    unknown = pd.arrays.BooleanArray(np.zeros(len(index), dtype=bool),
+                                     np.ones(len(index), dtype=bool))
     return pd.DataFrame({"id_number": null, "id_valid": unknown, "id_legacy": unknown,
-                         "birth_date": null, "sex": null, "region_code": null}, index=index)
+                         "birth_date": null, "sex": null, "region_code": null}, index=index,
+                        copy=False)
 
 
 def normalise_id_numbers(s: pd.Series) -> pd.DataFrame:
@@ -136,6 +138,8 @@ def normalise_id_numbers(s: pd.Series) -> pd.DataFrame:
     are kept as cleaned with id_valid false; null stays null with id_valid null.
     birth_date (ISO), sex (M/F) and region_code are derived where the number is well formed.
     """
+    if s.array.isna().all():
+        return _without_numbers(s.index)
     a = clean_arrow(arrow(s))
     if a.null_count == len(a):
         return _without_numbers(s.index)
@@ -164,10 +168,10 @@ def normalise_id_numbers(s: pd.Series) -> pd.DataFrame:
     sex = pc.if_else(formed_a, pc.if_else(pa.array(body[:, 16] % 2 == 1), sexes.M, sexes.F), _NULL)
     region = pc.if_else(formed_a, fixed_width_text(body[:, :6]), _NULL)
     return pd.DataFrame({
-        "id_number": from_arrow(id_number, s.index),
-        "id_valid": pd.Series(pd.arrays.BooleanArray(valid, ~present), index=s.index),
-        "id_legacy": pd.Series(pd.arrays.BooleanArray(parsed.is15, ~present), index=s.index),
-        "birth_date": from_arrow(births, s.index),
-        "sex": from_arrow(sex, s.index),
-        "region_code": from_arrow(region, s.index),
-    }, index=s.index)
+        "id_number": text_array(id_number),
+        "id_valid": pd.arrays.BooleanArray(valid, ~present),
+        "id_legacy": pd.arrays.BooleanArray(parsed.is15, ~present),
+        "birth_date": text_array(births),
+        "sex": text_array(sex),
+        "region_code": text_array(region),
+    }, index=s.index, copy=False)

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.standardise.chinese import pinyin_table, t2s_table
-from loaders.standardise.text import arrow, clean_arrow, distinct_columns, from_arrow
+from loaders.standardise.text import arrow, clean_arrow, distinct_columns, from_arrow, text_frame
 
 _LATIN_SPLIT = re.compile(r"[^0-9a-zà-öø-ÿ]+")
 _HAN_ONLY = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -152,8 +152,8 @@ def compose_person_names(given: pd.Series, family: pd.Series) -> pd.Series:
 def person_name_keys(s: pd.Series) -> pd.DataFrame:
     """DataFrame[name_norm, name_pinyin, name_script] on s.index (null for null names)."""
     cols = person_name_columns(s)
-    return pd.DataFrame({k: from_arrow(cols[k], s.index)
-                         for k in ("name_norm", "name_pinyin", "name_script")}, index=s.index)
+    return text_frame({k: cols[k] for k in ("name_norm", "name_pinyin", "name_script")},
+                      s.index)
 
 
 @lru_cache(maxsize=1)
@@ -226,4 +226,4 @@ def _org_columns(values: list[str]) -> dict[str, list]:
 def org_name_parts(s: pd.Series) -> pd.DataFrame:
     """DataFrame[name_norm, name_core, name_pinyin, legal_form, name_region] on s.index."""
     cols = distinct_columns(clean_arrow(arrow(s)), _org_columns)
-    return pd.DataFrame({k: from_arrow(v, s.index) for k, v in cols.items()}, index=s.index)
+    return text_frame(cols, s.index)

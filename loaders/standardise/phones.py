@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.standardise.idcard import digit_matrix
-from loaders.standardise.text import arrow, clean_arrow, distinct_columns, from_arrow
+from loaders.standardise.text import arrow, clean_arrow, distinct_columns, text_frame
 
 _SPLIT = re.compile(r"[;,，；/、|]|\s{2,}")
 _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*\d+$", re.IGNORECASE)
@@ -60,8 +60,8 @@ def normalise_phones(s: pd.Series) -> pd.DataFrame:
     a = clean_arrow(arrow(s))
     n = len(a)
     if a.null_count == n:  # no phone at all (a query without one): nothing to normalise
-        null = from_arrow(pa.nulls(n, pa.string()), s.index)
-        return pd.DataFrame({"phone": null, "phone_kind": null}, index=s.index)
+        null = pa.nulls(n, pa.string())
+        return text_frame({"phone": null, "phone_kind": null}, s.index)
     lengths = pc.fill_null(pc.binary_length(a), 0).to_numpy(zero_copy_only=False)
     quick = np.zeros(n, dtype=bool)
     idx = np.flatnonzero(lengths == 11)
@@ -78,8 +78,7 @@ def normalise_phones(s: pd.Series) -> pd.DataFrame:
         mask = pa.array(slow)
         phone = pc.replace_with_mask(phone, mask, pa.array(cols["phone"], type=pa.string()))
         kind = pc.replace_with_mask(kind, mask, pa.array(cols["kind"], type=pa.string()))
-    return pd.DataFrame({"phone": from_arrow(phone, s.index),
-                         "phone_kind": from_arrow(kind, s.index)}, index=s.index)
+    return text_frame({"phone": phone, "phone_kind": kind}, s.index)
 
 
 def _normalise_distinct(values: list[str]) -> dict[str, list]:

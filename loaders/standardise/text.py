@@ -28,13 +28,26 @@ def arrow(s: pd.Series) -> pa.ChunkedArray:
     return values if values.type == pa.string() else values.cast(pa.string())
 
 
-def from_arrow(values: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
-    """A Series of Arrow-backed strings on `index`."""
+def text_array(values: pa.ChunkedArray | pa.Array) -> pd.arrays.ArrowStringArray:
+    """Arrow strings as a pandas string array."""
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values], type=values.type)
     if values.type != pa.string():
         values = values.cast(pa.string())
-    return pd.Series(pd.arrays.ArrowStringArray(values), index=index)
+    return pd.arrays.ArrowStringArray(values)
+
+
+def from_arrow(values: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
+    """A Series of Arrow-backed strings on `index`."""
+    return pd.Series(text_array(values), index=index)
+
+
+def text_frame(columns: dict[str, pa.ChunkedArray | pa.Array], index: pd.Index
+               ) -> pd.DataFrame:
+    """Arrow string columns as a DataFrame on `index`, made from their arrays: a frame of
+    Series aligns each one, a fifth of a millisecond per column on a one-row frame."""
+    return pd.DataFrame({name: text_array(values) for name, values in columns.items()},
+                        index=index, copy=False)
 
 
 def clean(s: pd.Series) -> pd.Series:
