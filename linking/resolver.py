@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from linking.compare import Comparator, columns_read
 from linking.model import LinkModel, ModelSet
@@ -41,7 +42,7 @@ from linking.pairs import RULE_DIFFERENT_IDS, RULES, IdentifierRule, ScoredPairs
 from linking.prepare import prepare
 from loaders.fields import FIELDS, PROVENANCE
 from loaders.standardise.frames import STANDARDISERS
-from loaders.standardise.text import TEXT
+from loaders.standardise.text import text_array
 
 RECORD_KEYS = ("department", "record_id")  # a record may name itself (never its own match)
 
@@ -123,8 +124,8 @@ def _column(records: list[dict[str, Any]], name: str) -> Any:
     if name == "line":
         return np.zeros(len(records), dtype=np.int64)
     blank = "" if name in RECORD_KEYS else None
-    return pd.array([blank if (value := r.get(name)) is None else str(value) for r in records],
-                    dtype=TEXT)
+    return text_array(pa.array([blank if (value := r.get(name)) is None else str(value)
+                                for r in records], pa.large_string()))
 
 
 class Resolver:

@@ -29,11 +29,11 @@ def arrow(s: pd.Series) -> pa.ChunkedArray:
 
 
 def text_array(values: pa.ChunkedArray | pa.Array) -> pd.arrays.ArrowStringArray:
-    """Arrow strings as a pandas string array."""
+    """Arrow strings as a pandas string array (which keeps them as ``large_string``)."""
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values], type=values.type)
-    if values.type != pa.string():
-        values = values.cast(pa.string())
+    if values.type not in (pa.string(), pa.large_string()):
+        values = values.cast(pa.large_string())
     return pd.arrays.ArrowStringArray(values)
 
 
