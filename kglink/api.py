@@ -341,8 +341,9 @@ class Resolver:
     index (``engine`` is the ``linking.resolver.Resolver``; ``engine.candidates`` the index,
     whose ``add`` keeps it current; once built, it is frozen out of Python's cyclic garbage
     collector, ``linking.record_index.freeze_long_lived``). Without ``driver`` the
-    configured Neo4j is connected, and ``close()`` (or leaving a ``with`` block) closes it. Loads made later are seen by a
-    new Resolver (``stale()`` says when one is due; ``kglink serve`` rebuilds by itself).
+    configured Neo4j is connected, and ``close()`` (or leaving a ``with`` block) closes it.
+    Loads made later are seen by a new Resolver (``stale()`` says when one is due;
+    ``kglink serve`` rebuilds by itself).
     """
 
     def __init__(self, model: ModelSet | str | Path | None = None, *,

@@ -68,34 +68,34 @@ class Open:
 
 
 class CountOpen:
-    """ASGI middleware keeping ``open.count`` for the requests to ``paths``."""
+    """ASGI middleware keeping ``held.count`` for the requests to ``paths``."""
 
-    def __init__(self, app, open: Open, paths: frozenset[str]) -> None:
+    def __init__(self, app, held: Open, paths: frozenset[str]) -> None:
         self.app = app
-        self.open = open
+        self.held = held
         self.paths = paths
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"] not in self.paths:
             return await self.app(scope, receive, send)
-        self.open.count += 1
+        self.held.count += 1
         try:
             await self.app(scope, receive, send)
         finally:
-            self.open.count -= 1
-            self.open.changed.set()
+            self.held.count -= 1
+            self.held.changed.set()
 
 
 class ResolveBatcher:
     """Resolves requests one merged ``resolve_many`` at a time (module docstring);
-    ``resolver`` gives the Resolver (built on first use, in the worker thread); ``open``
+    ``resolver`` gives the Resolver (built on first use, in the worker thread); ``held``
     counts the requests the app holds (without it a pass never waits)."""
 
     def __init__(self, resolver: Callable[[], Resolver], max_records: int = 1000,
-                 open: Open | None = None) -> None:
+                 held: Open | None = None) -> None:
         self._resolver = resolver
         self._max_records = max_records
-        self._open = open
+        self._held = held
         self._pending: list[_Job] = []
         self._worker: asyncio.Task | None = None
 
@@ -105,8 +105,8 @@ class ResolveBatcher:
         loop = asyncio.get_running_loop()
         job = _Job(records, entity, top_k, loop.create_future())
         self._pending.append(job)
-        if self._open is not None:
-            self._open.changed.set()
+        if self._held is not None:
+            self._held.changed.set()
         if self._worker is None or self._worker.done():
             self._worker = loop.create_task(self._drain())
         return await job.future
@@ -131,13 +131,13 @@ class ResolveBatcher:
         """Wait until every request the app holds is pending, or ``MAX_GATHER`` is up
         (module docstring)."""
         deadline = time.perf_counter() + MAX_GATHER
-        while self._open is not None and len(self._pending) < self._open.count:
+        while self._held is not None and len(self._pending) < self._held.count:
             left = deadline - time.perf_counter()
             if left <= 0:
                 return
-            self._open.changed.clear()
+            self._held.changed.clear()
             try:
-                await asyncio.wait_for(self._open.changed.wait(), left)
+                await asyncio.wait_for(self._held.changed.wait(), left)
             except TimeoutError:
                 return
 

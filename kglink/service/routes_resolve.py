@@ -121,7 +121,7 @@ def install(app: FastAPI) -> None:
     (``resolve_batcher``)."""
     held = Open()
     app.state.resolve_batcher = ResolveBatcher(lambda: shared_resolver(app), MAX_BATCH, held)
-    app.add_middleware(CountOpen, open=held, paths=frozenset({"/resolve", "/resolve/batch"}))
+    app.add_middleware(CountOpen, held=held, paths=frozenset({"/resolve", "/resolve/batch"}))
 
 
 def candidates_json(candidates: list[Candidate], caller: Caller) -> str:

@@ -122,7 +122,7 @@ def _without_numbers(index: pd.Index) -> pd.DataFrame:
     """``normalise_id_numbers`` of a column without any number (most real-time queries):
     all null, answered without the parsing's fixed cost (columns made from arrays, which
     nothing changes in place, so they share them)."""
-    null = pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(len(index), pa.string())]))
+    null = text_array(pa.nulls(len(index), pa.string()))
     unknown = pd.arrays.BooleanArray(np.zeros(len(index), dtype=bool),
                                      np.ones(len(index), dtype=bool))
     return pd.DataFrame({"id_number": null, "id_valid": unknown, "id_legacy": unknown,
