@@ -364,7 +364,9 @@ class Resolver:
             raise ValueError("the graph keeps no link model yet: load it first "
                              "(kglink run SOURCES.yaml)")
         self.load = latest_load(driver, self.database)  # the load this resolver reflects
-        self.engine = RecordResolver(models, load_record_index(driver, self.database, models))
+        index = load_record_index(driver, self.database, models)
+        index.build()
+        self.engine = RecordResolver(models, index)
         freeze_long_lived()
 
     def stale(self) -> bool:

@@ -194,6 +194,11 @@ class RecordIndex:
     def count(self, entity_type: str) -> int:
         return len(self._type(entity_type).state().prepared)
 
+    def build(self) -> None:
+        """Build every type's blocks now (otherwise the first lookup after an add does)."""
+        for kind in self._types.values():
+            kind.state()
+
     def prepared(self, entity_type: str) -> pd.DataFrame:
         """Every indexed record of a type, prepared, with its ``entity_id``."""
         return self._type(entity_type).state().prepared
@@ -215,10 +220,12 @@ class RecordIndex:
 
 def freeze_long_lived() -> None:
     """Collect, then move every object still alive out of the cyclic collector's view
-    (``gc.freeze``). A built index holds millions of values in object arrays, which every
-    full collection would walk - a hundred milliseconds at a million records, stalling
-    whichever call triggered it - though they live as long as the index. Frozen objects are
-    still freed when nothing refers to them; ``gc.unfreeze()`` first when replacing an index
-    whose parts might form cycles."""
+    (``gc.freeze``); call it once an index is built, blocks included (``build``).
+
+    A built index holds millions of values in object arrays, which every full collection
+    would walk - a hundred milliseconds at a million records, stalling whichever call
+    triggered it - though they live as long as the index. Frozen objects are still freed
+    when nothing refers to them; ``gc.unfreeze()`` first when replacing an index whose parts
+    might form cycles. Blocks rebuilt after an ``add`` are not frozen until this runs again."""
     gc.collect()
     gc.freeze()

@@ -115,9 +115,9 @@ def main() -> None:
     started = time.perf_counter()
     index = RecordIndex(models)
     index.add("person", persons, entity_ids)
-    resolver = Resolver(models, index)
-    resolver.resolve({"name": "王敏"})  # builds the blocks
+    index.build()
     freeze_long_lived()  # as kglink.api.Resolver does once its index is built
+    resolver = Resolver(models, index)
     index_seconds = time.perf_counter() - started
 
     queries = query_records(persons, args.queries)
