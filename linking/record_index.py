@@ -22,11 +22,10 @@ import pandas as pd
 from linking.index import key_values
 from linking.model import LinkModel, ModelSet
 from linking.prepare import prepare
-from linking.resolver import CandidatePairs, scored_columns
+from linking.resolver import CARRIED, CandidatePairs, scored_columns
 from linking.settings import BlockingPass
 
 SEPARATOR = "\x1f"
-CARRIED = ("department", "record_id", "entity_id")  # what a candidate names besides scoring
 
 
 def _record_keys(prepared: pd.DataFrame) -> pd.Index:
@@ -132,12 +131,14 @@ class _TypeIndex:
     """The records of one entity type and their blocks (built on the first lookup after an
     add). A lock makes an add and a lookup from two threads see one consistent state."""
 
-    passes: tuple[BlockingPass, ...]
-    max_block: int
-    model: LinkModel  # what scoring reads of a candidate (``scored_columns``)
+    model: LinkModel  # its blocking passes, and what scoring reads of a candidate
     prepared: pd.DataFrame = field(default_factory=pd.DataFrame)
     _state: _State | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def passes(self) -> tuple[BlockingPass, ...]:
+        return self.model.settings.blocking
 
     def add(self, prepared: pd.DataFrame) -> None:
         with self._lock:
@@ -162,7 +163,7 @@ class _TypeIndex:
             empty = np.empty(0, np.int64)
             return CandidatePairs(empty, empty, queries.iloc[:0].assign(entity_id=None))
         found = [block.near(pass_key(queries, p), p.window) if p.method == "sorted"
-                 else block.same(pass_key(queries, p), self.max_block)
+                 else block.same(pass_key(queries, p), self.model.settings.max_block_size)
                  for p, block in zip(self.passes, state.blocks, strict=True)]
         n = len(state.prepared)
         codes = np.unique(np.concatenate([q.astype(np.int64) * n + r for q, r in found]))
@@ -181,7 +182,7 @@ class RecordIndex:
     """An in-memory :class:`linking.resolver.CandidateSource` over linked records."""
 
     def __init__(self, models: ModelSet) -> None:
-        self._types = {kind: _TypeIndex(m.settings.blocking, m.settings.max_block_size, m)
+        self._types = {kind: _TypeIndex(m)
                        for kind, m in models.models.items()}
 
     def add(self, entity_type: str, records: pd.DataFrame, entity_ids) -> None:

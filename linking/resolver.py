@@ -45,6 +45,7 @@ from loaders.standardise.frames import STANDARDISERS
 from loaders.standardise.text import text_array
 
 RECORD_KEYS = ("department", "record_id")  # a record may name itself (never its own match)
+CARRIED = ("department", "record_id", "entity_id")  # what a candidate names, besides scoring
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Candidate:
 class CandidatePairs:
     """The candidates of a batch of prepared query records: pair i is query row
     ``query[i]`` with row ``candidate[i]`` of ``records`` (prepared records of the source:
-    ``department``, ``record_id``, ``entity_id`` and at least the ``scored_columns``)."""
+    the ``CARRIED`` columns and at least the ``scored_columns``)."""
 
     query: np.ndarray
     candidate: np.ndarray
@@ -208,8 +209,7 @@ def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model:
     entity = pairs.records["entity_id"].to_numpy()[pairs.candidate[kept]]
     chosen = kept[_best_per_entity(pairs.query[kept], entity, score[kept], weight[kept], top_k)]
     rows = pairs.candidate[chosen]
-    chosen_records = {name: pairs.records[name].to_numpy()[rows].tolist()
-                      for name in ("department", "record_id", "entity_id")}
+    chosen_records = {name: pairs.records[name].to_numpy()[rows].tolist() for name in CARRIED}
     keys = [f"{department}:{record_id}" for department, record_id in zip(
         chosen_records["department"], chosen_records["record_id"], strict=True)]
     for query, entity_id, best, bits, record, explained in zip(
