@@ -162,17 +162,76 @@ class NameFeature(LevelFeature):
         hi, lo = self.thresholds
         return ("different", f"jw>={lo:.2f}", f"jw>={hi:.2f}", "same_pinyin", "exact")
 
+    @staticmethod
+    def _compared(d, *extra) -> tuple[np.ndarray, np.ndarray]:
+        """The values the similarity levels compare: the pinyin where given, else the name."""
+        if not extra:
+            return d.left, d.right
+        pl, pr = extra[0]
+        return np.where(pd.isna(pl), d.left, pl), np.where(pd.isna(pr), d.right, pr)
+
     def _levels(self, d, *extra):
-        pin_l, pin_r = d.left, d.right
-        if extra:
-            pl, pr = extra[0]
-            pin_l = np.where(pd.isna(pl), d.left, pl)
-            pin_r = np.where(pd.isna(pr), d.right, pr)
+        pin_l, pin_r = self._compared(d, *extra)
         hi, lo = self.thresholds
         jw = _sim(JaroWinkler.normalized_similarity, pin_l, pin_r)
         level = np.where(jw >= hi, 2, np.where(jw >= lo, 1, 0))
         level = np.where(pin_l == pin_r, 3, level)
         return np.where(d.same, 4, level)
+
+
+class PersonNameFeature(NameFeature):
+    """Whole person names: the name levels, but a similarity level needs every word of the
+    shorter name to have a counterpart in the other (a close spelling or its initial).
+
+    Two members of one family share the family name, so their whole names are close by
+    Jaro-Winkler (Roy O'Sullivan / Ryan O'Sullivan, zhang wei / zhang fang) although the
+    given names differ: such pairs are "different", not a near spelling.
+    """
+
+    def _levels(self, d, *extra):
+        level = super()._levels(d, *extra)
+        near = np.flatnonzero((level == 1) | (level == 2))
+        if near.size:
+            pin_l, pin_r = self._compared(d, *extra)
+            whole = _words_have_counterparts(pin_l[near], pin_r[near], self.thresholds[-1])
+            level[near[~whole]] = 0
+        return level
+
+
+def _words(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All words of the values, and the number of words of each value."""
+    split = [value.split() for value in values.tolist()]
+    counts = np.fromiter((len(w) for w in split), dtype=np.int64, count=len(split))
+    return np.array([w for ws in split for w in ws], dtype=object), counts
+
+
+def _words_have_counterparts(left: np.ndarray, right: np.ndarray, lo: float) -> np.ndarray:
+    """Per pair of names: every word of the name with fewer words (of both, when they have
+    as many) matches a word of the other at Jaro-Winkler >= ``lo`` or is its initial."""
+    lw, nl = _words(left)
+    rw, nr = _words(right)
+    l_start, r_start = np.cumsum(nl) - nl, np.cumsum(nr) - nr
+    per_pair = nl * nr
+    pair = np.repeat(np.arange(left.size), per_pair)
+    k = np.arange(pair.size) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    li = l_start[pair] + k // nr[pair]  # every (left word, right word) of each pair
+    ri = r_start[pair] + k % nr[pair]
+    a, b = lw[li], rw[ri]
+    ok = _sim(JaroWinkler.normalized_similarity, a, b) >= lo
+    ok |= _is_initial_of(a, b) | _is_initial_of(b, a)
+    l_found = np.zeros(lw.size, dtype=bool)
+    r_found = np.zeros(rw.size, dtype=bool)
+    np.logical_or.at(l_found, li, ok)
+    np.logical_or.at(r_found, ri, ok)
+    l_all = np.bincount(np.repeat(np.arange(left.size), nl)[~l_found], minlength=left.size) == 0
+    r_all = np.bincount(np.repeat(np.arange(right.size), nr)[~r_found],
+                        minlength=right.size) == 0
+    return (l_all | (nl > nr)) & (r_all | (nr > nl))
+
+
+def _is_initial_of(short: np.ndarray, word: np.ndarray) -> np.ndarray:
+    return np.array([len(s) == 1 and w.startswith(s)
+                     for s, w in zip(short.tolist(), word.tolist(), strict=True)], dtype=bool)
 
 
 class IdentifierFeature(LevelFeature):
@@ -298,7 +357,7 @@ class RegionFeature(LevelFeature):
 
 
 FEATURES: dict[str, type[LevelFeature]] = {
-    "name": NameFeature, "identifier": IdentifierFeature, "date": DateFeature,
+    "name": NameFeature, "person_name": PersonNameFeature, "identifier": IdentifierFeature, "date": DateFeature,
     "phone": PhoneFeature, "text": TextFeature, "postcode": PostcodeFeature,
     "category": CategoryFeature, "region": RegionFeature, "exact": ExactFeature,
     "email": EmailFeature,
@@ -314,7 +373,7 @@ def make_feature(spec: ComparisonSpec, prepared: pd.DataFrame) -> LevelFeature:
     cls = FEATURES[spec.kind]
     columns = spec.field
     pinyin = _PINYIN_OF.get(spec.field)
-    if spec.kind == "name" and pinyin in prepared.columns and not (
+    if spec.kind in ("name", "person_name") and pinyin in prepared.columns and not (
             spec.field == "name" and "name_core" in prepared.columns):
         columns = (spec.field, pinyin)
     return cls(columns, columns, thresholds=spec.thresholds, label=spec.field)

@@ -4,7 +4,8 @@
   of a field is the exact chance that two distinct random records agree on it (sum of
   c(c-1) / N(N-1) over value counts c), so a rare-field agreement is not left to sampling luck.
 * m (chance of each level among matches) by EM on each blocking pass's candidate pairs,
-  leaving out the comparisons that pass conditions on, averaged over passes; u starts at
+  leaving out the comparisons that pass conditions on, averaged over passes weighted by the
+  matches each found (a pass of 80 pairs does not weigh as much as one of 20,000); u starts at
   the random-pair u and is refitted within the pass (a pass's non-matches are not random:
   a phone pass gathers households), unless too few comparisons are left to identify it;
   or, when labelled pairs are given, m is counted from the labelled matches.
@@ -90,7 +91,8 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
                passes: list[tuple[np.ndarray | None, list[int]]], u: list[np.ndarray],
                max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS,
                groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
-    """m by EM on each pass's pairs (conditioned comparisons left out), averaged.
+    """m by EM on each pass's pairs (conditioned comparisons left out), averaged over the
+    passes, each weighted by the matches it found.
 
     Returns m and the EM iterations spent. A comparison that no pass can learn falls back
     to one EM over all candidates.
@@ -121,8 +123,7 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
     m_sum = [np.zeros(n) for n in n_levels]
     m_seen = np.zeros(len(n_levels))
     iterations = 0
-    for pass_counts, blocked in per_pass:
-        pass_counts = np.asarray(pass_counts, dtype=float)
+    for pass_counts, blocked in _distinct_passes(per_pass):
         used = pass_counts > 0
         sub = patterns[used].copy()
         if blocked:
@@ -135,10 +136,11 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
         params = fit_em(sub, pass_counts[used], n_levels, max_iter=max_iter, tol=tol,
                         u_fixed=None if free_u else u, u_start=u, groups=groups)
         iterations += params.iterations
+        matches = params.lam * pass_counts.sum()  # what this pass saw of the matches
         for k in range(len(n_levels)):
             if k not in blocked:
-                m_sum[k] += params.m[k]
-                m_seen[k] += 1
+                m_sum[k] += matches * params.m[k]
+                m_seen[k] += matches
     fallback = None
     if not m_seen.all():
         used = counts > 0
@@ -147,6 +149,19 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
         iterations += fallback.iterations
     m = [m_sum[k] / m_seen[k] if m_seen[k] else fallback.m[k] for k in range(len(n_levels))]
     return m, iterations
+
+
+def _distinct_passes(per_pass: list[tuple[np.ndarray, list[int]]]
+                     ) -> list[tuple[np.ndarray, list[int]]]:
+    """The passes, each once: passes that gather the very same pairs (an identifier and
+    its partial keys, when no identifier has a typo) would count the same estimate again."""
+    out: list[tuple[np.ndarray, list[int]]] = []
+    for counts, blocked in per_pass:
+        counts = np.asarray(counts, dtype=float)
+        if not any(sorted(b) == sorted(blocked) and np.array_equal(c, counts)
+                   for c, b in out):
+            out.append((counts, blocked))
+    return out
 
 
 def prior_over_all_pairs(evidence_bits: np.ndarray, sure_matches: int, all_pairs: int,

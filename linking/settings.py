@@ -28,8 +28,8 @@ import pandas as pd
 
 ENTITY_TYPES = ("person", "organization")
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
-COMPARISON_KINDS = ("name", "identifier", "date", "phone", "text", "postcode", "category",
-                    "region", "exact", "email")
+COMPARISON_KINDS = ("name", "person_name", "identifier", "date", "phone", "text", "postcode",
+                    "category", "region", "exact", "email")
 # A household: its place (address, postcode, city, region, province) and the line its
 # members share. Two members of one family agree on all of these together, so their
 # agreement is one piece of evidence, not six (the default evidence group; see
@@ -174,7 +174,7 @@ def _person_defaults(has: set[str], names_split: bool) -> EntitySettings:
         comparisons += [ComparisonSpec("given_name", "name", tf=True),
                         ComparisonSpec("family_name", "name", tf=True)]
     elif "name" in has:
-        comparisons.append(ComparisonSpec("name", "name", tf=True))
+        comparisons.append(ComparisonSpec("name", "person_name", tf=True))
     kinds = [("id_number", "identifier", False), ("birth_date", "date", False),
              ("sex", "exact", False), ("phone", "phone", False), ("email", "email", False),
              ("address", "text", False), ("postcode", "postcode", False),

@@ -15,6 +15,7 @@ from linking.compare import (
     ExactFeature,
     IdentifierFeature,
     NameFeature,
+    PersonNameFeature,
     PhoneFeature,
     RegionFeature,
     TextFeature,
@@ -35,6 +36,26 @@ def test_name_levels_exact_homophone_jaro_winkler_missing():
     got = f._compute_vectorized(names_l, pin_l, names_r, pin_r).tolist()
     assert got == [4, 3, 2, 0, -1]
     assert f.level_labels[3] == "same_pinyin"
+
+
+def test_person_names_need_a_counterpart_for_every_word_of_the_shorter_name():
+    """Family members share the family name, so their whole names are close by
+    Jaro-Winkler; a whole-name similarity level needs every word of the shorter name matched
+    (a close spelling or its initial), else the names are different."""
+    names_l = ["roy o sullivan", "s descaamps", "descamps", "rosa maria caceres",
+               "marc voisin", "张伟", "张伟"]
+    names_r = ["ryan o sullivan", "sophie descamps", "sophie descamps", "rosa caceres",
+               "maurice voisin", "张芳", "章伟"]
+    pin_l = ["roy o sullivan", "s descaamps", "descamps", "rosa maria caceres",
+             "marc voisin", "zhang wei", "zhang wei"]
+    pin_r = ["ryan o sullivan", "sophie descamps", "sophie descamps", "rosa caceres",
+             "maurice voisin", "zhang fang", "zhang wei"]
+    columns = [np.array(c, dtype=object) for c in (names_l, pin_l, names_r, pin_r)]
+    whole = PersonNameFeature(("name", "pinyin"))._compute_vectorized(*columns).tolist()
+    plain = NameFeature(("name", "pinyin"))._compute_vectorized(*columns).tolist()
+    # Roy / Ryan and wei / fang: a given name without a counterpart -> different
+    assert whole == [0, 1, 0, 1, 1, 0, 3]
+    assert plain == [1, 1, 0, 1, 1, 1, 3]
 
 
 def test_identifier_typo_transposition_and_two_edits():

@@ -103,3 +103,21 @@ def test_applied_model_keeps_expected_duplicates_per_record():
     model = LinkModel(EntitySettings("person", (), ()), [], prior=0.001, records_fitted=1001)
     assert model.for_records(1001) is model
     assert abs(model.for_records(2001).prior - 0.0005) < 1e-15  # twice the records: half
+
+
+def test_per_pass_m_is_weighted_by_matches_and_counts_a_repeated_pass_once():
+    from linking.fit import m_from_pattern_counts
+
+    # two comparisons of two levels; patterns (0,0), (1,1), (0,1), (1,0)
+    patterns = np.array([[0, 0], [1, 1], [0, 1], [1, 0]], dtype=np.int8)
+    u = [np.array([0.9, 0.1]), np.array([0.9, 0.1])]
+    # pass A (blocked on comparison 1) finds 1,000 pairs, nearly all agreeing on 0;
+    # pass B finds 40 pairs that all disagree, i.e. no matches; B is given three times
+    a = np.array([5.0, 900.0, 5.0, 90.0])
+    b = np.array([40.0, 0.0, 0.0, 0.0])
+    passes = [(a, [1]), (b, [1]), (b.copy(), [1]), (b.copy(), [1])]
+    m, _ = m_from_pattern_counts(patterns, a + 3 * b, passes, [2, 2], u, 200, 1e-9)
+    alone, _ = m_from_pattern_counts(patterns, a, [(a, [1])], [2, 2], u, 200, 1e-9)
+    # B's EM finds (almost) no matches, so it moves comparison 0's m by little, however
+    # often it is repeated
+    assert abs(m[0][1] - alone[0][1]) < 0.01
