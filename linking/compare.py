@@ -45,6 +45,60 @@ class Coded:
         return out
 
 
+@dataclass(frozen=True)
+class Extended:
+    """A vocabulary with values appended, without copying the base (an index's vocabulary
+    of a million values, extended by the few a batch of queries brings)."""
+
+    base: np.ndarray
+    extra: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return self.base.size + self.extra.size
+
+    def __getitem__(self, codes: np.ndarray) -> np.ndarray:
+        codes = np.asarray(codes)
+        out = np.empty(codes.shape, dtype=object)
+        low = codes < self.base.size
+        out[low] = self.base[codes[low]]
+        out[~low] = self.extra[codes[~low] - self.base.size]
+        return out
+
+
+@dataclass(frozen=True)
+class CodedTable:
+    """Columns coded over vocabularies that outlive a batch (an index's), each with its
+    value -> code lookup, so that a batch of new values is coded against them instead of
+    coding both sides again."""
+
+    columns: dict[str, Coded]
+    lookups: dict[str, pd.Index]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, names) -> CodedTable:
+        columns = {c: Coded.of(frame[c].to_numpy(dtype=object)) for c in names}
+        return cls(columns, {c: pd.Index(coded.vocab) for c, coded in columns.items()})
+
+    def take(self, rows: np.ndarray) -> CodedTable:
+        return CodedTable({c: coded.take(rows) for c, coded in self.columns.items()},
+                          self.lookups)
+
+    def after(self, name: str, values: np.ndarray) -> Coded:
+        """``values`` followed by this table's column ``name``, as one column coded over the
+        column's vocabulary (values it lacks are appended to it)."""
+        column = self.columns[name]
+        values = np.asarray(values, dtype=object)
+        codes = self.lookups[name].get_indexer(values).astype(np.int64)
+        new = (codes < 0) & pd.notna(values)
+        vocab = column.vocab
+        if new.any():
+            fresh, extra = pd.factorize(values[new])
+            codes[new] = vocab.size + fresh
+            vocab = Extended(vocab, np.asarray(extra, dtype=object))
+        return Coded(np.concatenate([codes, column.codes]), vocab)
+
+
 def _shared(s_left, s_right) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Codes of both sides over one shared vocabulary."""
     if isinstance(s_left, Coded) and isinstance(s_right, Coded) and s_left.vocab is s_right.vocab:
@@ -365,16 +419,17 @@ FEATURES: dict[str, type[LevelFeature]] = {
 _PINYIN_OF = {"name": "name_pinyin", "name_core": "name_pinyin"}
 
 
-def make_feature(spec: ComparisonSpec, prepared: pd.DataFrame) -> LevelFeature:
-    """The feature for one comparison spec over the columns the prepared frame has."""
-    if spec.field not in prepared.columns:
+def make_feature(spec: ComparisonSpec, available) -> LevelFeature:
+    """The feature for one comparison spec over the columns a prepared frame has."""
+    available = list(available)
+    if spec.field not in available:
         raise ValueError(f"comparison {spec.field!r}: no such column; available: "
-                         f"{', '.join(prepared.columns)}")
+                         f"{', '.join(available)}")
     cls = FEATURES[spec.kind]
     columns = spec.field
     pinyin = _PINYIN_OF.get(spec.field)
-    if spec.kind in ("name", "person_name") and pinyin in prepared.columns and not (
-            spec.field == "name" and "name_core" in prepared.columns):
+    if spec.kind in ("name", "person_name") and pinyin in available and not (
+            spec.field == "name" and "name_core" in available):
         columns = (spec.field, pinyin)
     return cls(columns, columns, thresholds=spec.thresholds, label=spec.field)
 
@@ -413,16 +468,19 @@ def compare_chunk(features: list[LevelFeature], columns: dict[str, Coded],
 class Comparator:
     """The comparisons of one prepared frame: levels for any row pairs, in bounded chunks.
 
-    Columns are coded once; chunks of ``chunk`` pairs are compared on two threads (the
-    string similarities inside each release the GIL), so memory stays bounded by the chunk
-    and both cores work.
+    Columns are coded once (or come coded: a resolver's queries coded against its index's
+    vocabularies); chunks of ``chunk`` pairs are compared on two threads (the string
+    similarities inside each release the GIL), so memory stays bounded by the chunk and
+    both cores work.
     """
 
-    def __init__(self, prepared: pd.DataFrame, specs, chunk: int = 500_000,
-                 threads: int = 2) -> None:
+    def __init__(self, prepared: pd.DataFrame | dict[str, Coded], specs,
+                 chunk: int = 500_000, threads: int = 2) -> None:
         self.specs = list(specs)
-        self.features = [make_feature(spec, prepared) for spec in self.specs]
-        self.columns = coded_columns(prepared, self.features)
+        coded = isinstance(prepared, dict)
+        self.features = [make_feature(spec, prepared if coded else prepared.columns)
+                         for spec in self.specs]
+        self.columns = prepared if coded else coded_columns(prepared, self.features)
         self.chunk = max(int(chunk), 1)
         self.threads = threads
         fields = [spec.field for spec in self.specs]
@@ -496,8 +554,15 @@ class Comparator:
             if comparison.tf is None:
                 continue
             coded = self.columns[comparison.spec.field]
-            per_value = np.append(comparison.tf.adjustment(coded.vocab), 0.0)
             codes = coded.codes[left]
             codes = np.where(codes == coded.codes[right], codes, -1)  # code -1 -> 0 bits
+            if not isinstance(coded.vocab, np.ndarray) or coded.vocab.size > codes.size:
+                # an index's vocabulary, larger than the pairs: only the values shared
+                codes, shared = pd.factorize(codes)
+                shared = np.asarray(shared)
+                values = coded.vocab[np.maximum(shared, 0)]
+                per_value = np.where(shared >= 0, comparison.tf.adjustment(values), 0.0)
+            else:
+                per_value = np.append(comparison.tf.adjustment(coded.vocab), 0.0)
             out[k] = per_value[codes].astype(np.float32)
         return out

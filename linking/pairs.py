@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from linking.compare import Comparator
+from linking.compare import Coded, Comparator
 from linking.model import LinkModel
 from linking.settings import EntitySettings
 
@@ -112,6 +112,15 @@ class IdentifierRule:
         valid = prepared[es.id_valid_field].to_numpy(dtype=bool)
         codes = pd.factorize(prepared[es.id_field])[0]
         return cls(np.where(valid, codes, -1).astype(np.int64))
+
+    @classmethod
+    def of_columns(cls, columns: dict[str, Coded], es: EntitySettings
+                   ) -> IdentifierRule | None:
+        """``of`` over coded columns (equal codes are equal values)."""
+        if not (es.id_field and es.id_valid_field) or es.id_field not in columns:
+            return None
+        valid = np.asarray(columns[es.id_valid_field].values(), dtype=bool)
+        return cls(np.where(valid, columns[es.id_field].codes, -1).astype(np.int64))
 
     def same(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return (self.code[left] >= 0) & (self.code[left] == self.code[right])

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from linking.compare import CodedTable
 from linking.index import key_values
 from linking.model import LinkModel, ModelSet
 from linking.prepare import prepare
@@ -84,24 +85,33 @@ class SortedKeys:
 
     The values are kept as Python strings (sorted as numpy sorts text: by code point): a
     fixed-width numpy text array would be copied whole, on every lookup, to the width of a
-    longer query key (70 ms a lookup on a million records)."""
+    longer query key (70 ms a lookup on a million records). An exact pass also keeps its
+    distinct values in a hash index with where each block starts: a binary search compares
+    Python strings twenty times a key."""
 
     values: np.ndarray
     rows: np.ndarray
+    distinct: pd.Index | None = None  # exact passes: each value once, in sorted order
+    starts: np.ndarray | None = None  # where each distinct value's block starts, then the end
 
     @classmethod
-    def of(cls, values: np.ndarray) -> SortedKeys:
+    def of(cls, values: np.ndarray, exact: bool = True) -> SortedKeys:
         present, keys = _present(values)
         order = np.argsort(keys.astype(str), kind="stable")
-        return cls(keys[order], present[order])
+        keys, rows = keys[order], present[order]
+        if not exact:
+            return cls(keys, rows)
+        first = (np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size
+                 else np.empty(0, dtype=np.int64))
+        return cls(keys, rows, pd.Index(keys[first]), np.r_[first, keys.size])
 
     def same(self, values: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray]:
         """(query row, record row) for every record sharing a query's key, skipping blocks
         the query would make bigger than the batch's ``max_block_size``."""
         query, keys = _present(values)
-        lo = np.searchsorted(self.values, keys, side="left")
-        hi = np.searchsorted(self.values, keys, side="right")
-        fits = (hi > lo) & (hi - lo + 1 <= max_block)
+        at = self.distinct.get_indexer(keys)
+        lo, hi = self.starts[at], self.starts[at + 1]
+        fits = (at >= 0) & (hi - lo + 1 <= max_block)
         query, pos = _expand(query[fits], lo[fits], (hi - lo)[fits])
         return query, self.rows[pos]
 
@@ -118,12 +128,14 @@ class SortedKeys:
 
 @dataclass
 class _State:
-    """One consistent view of an entity type's records: prepared rows, their record keys
-    and the blocks of every pass over them."""
+    """One consistent view of an entity type's records: prepared rows, their record keys,
+    the blocks of every pass over them and the columns scoring reads, coded once (a batch
+    of queries is coded against these vocabularies, not coded again with its candidates)."""
 
     prepared: pd.DataFrame
     keys: pd.Index
     blocks: list[SortedKeys]
+    scored: CodedTable
 
 
 @dataclass
@@ -151,17 +163,20 @@ class _TypeIndex:
     def state(self) -> _State:
         with self._lock:
             if self._state is None:
-                blocks = [SortedKeys.of(pass_key(self.prepared, p)) for p in self.passes] \
-                    if len(self.prepared) else []
+                blocks = [SortedKeys.of(pass_key(self.prepared, p), p.method != "sorted")
+                          for p in self.passes] if len(self.prepared) else []
                 keys = _record_keys(self.prepared) if len(self.prepared) else pd.Index([])
-                self._state = _State(self.prepared, keys, blocks)
+                scored = CodedTable.of(self.prepared,
+                                       scored_columns(self.model, self.prepared.columns))
+                self._state = _State(self.prepared, keys, blocks, scored)
             return self._state
 
     def candidates(self, queries: pd.DataFrame) -> CandidatePairs:
         state = self.state()
         if not len(state.prepared):
             empty = np.empty(0, np.int64)
-            return CandidatePairs(empty, empty, queries.iloc[:0].assign(entity_id=None))
+            return CandidatePairs(empty, empty, pd.DataFrame({c: [] for c in CARRIED}),
+                                  state.scored)
         found = [block.near(pass_key(queries, p), p.window) if p.method == "sorted"
                  else block.same(pass_key(queries, p), self.model.settings.max_block_size)
                  for p, block in zip(self.passes, state.blocks, strict=True)]
@@ -173,9 +188,9 @@ class _TypeIndex:
             itself = state.keys.to_numpy()[row] == named[query]
             query, row = query[~itself], row[~itself]
         distinct, position = np.unique(row, return_inverse=True)
-        carried = [*CARRIED, *scored_columns(self.model, state.prepared.columns)]
         return CandidatePairs(query, position, pd.DataFrame(
-            {c: state.prepared[c].to_numpy()[distinct] for c in dict.fromkeys(carried)}))
+            {c: state.prepared[c].to_numpy()[distinct] for c in CARRIED}),
+            state.scored.take(distinct))
 
 
 class RecordIndex:

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from linking.compare import Comparator, columns_read
+from linking.compare import CodedTable, Comparator, columns_read
 from linking.model import LinkModel, ModelSet
 from linking.pairs import RULE_DIFFERENT_IDS, RULES, IdentifierRule, ScoredPairs, score_pairs
 from linking.prepare import prepare
@@ -73,12 +73,13 @@ class Candidate:
 @dataclass
 class CandidatePairs:
     """The candidates of a batch of prepared query records: pair i is query row
-    ``query[i]`` with row ``candidate[i]`` of ``records`` (prepared records of the source:
-    the ``CARRIED`` columns and at least the ``scored_columns``)."""
+    ``query[i]`` with row ``candidate[i]`` of ``records`` (the ``CARRIED`` columns of the
+    source's records) and of ``scored`` (the same records' ``scored_columns``, coded)."""
 
     query: np.ndarray
     candidate: np.ndarray
     records: pd.DataFrame
+    scored: CodedTable
 
 
 class CandidateSource(Protocol):
@@ -160,7 +161,7 @@ class Resolver:
             return []
         queries = prepare(standardised(records, entity), entity)
         pairs = self.candidates.candidates(entity, queries)
-        scored = score_against(model, queries, pairs.records, pairs.query, pairs.candidate)
+        scored = score_against(model, queries, pairs.scored, pairs.query, pairs.candidate)
         kept = np.flatnonzero(scored.rule != RULES.index(RULE_DIFFERENT_IDS))
         return _ranked(scored, kept, pairs, model, len(records), top_k)
 
@@ -184,18 +185,20 @@ def scored_columns(model: LinkModel, available) -> list[str]:
     return [*read, *(c for c in available if c in ids and c not in read)]
 
 
-def score_against(model: LinkModel, queries: pd.DataFrame, records: pd.DataFrame,
+def score_against(model: LinkModel, queries: pd.DataFrame, records: pd.DataFrame | CodedTable,
                   query_rows: np.ndarray, record_rows: np.ndarray) -> ScoredPairs:
     """Score query row i against record row j for each given pair, as the batch scores
-    pairs (``score_pairs`` over one prepared frame holding both sides)."""
-    both = pd.DataFrame({c: np.concatenate([queries[c].to_numpy(dtype=object),
-                                            records[c].to_numpy(dtype=object)])
-                         for c in scored_columns(model, queries.columns)})
+    pairs (``score_pairs`` over one prepared frame holding both sides). ``records`` are
+    prepared records, or their ``scored_columns`` coded (an index's ``CodedTable``)."""
+    names = scored_columns(model, queries.columns)
+    if isinstance(records, pd.DataFrame):
+        records = CodedTable.of(records, names)
+    both = {c: records.after(c, queries[c].to_numpy(dtype=object)) for c in names}
     comparator = Comparator(both, [c.spec for c in model.comparisons],
                             model.settings.chunk_size)
     model.check_levels(comparator.labels)
     return score_pairs(model, comparator, query_rows, len(queries) + record_rows,
-                       IdentifierRule.of(both, model.settings))
+                       IdentifierRule.of_columns(both, model.settings))
 
 
 def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model: LinkModel,
