@@ -128,7 +128,7 @@ def _linked_entities(resolver: Resolver, entity: str, keys: list[str]) -> set[st
     model = resolver.model(entity)
     queries = resolver.candidates.records(entity, keys).drop(columns="entity_id")
     pairs = resolver.candidates.candidates(entity, queries)
-    scored = score_against(model, queries, pairs.records, pairs.query, pairs.candidate)
+    scored = score_against(model, queries, pairs.scored, pairs.query, pairs.candidate)
     accepted = pairs.candidate[scored.cluster_weight(model.threshold_weight) >= 0]
     return set(pairs.records["entity_id"].to_numpy()[accepted])
 

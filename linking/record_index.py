@@ -136,6 +136,7 @@ class _State:
     keys: pd.Index
     blocks: list[SortedKeys]
     scored: CodedTable
+    entity_rank: np.ndarray  # per record, where its entity id sorts among all of them
 
 
 @dataclass
@@ -168,7 +169,8 @@ class _TypeIndex:
                 keys = _record_keys(self.prepared) if len(self.prepared) else pd.Index([])
                 scored = CodedTable.of(self.prepared,
                                        scored_columns(self.model, self.prepared.columns))
-                self._state = _State(self.prepared, keys, blocks, scored)
+                self._state = _State(self.prepared, keys, blocks, scored,
+                                     _sort_ranks(self.prepared.get("entity_id")))
             return self._state
 
     def candidates(self, queries: pd.DataFrame) -> CandidatePairs:
@@ -176,7 +178,7 @@ class _TypeIndex:
         if not len(state.prepared):
             empty = np.empty(0, np.int64)
             return CandidatePairs(empty, empty, pd.DataFrame({c: [] for c in CARRIED}),
-                                  state.scored)
+                                  state.scored, empty)
         found = [block.near(pass_key(queries, p), p.window) if p.method == "sorted"
                  else block.same(pass_key(queries, p), self.model.settings.max_block_size)
                  for p, block in zip(self.passes, state.blocks, strict=True)]
@@ -190,7 +192,18 @@ class _TypeIndex:
         distinct, position = np.unique(row, return_inverse=True)
         return CandidatePairs(query, position, pd.DataFrame(
             {c: state.prepared[c].to_numpy()[distinct] for c in CARRIED}),
-            state.scored.take(distinct))
+            state.scored.take(distinct), state.entity_rank[distinct])
+
+
+def _sort_ranks(values: pd.Series | None) -> np.ndarray:
+    """Per value, its rank among the distinct values sorted as text (equal values, equal
+    rank), so that ranking many candidates never sorts their entity ids again."""
+    if values is None or not len(values):
+        return np.empty(0, dtype=np.int64)
+    codes, names = pd.factorize(values.to_numpy(dtype=object))
+    rank = np.empty(names.size, dtype=np.int64)
+    rank[np.argsort(np.asarray(names).astype(str), kind="stable")] = np.arange(names.size)
+    return rank[codes]
 
 
 class RecordIndex:

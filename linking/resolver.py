@@ -74,12 +74,14 @@ class Candidate:
 class CandidatePairs:
     """The candidates of a batch of prepared query records: pair i is query row
     ``query[i]`` with row ``candidate[i]`` of ``records`` (the ``CARRIED`` columns of the
-    source's records) and of ``scored`` (the same records' ``scored_columns``, coded)."""
+    source's records), of ``scored`` (the same records' ``scored_columns``, coded) and of
+    ``entity_rank`` (where each record's entity id sorts among the source's entity ids)."""
 
     query: np.ndarray
     candidate: np.ndarray
     records: pd.DataFrame
     scored: CodedTable
+    entity_rank: np.ndarray
 
 
 class CandidateSource(Protocol):
@@ -209,7 +211,7 @@ def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model:
         return out
     score = np.round(scored.probability, 6)
     weight = scored.cluster_weight(model.threshold_weight)
-    entity = pairs.records["entity_id"].to_numpy()[pairs.candidate[kept]]
+    entity = pairs.entity_rank[pairs.candidate[kept]]
     chosen = kept[_best_per_entity(pairs.query[kept], entity, score[kept], weight[kept], top_k)]
     rows = pairs.candidate[chosen]
     chosen_records = {name: pairs.records[name].to_numpy()[rows].tolist() for name in CARRIED}
@@ -222,18 +224,14 @@ def _ranked(scored: ScoredPairs, kept: np.ndarray, pairs: CandidatePairs, model:
     return out
 
 
-def _best_per_entity(query: np.ndarray, entity: np.ndarray, score: np.ndarray,
+def _best_per_entity(query: np.ndarray, entity_rank: np.ndarray, score: np.ndarray,
                      weight: np.ndarray, top_k: int) -> np.ndarray:
     """Positions of the pairs to report: per query, each entity's best pair (highest score,
-    then weight, then first given), entities best first (ties by entity id), ``top_k`` of
-    them; in query order. Only the distinct entity ids are sorted (to rank them by id)."""
-    codes, names = pd.factorize(entity)
-    by_name = np.argsort(names.astype(str), kind="stable")
-    entity_rank = np.empty_like(by_name)
-    entity_rank[by_name] = np.arange(by_name.size)
-    entity_rank = entity_rank[codes]
-    order = np.lexsort((np.arange(query.size), entity_rank, -weight, -score, query))
-    _, first = np.unique(query[order] * names.size + entity_rank[order], return_index=True)
+    then weight, then first given), entities best first (ties by entity id, which
+    ``entity_rank`` orders), ``top_k`` of them; in query order."""
+    order = np.lexsort((entity_rank, -weight, -score, query))  # stable: first given first
+    ranks = int(entity_rank.max()) + 1
+    _, first = np.unique(query[order] * ranks + entity_rank[order], return_index=True)
     order = order[np.sort(first)]
     in_query = np.arange(order.size) - np.searchsorted(query[order], query[order])
     return order[in_query < top_k]

@@ -23,8 +23,6 @@ from loaders.standardise.frames import (
     standardise_relations,
 )
 
-TODAY = dt.date.today()
-
 # historical persons, one modern, one future, two unusable dates and one row without a key
 HISTORY_CSV = """id,name,born
 h1,Johan de Witt,1625-09-24
@@ -133,7 +131,8 @@ def test_organisation_and_relation_dates_flagged_per_field():
 
 def test_spec_dates_settings_shared_and_per_source(tmp_path):
     spec = load_spec(_write_spec(tmp_path))
-    assert spec.sources[0].dates == {"birth_date": DateRange(dt.date(1880, 1, 1), TODAY)}
+    assert spec.sources[0].dates == {
+        "birth_date": DateRange(dt.date(1880, 1, 1), dt.date.today())}
     spec = load_spec(_write_spec(tmp_path, "dates:\n  birth_date: {earliest: 1600-01-01, "
                                            "latest: 1950-12-31}\n"))
     assert spec.sources[0].dates == {
@@ -146,7 +145,8 @@ def test_spec_dates_settings_shared_and_per_source(tmp_path):
     assert spec.sources[0].dates == {
         "birth_date": DateRange(dt.date(1500, 1, 1), dt.date(1950, 12, 31))}
     spec = load_spec(_write_spec(tmp_path, "", "    dates: {birth_date: {latest: today}}\n"))
-    assert spec.sources[0].dates == {"birth_date": DateRange(dt.date(1880, 1, 1), TODAY)}
+    assert spec.sources[0].dates == {
+        "birth_date": DateRange(dt.date(1880, 1, 1), dt.date.today())}
 
 
 @pytest.mark.parametrize("dates_block, source_dates, message", [
@@ -184,7 +184,7 @@ def test_ingest_keeps_historical_dates_and_counts_add_up(tmp_path):
     assert rep["read"] == rep["loaded"] + rep["quarantined"]
     assert rep["quarantine_reasons"] == {"missing_record_id": 1}
     assert rep["flags"] == {"birth_date_out_of_range": 5, "birth_date_unparsed": 2}
-    assert rep["date_ranges"] == {"birth_date": ["1880-01-01", TODAY.isoformat()]}
+    assert rep["date_ranges"] == {"birth_date": ["1880-01-01", dt.date.today().isoformat()]}
     births = result.persons.set_index("record_id")["birth_date"]
     assert births.loc[["h1", "h2", "h3", "h4", "h5", "h6"]].tolist() == [
         "1625-09-24", "1607-11-05", "1627-03-14", "1594-03-25", "1990-01-02", "2999-01-01"]
@@ -225,7 +225,7 @@ def test_cli_ingest_end_to_end_with_and_without_dates_settings(tmp_path):
     assert report["sources"][0]["flags"] == {"birth_date_out_of_range": 1,
                                              "birth_date_unparsed": 2}
     assert report["sources"][0]["date_ranges"] == {
-        "birth_date": ["1500-01-01", TODAY.isoformat()]}
+        "birth_date": ["1500-01-01", dt.date.today().isoformat()]}
 
 
 def test_cli_bad_dates_setting_is_one_line(tmp_path):
