@@ -66,6 +66,14 @@ class Extended:
         return out
 
 
+def hashed(distinct: np.ndarray) -> pd.Index:
+    """Distinct values as a pd.Index with its hash table built now: pandas builds it at the
+    first lookup, which would otherwise be some query's (seconds at a million values)."""
+    index = pd.Index(distinct)
+    index.get_indexer(distinct[:1])
+    return index
+
+
 @dataclass(frozen=True)
 class CodedTable:
     """Columns coded over vocabularies that outlive a batch (an index's), each with its
@@ -78,7 +86,7 @@ class CodedTable:
     @classmethod
     def of(cls, frame: pd.DataFrame, names) -> CodedTable:
         columns = {c: Coded.of(frame[c].to_numpy(dtype=object)) for c in names}
-        return cls(columns, {c: pd.Index(coded.vocab) for c, coded in columns.items()})
+        return cls(columns, {c: hashed(coded.vocab) for c, coded in columns.items()})
 
     def take(self, rows: np.ndarray) -> CodedTable:
         return CodedTable({c: coded.take(rows) for c, coded in self.columns.items()},

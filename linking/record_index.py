@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from linking.compare import CodedTable
+from linking.compare import CodedTable, hashed
 from linking.index import key_values
 from linking.model import LinkModel, ModelSet
 from linking.prepare import prepare
@@ -103,7 +103,7 @@ class SortedKeys:
             return cls(keys, rows)
         first = (np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size
                  else np.empty(0, dtype=np.int64))
-        return cls(keys, rows, pd.Index(keys[first]), np.r_[first, keys.size])
+        return cls(keys, rows, hashed(keys[first]), np.r_[first, keys.size])
 
     def same(self, values: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray]:
         """(query row, record row) for every record sharing a query's key, skipping blocks
