@@ -177,8 +177,10 @@ class _TypeIndex:
         state = self.state()
         if not len(state.prepared):
             empty = np.empty(0, np.int64)
+            none = queries.iloc[:0]
             return CandidatePairs(empty, empty, pd.DataFrame({c: [] for c in CARRIED}),
-                                  state.scored, empty)
+                                  CodedTable.of(none, scored_columns(self.model, none.columns)),
+                                  empty)
         found = [block.near(pass_key(queries, p), p.window) if p.method == "sorted"
                  else block.same(pass_key(queries, p), self.model.settings.max_block_size)
                  for p, block in zip(self.passes, state.blocks, strict=True)]

@@ -10,7 +10,7 @@ import pytest
 import kglink
 from linking.compare import _Distinct
 from linking.prepare import _norm_text, by_unique, by_unique_columns
-from linking.record_index import RecordIndex
+from linking.record_index import RecordIndex, _sort_ranks
 from linking.resolver import Resolver, _best_per_entity
 from loaders.fields import FIELDS
 from loaders.synthetic.generate import generate
@@ -65,13 +65,21 @@ def test_one_by_one_equals_one_batch(linked):
 
 def test_ranking_keeps_each_entitys_best_pair_best_first_ties_by_id():
     query = np.array([0, 0, 0, 0, 1, 1, 0])
-    entity = np.array(["E2", "E1", "E2", "E3", "E1", "E2", "E1"], dtype=object)
+    entity = _sort_ranks(pd.Series(["E2", "E1", "E2", "E3", "E1", "E2", "E1"]))
+    assert entity.tolist() == [1, 0, 1, 2, 0, 1, 0]  # the order of the ids as text
     score = np.array([0.9, 0.9, 0.5, 0.95, 0.2, 0.2, 0.9])
     weight = np.array([3.0, 3.0, 1.0, 4.0, -1.0, -1.0, 3.0])
     # query 0: E3 (0.95), then E1 and E2 tie on score and weight: E1 first (its first
     # pair, 1, not 6); query 1: E1 and E2 tie, E1 first; top 2 per query
     assert _best_per_entity(query, entity, score, weight, 2).tolist() == [3, 1, 4, 5]
     assert _best_per_entity(query, entity, score, weight, 5).tolist() == [3, 1, 0, 4, 5]
+
+
+def test_an_empty_index_resolves_to_nothing(linked):
+    resolver, _, _ = linked
+    empty = Resolver(resolver.models, RecordIndex(resolver.models))
+    assert empty.resolve_many([{"name": "王敏", "birth_date": "1980-01-02"},
+                               {"phone": "13800000000"}]) == [[], []]
 
 
 def test_batched_normalisation_equals_one_column_at_a_time():
