@@ -419,10 +419,10 @@ class RegionFeature(LevelFeature):
 
 
 FEATURES: dict[str, type[LevelFeature]] = {
-    "name": NameFeature, "person_name": PersonNameFeature, "identifier": IdentifierFeature, "date": DateFeature,
-    "phone": PhoneFeature, "text": TextFeature, "postcode": PostcodeFeature,
-    "category": CategoryFeature, "region": RegionFeature, "exact": ExactFeature,
-    "email": EmailFeature,
+    "name": NameFeature, "person_name": PersonNameFeature, "identifier": IdentifierFeature,
+    "date": DateFeature, "phone": PhoneFeature, "text": TextFeature,
+    "postcode": PostcodeFeature, "category": CategoryFeature, "region": RegionFeature,
+    "exact": ExactFeature, "email": EmailFeature,
 }
 _PINYIN_OF = {"name": "name_pinyin", "name_core": "name_pinyin"}
 

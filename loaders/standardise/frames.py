@@ -194,10 +194,11 @@ def standardise_persons(frame: pd.DataFrame,
 
     birth = parse_dates(out["birth_date"])
     had_birth = _present(out["birth_date"])
-    flags["birth_date_unparsed"] = had_birth & _missing(birth)
-    from_id = _missing(birth) & valid
+    no_birth = _missing(birth)
+    flags["birth_date_unparsed"] = had_birth & no_birth
+    from_id = no_birth & valid
     flags["birth_date_from_id"] = from_id
-    both = _present(birth) & valid
+    both = ~no_birth & valid
     mismatch = np.zeros(len(both), dtype=bool)
     mismatch[both] = birth.to_numpy(dtype=object)[both] != \
         ids["birth_date"].to_numpy(dtype=object)[both]
