@@ -5,7 +5,9 @@
   c(c-1) / N(N-1) over value counts c), so a rare-field agreement is not left to sampling luck.
 * m (chance of each level among matches) by EM on each blocking pass's candidate pairs,
   leaving out the comparisons that pass conditions on, averaged over passes weighted by the
-  matches each found (a pass of 80 pairs does not weigh as much as one of 20,000); u starts at
+  matches each found with that comparison's values present (a pass of 80 pairs does not weigh
+  as much as one of 20,000, and a pass whose records lack a field teaches nothing of its m:
+  a department without a sex column, alone in a pass on its own name fields); u starts at
   the random-pair u and is refitted within the pass (a pass's non-matches are not random:
   a phone pass gathers households), unless too few comparisons are left to identify it;
   or, when labelled pairs are given, m is counted from the labelled matches.
@@ -92,7 +94,7 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
                max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS,
                groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
     """m by EM on each pass's pairs (conditioned comparisons left out), averaged over the
-    passes, each weighted by the matches it found.
+    passes, each weighted by the matches in which it saw the comparison's values.
 
     Returns m and the EM iterations spent. A comparison that no pass can learn falls back
     to one EM over all candidates.
@@ -136,11 +138,9 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
         params = fit_em(sub, pass_counts[used], n_levels, max_iter=max_iter, tol=tol,
                         u_fixed=None if free_u else u, u_start=u, groups=groups)
         iterations += params.iterations
-        matches = params.lam * pass_counts.sum()  # what this pass saw of the matches
-        for k in range(len(n_levels)):
-            if k not in blocked:
-                m_sum[k] += matches * params.m[k]
-                m_seen[k] += matches
+        for k in range(len(n_levels)):  # weighed by the matches whose level k it saw
+            m_sum[k] += params.matches_seen[k] * params.m[k]  # (0 for a blocked one)
+            m_seen[k] += params.matches_seen[k]
     fallback = None
     if not m_seen.all():
         used = counts > 0

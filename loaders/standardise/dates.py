@@ -4,6 +4,12 @@ Output is ISO `YYYY-MM-DD` for every real calendar date with a 4-digit year (000
 century: 1627-03-14 is kept); text in no known format, or an impossible date (1990-02-30),
 becomes null. Two-digit years are not guessed.
 
+Numeric dates with the year last (14/03/1990, 03/14/1990, 14.03.1990) are read in their only
+possible order when one number exceeds 12. When both could be the month (05/06/1990), the
+order is taken from the column itself: the unambiguous values of the same column say whether
+it writes the day or the month first (``infer_day_first``); a column that does not say
+clearly leaves such dates null rather than guess.
+
 Whether a parsed date is plausible for its field (a birth date in 1627, or next year) is a
 separate check, `out_of_range`, against a `DateRange` per field: the loaders flag such values
 and keep them. `DEFAULT_RANGES` holds the generic defaults; SOURCES.yaml may override them.
@@ -81,8 +87,10 @@ def out_of_range(iso: pd.Series, bounds: DateRange) -> np.ndarray:
     return pc.fill_null(outside, False).to_numpy(zero_copy_only=False)
 
 
-def parse_one(text: str) -> tuple[int, int, int] | None:
-    """(year, month, day) from one date string, unchecked; None when no format matches."""
+def parse_one(text: str, day_first: bool | None = None) -> tuple[int, int, int] | None:
+    """(year, month, day) from one date string, unchecked; None when no format matches.
+    ``day_first``: how to read a year-last date whose first two numbers could both be the
+    month (None: such a date is not read)."""
     text = unicodedata.normalize("NFKC", text).strip()
     if any(ch in text for ch in "〇零一二三四五六七八九十"):
         text = _CN_TENS.sub(lambda m: str((int(m.group(1).translate(_CN_DIGITS)) if m.group(1)
@@ -94,12 +102,44 @@ def parse_one(text: str) -> tuple[int, int, int] | None:
         if m:
             return int(m.group(1)), int(m.group(2)), int(m.group(3))
     m = _DMY.match(text)
-    if m and int(m.group(1)) > 12:  # day first only when it cannot be a month
-        return int(m.group(3)), int(m.group(2)), int(m.group(1))
+    if m:
+        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if first > 12 or (second <= 12 and day_first):
+            return year, second, first
+        if second > 12 or (first <= 12 and day_first is False):
+            return year, first, second
+        return None
     m = _SERIAL.match(text)
     if m:
         day = _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
         return day.year, day.month, day.day
+    return None
+
+
+MIN_ORDER_EVIDENCE = 3  # unambiguous year-last dates needed to read a column's ambiguous ones
+ORDER_CONSENSUS = 0.95  # share of them that must agree on the order
+
+
+def infer_day_first(values: pa.Array) -> bool | None:
+    """Whether the column's year-last dates put the day first (True), the month first
+    (False), or it cannot tell (None): the values whose first or second number exceeds 12
+    decide, when enough of them agree."""
+    parts = pc.extract_regex(values, r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.]\d{4}")
+    if parts.null_count == len(parts):
+        return None
+    a = pc.fill_null(pc.cast(pc.struct_field(parts, "a"), pa.int32()), 0).to_numpy(
+        zero_copy_only=False)
+    b = pc.fill_null(pc.cast(pc.struct_field(parts, "b"), pa.int32()), 0).to_numpy(
+        zero_copy_only=False)
+    days_first = int(((a > 12) & (b <= 12)).sum())
+    months_first = int(((b > 12) & (a <= 12) & (a > 0)).sum())
+    total = days_first + months_first
+    if total < MIN_ORDER_EVIDENCE:
+        return None
+    if days_first >= ORDER_CONSENSUS * total:
+        return True
+    if months_first >= ORDER_CONSENSUS * total:
+        return False
     return None
 
 
@@ -109,7 +149,7 @@ _FAST = (r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})
 
 def _iso_distinct(values: pa.Array) -> pa.Array:
     """ISO dates for distinct strings: the common layouts by Arrow regex (vectorised), the
-    rest (Chinese numerals, Excel serials, day-first) one by one."""
+    rest (Chinese numerals, Excel serials, year-last) one by one."""
     n = len(values)
     y, m, d = (np.zeros(n, dtype=np.int32) for _ in range(3))
     done = np.zeros(n, dtype=bool)
@@ -124,9 +164,10 @@ def _iso_distinct(values: pa.Array) -> pa.Array:
             done |= hit
     rest = np.flatnonzero(~done)
     if len(rest):
+        day_first = infer_day_first(norm.take(pa.array(rest)))
         texts = values.take(pa.array(rest)).to_pylist()
         for i, text in zip(rest.tolist(), texts, strict=True):
-            found = parse_one(text)
+            found = parse_one(text, day_first)
             if found:
                 y[i], m[i], d[i] = found
     ok = valid_dates(y, m, d, earliest=_FIRST_YEAR, latest=_LAST_YEAR)

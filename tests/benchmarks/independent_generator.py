@@ -69,9 +69,23 @@ def _people(n: int, rng: np.random.Generator, seed: int) -> pd.DataFrame:
                          "street": fake.street_address().replace("\n", ", "), "postcode": fake.postcode(),
                          "city": fake.city(), "phone": fake.phone_number(),
                          "email": fake.email(),
-                         "id_number": fake.ssn() if locale == "zh_CN" else ""})
+                         "id_number": ""})
+            if locale == "zh_CN":
+                rows[-1]["id_number"] = _resident_id(fake.ssn(gender=sex), rows[-1]["dob"])
     people = pd.DataFrame(rows).sample(frac=1, random_state=seed).reset_index(drop=True)
     return _households(people, rng)
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _resident_id(ssn: str, dob) -> str:
+    """A resident ID number as a real one is: Faker's area code and sequence (its parity
+    says the sex), with the person's own birth date, and the ISO 7064 MOD 11-2 check digit.
+    (Faker draws the birth date inside its ID at random, unlike the person's.)"""
+    body = ssn[:6] + dob.strftime("%Y%m%d") + ssn[14:17]
+    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True))
+    return body + "10X98765432"[total % 11]
 
 
 HOUSEHOLD_SIZES, HOUSEHOLD_SHARES = (1, 2, 3, 4), (0.7, 0.12, 0.1, 0.08)

@@ -121,3 +121,20 @@ def test_per_pass_m_is_weighted_by_matches_and_counts_a_repeated_pass_once():
     # B's EM finds (almost) no matches, so it moves comparison 0's m by little, however
     # often it is repeated
     assert abs(m[0][1] - alone[0][1]) < 0.01
+
+
+def test_a_pass_that_never_saw_a_comparison_leaves_its_m_alone():
+    from linking.fit import m_from_pattern_counts
+
+    patterns = np.array([[0, 0], [1, 1], [0, 1], [1, 0], [-1, 1], [-1, 0]], dtype=np.int8)
+    u = [np.array([0.9, 0.1]), np.array([0.9, 0.1])]
+    # pass A (blocked on comparison 1) learns comparison 0; pass C's records lack
+    # comparison 0's field (a department without that column) and find 1,000 matches
+    a = np.array([5.0, 900.0, 5.0, 90.0, 0.0, 0.0])
+    c = np.array([0.0, 0.0, 0.0, 0.0, 1000.0, 10.0])
+    both, _ = m_from_pattern_counts(patterns, a + c, [(a, [1]), (c, [])], [2, 2], u,
+                                    200, 1e-9)
+    a_alone, _ = m_from_pattern_counts(patterns, a, [(a, [1])], [2, 2], u, 200, 1e-9)
+    c_alone, _ = m_from_pattern_counts(patterns, c, [(c, [])], [2, 2], u, 200, 1e-9)
+    np.testing.assert_allclose(both[0], a_alone[0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(both[1], c_alone[1], rtol=0, atol=1e-12)

@@ -74,6 +74,24 @@ def test_any_century_parses_and_impossible_or_two_digit_forms_do_not():
     assert all(pd.isna(v) for v in out[9:])
 
 
+def test_year_last_dates_are_read_in_the_order_their_column_shows():
+    # the day exceeds 12 in three of them: the column writes the day first
+    day_first = ["31/08/1972", "26/07/1932", "14.04.1968", "12/05/1941", "01/02/2000"]
+    assert parse_dates(pd.Series(day_first)).tolist() == [
+        "1972-08-31", "1932-07-26", "1968-04-14", "1941-05-12", "2000-02-01"]
+    month_first = ["08/31/1972", "07/26/1932", "04/14/1968", "12/05/1941"]
+    assert parse_dates(pd.Series(month_first)).tolist() == [
+        "1972-08-31", "1932-07-26", "1968-04-14", "1941-12-05"]
+    # three day-first against one month-first, or too few to tell: the ambiguous one is
+    # not guessed, the unambiguous ones are read in their only possible order
+    mixed = parse_dates(pd.Series(["31/08/1972", "26/07/1932", "14/04/1968", "08/31/1972",
+                                   "12/05/1941"])).tolist()
+    assert mixed[:4] == ["1972-08-31", "1932-07-26", "1968-04-14", "1972-08-31"]
+    assert pd.isna(mixed[4])
+    few = parse_dates(pd.Series(["31/08/1972", "26/07/1932", "12/05/1941"])).tolist()
+    assert few[:2] == ["1972-08-31", "1932-07-26"] and pd.isna(few[2])
+
+
 def test_out_of_range_compares_whole_dates_inclusive():
     iso = pd.Series(["1879-12-31", "1880-01-01", "1950-12-31", "1951-01-01", "0627-03-14", None])
     bounds = DateRange(dt.date(1880, 1, 1), dt.date(1950, 12, 31))
