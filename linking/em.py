@@ -18,7 +18,7 @@ import numpy as np
 class FSParams:
     """Match share ``lam`` and per-comparison level probabilities m (match) and u;
     ``matches_seen``: per comparison, the expected matches whose level it observed (not
-    missing), i.e. how much evidence its m rests on."""
+    missing), i.e. how much evidence its m rests on; ``nonmatches_seen`` the same for u."""
 
     lam: float
     m: list[np.ndarray]
@@ -26,6 +26,7 @@ class FSParams:
     iterations: int
     converged: bool
     matches_seen: np.ndarray | None = None
+    nonmatches_seen: np.ndarray | None = None
 
     def weights(self) -> list[np.ndarray]:
         """log2(m/u) per comparison level: the match weight in bits."""
@@ -136,7 +137,8 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, n_levels: list[int],
     specific = specificity(u)  # of the given u: it ranks fields, it is not refitted
     if counts.size == 0 or counts.sum() <= 0:  # nothing to learn from: the start values
         return FSParams(lam=lam, m=m, u=u, iterations=0, converged=False,
-                        matches_seen=np.zeros(len(n_levels)))
+                        matches_seen=np.zeros(len(n_levels)),
+                        nonmatches_seen=np.zeros(len(n_levels)))
     converged = False
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 (count kept after the loop)
@@ -159,10 +161,10 @@ def fit_em(patterns: np.ndarray, counts: np.ndarray, n_levels: list[int],
     top_m = np.mean([p[-1] for p in m])
     top_u = np.mean([p[-1] for p in u])
     if u_fixed is None and top_u > top_m:
-        m, u, lam, gw = u, m, 1.0 - lam, hw
+        m, u, lam, gw, hw = u, m, 1.0 - lam, hw, gw
     observed = patterns >= 0
     return FSParams(lam=lam, m=m, u=u, iterations=iterations, converged=converged,
-                    matches_seen=gw @ observed)
+                    matches_seen=gw @ observed, nonmatches_seen=hw @ observed)
 
 
 def posterior_weights(params: FSParams, patterns: np.ndarray,

@@ -249,17 +249,19 @@ def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
              for spec in es.comparisons]
     u = u_probabilities(random_levels, comparator.n_levels, exact)
     codes = cand.left * n + cand.right
+    u_agreeing: list = []
     if labelled is not None and labelled[0].size:
         m = level_shares(comparator.levels(*labelled), comparator.n_levels)
         training = {"method": "m_from_labelled_matches", "labelled_matches":
                     int(labelled[0].size)}
     else:
         passes = [(p.codes, blocked_comparisons(p.keys, es.comparisons)) for p in cand.passes]
-        m, iterations = m_per_pass(levels, comparator.n_levels, codes, passes, u,
-                                   es.em_max_iter, es.em_tol, groups=es.group_indices())
+        m, iterations, u_agreeing = m_per_pass(levels, comparator.n_levels, codes, passes,
+                                               u, es.em_max_iter, es.em_tol,
+                                               groups=es.group_indices())
         training = {"method": "em_per_blocking_pass", "iterations": iterations}
     tf = term_frequencies(es, lambda f: prepared[f].to_numpy(dtype=object))
-    unscaled = assemble(es, comparator.labels, m, u, tf, 0.5, n, training)
+    unscaled = assemble(es, comparator.labels, m, u, tf, 0.5, n, training, u_agreeing)
     scored = score_pairs(unscaled, comparator, cand.left, cand.right, ids, levels)
     sure = (scored.rule == RULES.index(RULE_SAME_ID)) | np.isin(codes, sure_codes)
     decided = sure | (scored.rule == RULES.index(RULE_DIFFERENT_IDS))
@@ -267,7 +269,7 @@ def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
     prior = prior_over_all_pairs(scored.total[~decided], int(sure.sum()), all_pairs)
     training.update({"candidate_pairs": int(codes.size), "random_pairs": int(rl.size),
                      "all_record_pairs": all_pairs})
-    model = assemble(es, comparator.labels, m, u, tf, prior, n, training)
+    model = assemble(es, comparator.labels, m, u, tf, prior, n, training, u_agreeing)
     scored.model = model
     scored.total += model.prior_weight  # the unscaled model's prior weighed 0 bits
     return model, scored

@@ -13,6 +13,11 @@
   or, when labelled pairs are given, m is counted from the labelled matches.
 * evidence groups (a household's address, postcode, city, region, province and phone) are
   counted once in EM's posteriors, as in scoring (``linking.em.combine_dependent``).
+* u among co-residents: the non-matches of a pass on the home (phone, address) are the
+  members of households, who share a family name, and sometimes a whole name, far more
+  often than two random people. Their level shares (``_household_u``) become each other
+  comparison's u for pairs that share one home, so a father and his son of one name and
+  address are not one person by name and home alone.
 * the prior, P(two random records match), over ALL record pairs and not over blocked
   candidates: the fixed point of lambda = sum of candidate posteriors(lambda) / all pairs,
   which is EM for lambda with m and u fixed and non-candidate pairs taken as non-matches.
@@ -26,7 +31,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from linking.em import fit_em, pattern_codes
+from linking.em import FSParams, fit_em, pattern_codes
 from linking.model import ComparisonModel, LinkModel, TermFrequencies
 from linking.settings import HOUSEHOLD, ComparisonSpec, EntitySettings
 
@@ -92,12 +97,14 @@ def blocked_comparisons(keys: tuple[str, ...], comparisons: tuple[ComparisonSpec
 def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
                passes: list[tuple[np.ndarray | None, list[int]]], u: list[np.ndarray],
                max_iter: int, tol: float, min_pairs: int = MIN_PASS_PAIRS,
-               groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
+               groups: list[list[int]] = ()
+               ) -> tuple[list[np.ndarray], int, list[list[np.ndarray | None]]]:
     """m by EM on each pass's pairs (conditioned comparisons left out), averaged over the
     passes, each weighted by the matches in which it saw the comparison's values.
 
-    Returns m and the EM iterations spent. A comparison that no pass can learn falls back
-    to one EM over all candidates.
+    Returns m, the EM iterations spent and, per evidence group, each comparison's u among
+    the non-matches of one household (``_household_u``; None where too few were seen). A
+    comparison that no pass can learn m of falls back to one EM over all candidates.
     """
     patterns, counts, inverse = pattern_codes(levels, n_levels)
     per_pass = []
@@ -116,7 +123,8 @@ def m_per_pass(levels: np.ndarray, n_levels: list[int], pair_codes: np.ndarray,
 def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
                           per_pass: list[tuple[np.ndarray, list[int]]], n_levels: list[int],
                           u: list[np.ndarray], max_iter: int, tol: float,
-                          groups: list[list[int]] = ()) -> tuple[list[np.ndarray], int]:
+                          groups: list[list[int]] = ()
+                          ) -> tuple[list[np.ndarray], int, list[list[np.ndarray | None]]]:
     """``m_per_pass`` from comparison-pattern counts: ``patterns`` (distinct level rows)
     with their ``counts`` among all candidates, and per learning pass its counts of the
     same patterns and the comparisons it conditions on. What an engine that aggregates
@@ -124,6 +132,7 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
     groups (comparison indices), counted once as scoring counts them."""
     m_sum = [np.zeros(n) for n in n_levels]
     m_seen = np.zeros(len(n_levels))
+    u_counts = [[np.zeros(n) for n in n_levels] for _ in groups]  # see _household_u
     iterations = 0
     for pass_counts, blocked in _distinct_passes(per_pass):
         used = pass_counts > 0
@@ -141,6 +150,8 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
         for k in range(len(n_levels)):  # weighed by the matches whose level k it saw
             m_sum[k] += params.matches_seen[k] * params.m[k]  # (0 for a blocked one)
             m_seen[k] += params.matches_seen[k]
+        if free_u:
+            _household_u(u_counts, groups, blocked, params)
     fallback = None
     if not m_seen.all():
         used = counts > 0
@@ -148,7 +159,27 @@ def m_from_pattern_counts(patterns: np.ndarray, counts: np.ndarray,
                           tol=tol, u_fixed=u, groups=groups)
         iterations += fallback.iterations
     m = [m_sum[k] / m_seen[k] if m_seen[k] else fallback.m[k] for k in range(len(n_levels))]
-    return m, iterations
+    u_agreeing = [[smoothed(c) if c.sum() >= MIN_PASS_PAIRS else None for c in per_group]
+                  for per_group in u_counts]
+    return m, iterations, u_agreeing
+
+
+def _household_u(u_counts: list[list[np.ndarray]], groups: list[list[int]],
+                 blocked: list[int], params: FSParams) -> None:
+    """Add a pass's non-matches to the level counts of the groups it conditions on whole.
+
+    A pass on a phone or an address gathers the members of households: its non-matches
+    show how often two people of one home agree on a name or a birth date, far more often
+    than two random people. Only a pass whose non-matches are the majority teaches that:
+    where duplicates fill a pass (one address per person), its non-match class is the
+    duplicates EM could not explain, not households.
+    """
+    if params.lam > 0.5:
+        return
+    for g, group in enumerate(groups):
+        if set(group) <= set(blocked):
+            for k in set(range(len(u_counts[g]))) - set(blocked):
+                u_counts[g][k] += params.nonmatches_seen[k] * params.u[k]
 
 
 def _distinct_passes(per_pass: list[tuple[np.ndarray, list[int]]]
@@ -211,9 +242,13 @@ def term_frequencies(settings: EntitySettings, values_of) -> list[TermFrequencie
 
 def assemble(settings: EntitySettings, labels: list[tuple[str, ...]], m: list[np.ndarray],
              u: list[np.ndarray], tf: list[TermFrequencies | None], prior: float,
-             records: int, training: dict) -> LinkModel:
-    """The LinkModel from its fitted parts."""
-    comparisons = [ComparisonModel(spec, lab, np.asarray(mk, float), np.asarray(uk, float), t)
-                   for spec, lab, mk, uk, t in zip(settings.comparisons, labels, m, u, tf,
-                                                   strict=True)]
+             records: int, training: dict,
+             u_agreeing: list[list[np.ndarray | None]] = ()) -> LinkModel:
+    """The LinkModel from its fitted parts (``u_agreeing`` as ``m_per_pass`` returns it)."""
+    comparisons = [
+        ComparisonModel(spec, lab, np.asarray(mk, float), np.asarray(uk, float), t,
+                        {g: np.asarray(per_group[k], float)
+                         for g, per_group in enumerate(u_agreeing) if per_group[k] is not None})
+        for k, (spec, lab, mk, uk, t) in enumerate(zip(settings.comparisons, labels, m, u, tf,
+                                                       strict=True))]
     return LinkModel(settings, comparisons, prior, "em_over_all_pairs", records, training)

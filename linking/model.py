@@ -14,7 +14,11 @@ rare name counts more than a common one. Comparisons of one evidence group (the 
 ``evidence_groups``: by default a household's address, postcode, city, region, province and
 phone) are not independent, so only the group's strongest agreement counts, with the
 strongest disagreement of a member at least as specific (``linking.em.combine_dependent``);
-the other members show their level and weigh 0.
+the other members show their level and weigh 0. A pair whose most specific group member
+agrees exactly shares a home: there the other comparisons weigh log2(m / u among the
+non-matches of one home), learned in the household passes (``linking.fit``), since two
+people of one family share a family name, and sometimes a whole name, far more often than
+two random people.
 """
 
 from __future__ import annotations
@@ -100,11 +104,17 @@ class ComparisonModel:
     m: np.ndarray
     u: np.ndarray
     tf: TermFrequencies | None = None
+    # evidence group index -> u per level among non-matches of one home (a household)
+    u_agreeing: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
     def weights(self) -> np.ndarray:
         """log2(m/u) per level: the match weight in bits."""
         return np.log2(self.m / self.u)
+
+    def weights_agreeing(self, group: int) -> np.ndarray:
+        """log2(m/u) per level for a pair that shares evidence group ``group`` (one home)."""
+        return np.log2(self.m / self.u_agreeing[group])
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -113,6 +123,13 @@ class ComparisonModel:
             "levels": [{"label": label, "m": float(m), "u": float(u), "weight": float(w)}
                        for label, m, u, w in zip(self.labels, self.m, self.u, self.weights,
                                                  strict=True)]}
+        if self.u_agreeing:
+            out["when_group_agrees"] = [
+                {"group": g, "levels": [{"label": label, "u": float(u), "weight": float(w)}
+                                        for label, u, w in zip(self.labels, u_g,
+                                                               self.weights_agreeing(g),
+                                                               strict=True)]}
+                for g, u_g in sorted(self.u_agreeing.items())]
         if self.tf is not None:
             out["term_frequencies"] = self.tf.as_dict()
         return out
@@ -127,7 +144,9 @@ class ComparisonModel:
         return cls(spec, tuple(str(level["label"]) for level in levels),
                    np.array([float(level["m"]) for level in levels]),
                    np.array([float(level["u"]) for level in levels]),
-                   TermFrequencies.from_dict(tf) if tf else None)
+                   TermFrequencies.from_dict(tf) if tf else None,
+                   {int(g["group"]): np.array([float(level["u"]) for level in g["levels"]])
+                    for g in data.get("when_group_agrees", [])})
 
 
 @dataclass
@@ -188,15 +207,31 @@ class LinkModel:
         (added only where the pair reached that comparison's top level).
         """
         out = np.zeros(levels.shape, dtype=np.float32)
+        groups = self.settings.group_indices()
+        specific = specificity([c.u for c in self.comparisons])
+        at_home = [self._one_home(levels, group, specific) for group in groups]
         for k, comparison in enumerate(self.comparisons):
             lev = levels[:, k]
             table = np.append(comparison.weights, 0.0).astype(np.float32)  # -1 -> 0 bits
             out[:, k] = table[lev]
+            for g in comparison.u_agreeing:
+                table = np.append(comparison.weights_agreeing(g), 0.0).astype(np.float32)
+                out[at_home[g], k] = table[lev[at_home[g]]]
             if comparison.tf is not None and k in tf_bits:
                 top = lev == len(comparison.labels) - 1
                 out[top, k] += tf_bits[k][top]
-        return combine_dependent(out, self.settings.group_indices(),
-                                 specificity([c.u for c in self.comparisons]))
+        return combine_dependent(out, groups, specific)
+
+    def _one_home(self, levels: np.ndarray, group: list[int], specific: np.ndarray
+                  ) -> np.ndarray:
+        """Rows whose most specific evidence-group member that both records have (an
+        address before a postcode before a city) agrees exactly: one home, not one town."""
+        order = np.asarray(group)[np.argsort(-specific[group], kind="stable")]
+        tops = np.array([len(self.comparisons[k].labels) - 1 for k in order])
+        part = levels[:, order]
+        first = np.argmax(part >= 0, axis=1)  # most specific member present on both sides
+        rows = np.arange(levels.shape[0])
+        return (part[rows, first] == tops[first]) & (part[rows, first] >= 0)
 
     def score(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Match probability of each row pair (left row i with right row i).

@@ -94,6 +94,26 @@ def _entity_problem(section: object) -> str | None:
         problem = _comparison_problem(comparison)
         if problem:
             return f"comparisons[{i}]: {problem}"
+    groups = len(_compared_groups(section))
+    for i, comparison in enumerate(comparisons):
+        for j, at_home in enumerate(comparison.get("when_group_agrees", [])):
+            problem = _at_home_problem(at_home, len(comparison["levels"]), groups)
+            if problem:
+                return f"comparisons[{i}].when_group_agrees[{j}]: {problem}"
+    return None
+
+
+def _at_home_problem(at_home: object, n_levels: int, groups: int) -> str | None:
+    """What is wrong with one comparison's weights among co-residents, if anything."""
+    if not isinstance(at_home, dict) or at_home.get("group") not in range(groups):
+        return f"group must be the index of one of the {groups} compared evidence groups"
+    levels = at_home.get("levels")
+    if not isinstance(levels, list) or len(levels) != n_levels:
+        return f"levels must list the comparison's {n_levels} levels"
+    for j, level in enumerate(levels):
+        if not isinstance(level, dict) or not all(_is_number(level.get(k))
+                                                  for k in ("u", "weight")):
+            return f"levels[{j}].u or .weight is missing or not a number"
     return None
 
 
@@ -250,11 +270,20 @@ def _entity_lines(name: str, section: dict) -> list[str]:
         lines.append(("  one piece  " if i == 0 else "             ") + " / ".join(group)
                      + "  (their strongest agreement counts, not the sum)")
     lines.append("")
-    lines += _comparison_table(section["comparisons"])
+    lines += _comparison_table(section["comparisons"], _compared_groups(section))
     return lines
 
 
-def _comparison_table(comparisons: list[dict]) -> list[str]:
+def _compared_groups(section: dict) -> list[list[str]]:
+    """The evidence groups as the model counts them (``EntitySettings.group_indices``):
+    their compared fields, groups of two or more."""
+    compared = {c.get("field") for c in section["comparisons"]}
+    groups = (section.get("settings") or {}).get("evidence_groups") or []
+    kept = [[f for f in group if f in compared] for group in groups]
+    return [group for group in kept if len(group) >= 2]
+
+
+def _comparison_table(comparisons: list[dict], groups: list[list[str]]) -> list[str]:
     labels = [level["label"] for c in comparisons for level in c["levels"]] + ["missing"]
     width = max(len(label) for label in labels) + 2
     lines = [f"  {'level':<{width + 4}}{'m':>10}{'u':>12}{'weight':>10}"]
@@ -266,6 +295,13 @@ def _comparison_table(comparisons: list[dict]) -> list[str]:
                          f"{fmt_prob(level['m']):>10}{fmt_prob(level['u']):>12}"
                          f"{fmt_bits(level['weight']):>10}")
         lines.append(f"    {-1:>2} {'missing':<{width - 1}}{'':>22}{fmt_bits(0.0):>10}")
+        for at_home in comparison.get("when_group_agrees", []):
+            lines.append("       where " + " / ".join(groups[at_home["group"]])
+                         + " show one home (u among its co-residents):")
+            for index in reversed(range(len(at_home["levels"]))):
+                level = at_home["levels"][index]
+                lines.append(f"    {index:>2} {level['label']:<{width - 1}}{'':>10}"
+                             f"{fmt_prob(level['u']):>12}{fmt_bits(level['weight']):>10}")
         summary = tf_summary(comparison)
         if summary:
             lines.append(f"       term frequencies: {summary}")
@@ -498,19 +534,29 @@ def _entity_html(name: str, section: dict) -> str:
         rows.append("<p>blocking: " + "; ".join(blocking) + "</p>")
     rows.append("<table><tr><th>comparison</th><th>level</th><th>label</th><th>m</th>"
                 "<th>u</th><th>weight (bits)</th></tr>")
+    groups = _compared_groups(section)
     for comparison in section["comparisons"]:
         title = html.escape(comparison_title(comparison))
         for index in reversed(range(len(comparison["levels"]))):
             level = comparison["levels"][index]
-            sign = "pos" if level["weight"] > 0 else "neg" if level["weight"] < 0 else ""
-            rows.append(f"<tr><td>{title}</td><td class=n>{index}</td>"
-                        f"<td>{html.escape(level['label'])}</td>"
-                        f"<td class=n>{fmt_prob(level['m'])}</td>"
-                        f"<td class=n>{fmt_prob(level['u'])}</td>"
-                        f'<td class="n {sign}">{fmt_bits(level["weight"])}</td></tr>')
+            rows.append(_level_row(title, index, level, fmt_prob(level["m"])))
+        for at_home in comparison.get("when_group_agrees", []):
+            home = html.escape(" / ".join(groups[at_home["group"]]))
+            for index in reversed(range(len(at_home["levels"]))):
+                rows.append(_level_row(f"{title}, where {home} show one home", index,
+                                       at_home["levels"][index], ""))
         summary = tf_summary(comparison)
         if summary:
             rows.append(f"<tr><td>{title}</td><td></td><td colspan=4>term frequencies: "
                         f"{html.escape(summary)}</td></tr>")
     rows.append("</table>")
     return "\n".join(rows)
+
+
+def _level_row(title: str, index: int, level: dict, m: str) -> str:
+    """One table row: a level's label, m (blank where it is the row above's), u, weight."""
+    sign = "pos" if level["weight"] > 0 else "neg" if level["weight"] < 0 else ""
+    return (f"<tr><td>{title}</td><td class=n>{index}</td>"
+            f"<td>{html.escape(level['label'])}</td><td class=n>{m}</td>"
+            f"<td class=n>{fmt_prob(level['u'])}</td>"
+            f'<td class="n {sign}">{fmt_bits(level["weight"])}</td></tr>')

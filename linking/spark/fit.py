@@ -75,19 +75,19 @@ def fit_on_spark(spark, settings: EntitySettings, inputs: SparkFitInputs) -> Lin
                       inputs.judged, k).where("not ruled").localCheckpoint()
     patterns, counts, per_pass = _candidate_patterns(leveled, inputs.blocked, settings, k,
                                                      n_levels)
-    m, iterations = m_from_pattern_counts(patterns, counts, per_pass, n_levels, u,
-                                          settings.em_max_iter, settings.em_tol,
-                                          settings.group_indices())
+    m, iterations, u_agreeing = m_from_pattern_counts(
+        patterns, counts, per_pass, n_levels, u, settings.em_max_iter, settings.em_tol,
+        settings.group_indices())
     training = {"method": "em_per_blocking_pass", "iterations": iterations}
     tf = term_frequencies(settings, lambda f: local[f].to_numpy(dtype=object))
-    unscaled = assemble(settings, labels, m, u, tf, 0.5, n, training)
+    unscaled = assemble(settings, labels, m, u, tf, 0.5, n, training, u_agreeing)
     sure, weights, weight_counts = _evidence(leveled, inputs.prepared, unscaled,
                                              inputs.judged, k)
     all_pairs = count_all_pairs(departments, settings.link_type)
     prior = prior_over_all_pairs(weights, sure, all_pairs, counts=weight_counts)
     training.update({"candidate_pairs": int(counts.sum()), "random_pairs": int(rl.size),
                      "all_record_pairs": all_pairs, "fitted_on": "spark"})
-    return assemble(settings, labels, m, u, tf, prior, n, training)
+    return assemble(settings, labels, m, u, tf, prior, n, training, u_agreeing)
 
 
 def _level_columns(k: int) -> list[str]:

@@ -76,7 +76,7 @@ def test_per_pass_training_learns_m_of_unblocked_fields():
     u_hat = level_shares(random_levels, [2, 2, 2])
     codes = np.arange(levels.shape[0], dtype=np.int64)
     # Pass 1 "blocked on" comparison 0, pass 2 on comparison 1: each learns the others.
-    m_hat, _ = m_per_pass(levels, [2, 2, 2], codes, [(codes, [0]), (codes, [1])],
+    m_hat, _, _ = m_per_pass(levels, [2, 2, 2], codes, [(codes, [0]), (codes, [1])],
                           u_hat, 200, 1e-8)
     for got, want in zip(m_hat, m, strict=True):
         assert np.abs(got - np.array(want)).max() < 0.03
@@ -116,8 +116,8 @@ def test_per_pass_m_is_weighted_by_matches_and_counts_a_repeated_pass_once():
     a = np.array([5.0, 900.0, 5.0, 90.0])
     b = np.array([40.0, 0.0, 0.0, 0.0])
     passes = [(a, [1]), (b, [1]), (b.copy(), [1]), (b.copy(), [1])]
-    m, _ = m_from_pattern_counts(patterns, a + 3 * b, passes, [2, 2], u, 200, 1e-9)
-    alone, _ = m_from_pattern_counts(patterns, a, [(a, [1])], [2, 2], u, 200, 1e-9)
+    m, _, _ = m_from_pattern_counts(patterns, a + 3 * b, passes, [2, 2], u, 200, 1e-9)
+    alone, _, _ = m_from_pattern_counts(patterns, a, [(a, [1])], [2, 2], u, 200, 1e-9)
     # B's EM finds (almost) no matches, so it moves comparison 0's m by little, however
     # often it is repeated
     assert abs(m[0][1] - alone[0][1]) < 0.01
@@ -132,9 +132,33 @@ def test_a_pass_that_never_saw_a_comparison_leaves_its_m_alone():
     # comparison 0's field (a department without that column) and find 1,000 matches
     a = np.array([5.0, 900.0, 5.0, 90.0, 0.0, 0.0])
     c = np.array([0.0, 0.0, 0.0, 0.0, 1000.0, 10.0])
-    both, _ = m_from_pattern_counts(patterns, a + c, [(a, [1]), (c, [])], [2, 2], u,
-                                    200, 1e-9)
-    a_alone, _ = m_from_pattern_counts(patterns, a, [(a, [1])], [2, 2], u, 200, 1e-9)
-    c_alone, _ = m_from_pattern_counts(patterns, c, [(c, [])], [2, 2], u, 200, 1e-9)
+    both, _, _ = m_from_pattern_counts(patterns, a + c, [(a, [1]), (c, [])], [2, 2], u,
+                                       200, 1e-9)
+    a_alone, _, _ = m_from_pattern_counts(patterns, a, [(a, [1])], [2, 2], u, 200, 1e-9)
+    c_alone, _, _ = m_from_pattern_counts(patterns, c, [(c, [])], [2, 2], u, 200, 1e-9)
     np.testing.assert_allclose(both[0], a_alone[0], rtol=0, atol=1e-12)
     np.testing.assert_allclose(both[1], c_alone[1], rtol=0, atol=1e-12)
+
+
+def test_household_u_is_learnt_from_passes_on_the_home_that_non_matches_fill():
+    from linking.fit import m_from_pattern_counts
+
+    # comparisons: name, birth date, sex, e-mail, then address and phone (one group)
+    patterns = np.array([[1, 1, 1, 1, 1, 1],    # a person's two records
+                         [1, 0, 1, 0, 1, 1],    # co-residents of one name, born apart
+                         [0, 0, 1, 0, 1, 1],    # co-residents of one sex
+                         [0, 0, 0, 0, 1, 1]], dtype=np.int8)
+    u = [np.array([0.999, 0.001]), np.array([0.99, 0.01]), np.array([0.5, 0.5]),
+         np.array([0.999, 0.001]), np.array([0.999, 0.001]), np.array([0.999, 0.001])]
+    # a pass on the home: 100 persons twice, 900 pairs of co-residents, 90 of one name
+    home = np.array([100.0, 90.0, 360.0, 450.0])
+    _, _, learnt = m_from_pattern_counts(patterns, home, [(home, [4, 5])], [2] * 6, u, 500,
+                                         1e-10, groups=[[4, 5]])
+    assert abs(learnt[0][0][1] - 0.1) < 0.005  # one name shared in a tenth of co-residents
+    assert abs(learnt[0][2][1] - 0.5) < 0.005
+    assert learnt[0][4] is None and learnt[0][5] is None  # the pass conditions on them
+    # where matches fill the pass (one home per person), its non-matches are no households
+    full = np.array([900.0, 10.0, 40.0, 50.0])
+    _, _, none = m_from_pattern_counts(patterns, full, [(full, [4, 5])], [2] * 6, u, 500,
+                                       1e-10, groups=[[4, 5]])
+    assert none == [[None] * 6]

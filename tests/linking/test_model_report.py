@@ -139,6 +139,40 @@ def test_model_show_prints_hand_computed_numbers(model_file):
     assert out.count("term frequencies:") == 1  # organization has none
 
 
+def test_model_show_prints_the_weights_among_co_residents(tmp_path):
+    document = model_document()
+    person = document["entities"]["person"]
+    person["settings"] = {"evidence_groups": [["address", "postcode", "phone"]]}
+    two = [("different", 0.1, 0.9, ""), ("exact", 0.9, 0.1, "")]
+    person["comparisons"] += [{"field": f, "kind": k, "tf": False,
+                               "levels": [level(label, m, u) for label, m, u, _ in two]}
+                              for f, k in (("address", "text"), ("phone", "phone"))]
+    # among co-residents one name is shared far more often: exact log2(0.7 / 0.35) = +1
+    person["comparisons"][0]["when_group_agrees"] = [{"group": 0, "levels": [
+        {"label": label, "u": u, "weight": math.log2(m / u)}
+        for (label, m, _, _), u in zip(PERSON_LEVELS["name"], (0.4, 0.1, 0.1, 0.05, 0.35),
+                                       strict=True)]}]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = kglink("model", "show", path)
+    assert result.returncode == 0, result.stderr
+    lines = section_lines(result.stdout, "person")
+    # postcode is not compared: the group the model counts is address / phone
+    assert ["where", "address", "/", "phone", "show", "one", "home", "(u", "among", "its",
+            "co-residents):"] in lines
+    start = lines.index(["where", "address", "/", "phone", "show", "one", "home", "(u",
+                         "among", "its", "co-residents):"])
+    assert lines[start + 1:start + 6] == [
+        ["4", "exact", "0.35", "+1.00"], ["3", "same_pinyin", "0.05", "+1.00"],
+        ["2", "jw>=0.92", "0.1", "+0.00"], ["1", "jw>=0.80", "0.1", "-1.00"],
+        ["0", "different", "0.4", "-3.00"]]
+    chart = tmp_path / "weights.html"
+    assert kglink("model", "show", path, "--chart", chart).returncode == 0
+    assert ("<td>name (name, tf), where address / phone show one home</td><td class=n>4</td>"
+            "<td>exact</td><td class=n></td><td class=n>0.35</td>"
+            '<td class="n pos">+1.00</td>') in chart.read_text(encoding="utf-8")
+
+
 def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
@@ -215,6 +249,9 @@ def broken_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     del no_weight["entities"]["person"]["comparisons"][1]["levels"][2]["weight"]
     no_prior = model_document()
     del no_prior["entities"]["organization"]["prior"]
+    stray_home = model_document()  # no evidence group is compared: group 0 does not exist
+    stray_home["entities"]["person"]["comparisons"][2]["when_group_agrees"] = [
+        {"group": 0, "levels": stray_home["entities"]["person"]["comparisons"][2]["levels"]}]
     cases = {
         "not_json": ("{format: kglink", "not a JSON file"),
         "array": ("[1, 2]", "not a model document (top level is a JSON array)"),
@@ -224,6 +261,8 @@ def broken_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "no_entities": ({k: v for k, v in doc.items() if k != "entities"}, "missing entities"),
         "no_weight": (no_weight, "entities.person: comparisons[1]: levels[2].weight is missing"),
         "no_prior": (no_prior, "entities.organization: missing prior"),
+        "stray_home": (stray_home, "entities.person: comparisons[2].when_group_agrees[0]: "
+                       "group must be the index of one of the 0 compared evidence groups"),
     }
     out = {}
     for name, (content, words) in cases.items():
@@ -236,7 +275,7 @@ def broken_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize("case", ["not_json", "array", "wrong_format", "version", "no_entities",
-                                  "no_weight", "no_prior", "missing_file"])
+                                  "no_weight", "no_prior", "stray_home", "missing_file"])
 def test_bad_model_files_give_one_line_errors(tmp_path, case):
     path, words = broken_files(tmp_path)[case]
     result = kglink("model", "show", path)
