@@ -249,7 +249,7 @@ def _fit(prepared: pd.DataFrame, es: EntitySettings, comparator: Comparator,
              for spec in es.comparisons]
     u = u_probabilities(random_levels, comparator.n_levels, exact)
     codes = cand.left * n + cand.right
-    u_agreeing: list = []
+    u_agreeing: list[list[np.ndarray | None]] = []  # labelled matches teach no household u
     if labelled is not None and labelled[0].size:
         m = level_shares(comparator.levels(*labelled), comparator.n_levels)
         training = {"method": "m_from_labelled_matches", "labelled_matches":

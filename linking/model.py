@@ -104,7 +104,8 @@ class ComparisonModel:
     m: np.ndarray
     u: np.ndarray
     tf: TermFrequencies | None = None
-    # evidence group index -> u per level among non-matches of one home (a household)
+    # evidence group (its index in settings.group_indices()) -> u per level among the
+    # non-matches of one home (a household's members)
     u_agreeing: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -230,8 +231,7 @@ class LinkModel:
         tops = np.array([len(self.comparisons[k].labels) - 1 for k in order])
         part = levels[:, order]
         first = np.argmax(part >= 0, axis=1)  # most specific member present on both sides
-        rows = np.arange(levels.shape[0])
-        return (part[rows, first] == tops[first]) & (part[rows, first] >= 0)
+        return part[np.arange(levels.shape[0]), first] == tops[first]
 
     def score(self, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
         """Match probability of each row pair (left row i with right row i).

@@ -98,15 +98,20 @@ def households(n: int = 400) -> pd.DataFrame:
                                        "address", "postcode", "city", "phone"])
 
 
-def test_a_family_sharing_a_home_and_a_phone_stays_apart(tmp_path):
-    persons = households()
+def link_persons(persons: pd.DataFrame):
+    """``linking.engine.link`` over person rows alone (what ingest would hand it)."""
 
     class Ingested:
         pass
 
     ingested = Ingested()
     ingested.persons, ingested.organizations, ingested.relations = persons, None, None
-    linked = link(ingested, judgments=(), progress=False)
+    return link(ingested, judgments=(), progress=False)
+
+
+def test_a_family_sharing_a_home_and_a_phone_stays_apart(tmp_path):
+    persons = households()
+    linked = link_persons(persons)
     entity = dict(zip(linked.clusters["record_id"], linked.clusters["entity_id"],
                       strict=True))
     stewarts = [entity[rid] for rid, _, _ in FAMILY]
@@ -156,13 +161,7 @@ def namesake_households(n: int = 400) -> pd.DataFrame:
 
 def test_co_residents_of_one_name_stay_apart(tmp_path):
     persons = namesake_households()
-
-    class Ingested:
-        pass
-
-    ingested = Ingested()
-    ingested.persons, ingested.organizations, ingested.relations = persons, None, None
-    linked = link(ingested, judgments=(), progress=False)
+    linked = link_persons(persons)
     entity = linked.clusters.set_index("record_id")["entity_id"]
     person = persons["record_id"].str.rsplit("c", n=1).str[0]
     # every person's two records are one entity, and no entity holds two persons
