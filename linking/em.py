@@ -25,8 +25,8 @@ class FSParams:
     u: list[np.ndarray]
     iterations: int
     converged: bool
-    matches_seen: np.ndarray | None = None
-    nonmatches_seen: np.ndarray | None = None
+    matches_seen: np.ndarray
+    nonmatches_seen: np.ndarray
 
     def weights(self) -> list[np.ndarray]:
         """log2(m/u) per comparison level: the match weight in bits."""

@@ -210,7 +210,8 @@ class LinkModel:
         out = np.zeros(levels.shape, dtype=np.float32)
         groups = self.settings.group_indices()
         specific = specificity([c.u for c in self.comparisons])
-        at_home = [self._one_home(levels, group, specific) for group in groups]
+        weighed_at_home = {g for c in self.comparisons for g in c.u_agreeing}
+        at_home = {g: self._one_home(levels, groups[g], specific) for g in weighed_at_home}
         for k, comparison in enumerate(self.comparisons):
             lev = levels[:, k]
             table = np.append(comparison.weights, 0.0).astype(np.float32)  # -1 -> 0 bits

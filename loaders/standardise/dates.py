@@ -127,10 +127,8 @@ def infer_day_first(values: pa.Array) -> bool | None:
     parts = pc.extract_regex(values, r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.]\d{4}")
     if parts.null_count == len(parts):
         return None
-    a = pc.fill_null(pc.cast(pc.struct_field(parts, "a"), pa.int32()), 0).to_numpy(
-        zero_copy_only=False)
-    b = pc.fill_null(pc.cast(pc.struct_field(parts, "b"), pa.int32()), 0).to_numpy(
-        zero_copy_only=False)
+    a, b = (pc.fill_null(pc.cast(pc.struct_field(parts, part), pa.int32()), 0)
+            .to_numpy(zero_copy_only=False) for part in "ab")
     days_first = int(((a > 12) & (b <= 12)).sum())
     months_first = int(((b > 12) & (a <= 12) & (a > 0)).sum())
     total = days_first + months_first
